@@ -1,0 +1,159 @@
+/**
+ * The HTTP and websocket face of one server instance: GraphQL over HTTP and graphql-ws on the same
+ * /graphql path (both through Yoga's envelop, so they share plugins, validation and context),
+ * /healthz, and the admin's static files.
+ */
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { createYoga } from 'graphql-yoga';
+import { GraphQLError, type ValidationContext } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { credentialsFromConnectionParams, credentialsFromHeaders, resolvePrincipal, type Principal } from './auth/principal.ts';
+import type { Context, Services } from './graphql/context.ts';
+import { schema } from './graphql/schema.ts';
+import { serveAdmin } from './admin/serveAdmin.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+/** 1000 lines of 64 KiB is the largest legitimate request; anything larger is refused unread. */
+const MAX_BODY_BYTES = 72 * 1024 * 1024;
+/** graphql-ws close code for a connection without valid credentials. */
+const CLOSE_FORBIDDEN = 4403;
+
+export type App = { server: Server; start(port: number, host?: string): Promise<number>; stop(): Promise<void> };
+
+type ServerContext = { principal?: Principal; requestId?: string };
+
+export function buildApp(services: Services & { adminToken: string }): App {
+  const { config, db, logger, adminToken } = services;
+
+  const yoga = createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    graphiql: config.graphiql ? { subscriptionsProtocol: 'WS', title: 'Scrapedeck GraphQL' } : false,
+    landingPage: false,
+    maskedErrors: { isDev: !config.production },
+    logging: {
+      debug: (...args) => logger.debug({ yoga: args }),
+      info: (...args) => logger.info({ yoga: args }),
+      warn: (...args) => logger.warn({ yoga: args }),
+      error: (...args) => logger.error({ yoga: args }),
+    },
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12, ignoreIntrospection: true, flattenFragments: true },
+        costLimit: { maxCost: 10_000 },
+        maxAliases: { n: 20 },
+        maxDirectives: { n: 30 },
+        maxTokens: { n: 5_000 },
+        blockFieldSuggestion: { enabled: config.production },
+      }),
+      ...(config.introspection ? [] : [disableIntrospection()]),
+    ],
+    // Who is calling is decided here, once: websocket operations bring the principal found at connect time.
+    context: async (initial): Promise<Context> => ({
+      ...services,
+      principal: initial.principal ?? (await resolvePrincipal(db, adminToken, credentialsFromHeaders(initial.request.headers))),
+      requestId: initial.requestId ?? initial.request.headers.get('x-request-id')?.slice(0, 64) ?? randomUUID(),
+    }),
+  });
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url === '/healthz') return void healthz(services).then((ok) => res.writeHead(ok ? 200 : 503).end(ok ? 'ok' : 'database unreachable'));
+    if (url.startsWith(GRAPHQL_PATH)) {
+      const length = Number(req.headers['content-length'] ?? 0);
+      if (length > MAX_BODY_BYTES) {
+        res.writeHead(413, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ errors: [{ message: `Request body larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
+      }
+      return void yoga.handle(req, res);
+    }
+    return void serveAdmin(req, res);
+  });
+
+  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_BODY_BYTES });
+  const wsServer = useServer<Record<string, unknown>, { principal?: Principal }>(
+    {
+      execute: (args: any) => args.rootValue.execute(args),
+      subscribe: (args: any) => args.rootValue.subscribe(args),
+      onConnect: async (ctx) => {
+        const principal = await resolvePrincipal(db, adminToken, credentialsFromConnectionParams(ctx.connectionParams));
+        if (principal.kind === 'anonymous') {
+          ctx.extra.socket.close(CLOSE_FORBIDDEN, 'Forbidden: send a valid token in connectionParams');
+          return false;
+        }
+        (ctx.extra as { principal?: Principal }).principal = principal;
+        return true;
+      },
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+          request: new Request(`http://localhost${GRAPHQL_PATH}`, { headers: ctx.extra.request.headers as HeadersInit }),
+          principal: (ctx.extra as { principal?: Principal }).principal,
+        });
+        const document = parse(params.query);
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wss,
+  );
+
+  return {
+    server,
+    start: (port, host = config.host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      }),
+    async stop() {
+      await wsServer.dispose();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    },
+  };
+}
+
+async function healthz(services: Services): Promise<boolean> {
+  try {
+    await services.db.pool.query('SELECT 1');
+    return true;
+  } catch (error) {
+    services.logger.warn({ err: error }, 'health check failed');
+    return false;
+  }
+}
+
+function disableIntrospection() {
+  return {
+    onValidate({ addValidationRule }: { addValidationRule: (rule: unknown) => void }) {
+      addValidationRule(NoIntrospection);
+    },
+  };
+}
+
+function NoIntrospection(context: ValidationContext) {
+  return {
+    Field(node: { name: { value: string } }) {
+      if (node.name.value === '__schema' || node.name.value === '__type') {
+        context.reportError(new GraphQLError('Introspection is disabled on this server'));
+      }
+    },
+  };
+}

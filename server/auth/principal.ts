@@ -1,0 +1,63 @@
+/** Decides once per request or websocket connection who is calling; resolvers only read the answer. */
+import type { Database } from '../db/database.ts';
+import { hashSecret, secretsEqual } from './secrets.ts';
+
+export type Principal =
+  | { kind: 'admin'; tokenId: number | null }
+  | { kind: 'viewer'; tokenId: number }
+  | { kind: 'runner'; runnerId: number; runnerName: string }
+  | { kind: 'anonymous' };
+
+export type Credentials = { bearer?: string | null; apiKey?: string | null };
+
+const MAX_SECRET_LENGTH = 256;
+
+export function credentialsFromHeaders(headers: Headers): Credentials {
+  const authorization = headers.get('authorization');
+  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
+  return { bearer, apiKey: headers.get('x-api-key') };
+}
+
+/** graphql-ws has no headers: clients send the same credentials in connectionParams. */
+export function credentialsFromConnectionParams(params: Record<string, unknown> | undefined): Credentials {
+  const read = (key: string) => {
+    const value = params?.[key] ?? params?.[key.toLowerCase()];
+    return typeof value === 'string' ? value : null;
+  };
+  const authorization = read('Authorization');
+  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? read('token');
+  return { bearer, apiKey: read('x-api-key') ?? read('apiKey') };
+}
+
+export async function resolvePrincipal(db: Database, adminToken: string, credentials: Credentials): Promise<Principal> {
+  const { bearer, apiKey } = credentials;
+  if (bearer && bearer.length <= MAX_SECRET_LENGTH) {
+    if (secretsEqual(bearer, adminToken)) return { kind: 'admin', tokenId: null };
+    const { rows } = await db.pool.query<{ id: number; role: 'ADMIN' | 'VIEWER' }>({
+      name: 'principal_token',
+      // Touches last_used_at at most every few seconds, so that reads stay reads.
+      text: `WITH t AS (SELECT id, role, last_used_at FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL),
+                  touched AS (UPDATE api_token SET last_used_at = now() FROM t
+                               WHERE api_token.id = t.id
+                                 AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '5 seconds'))
+             SELECT id, role FROM t`,
+      values: [hashSecret(bearer)],
+    });
+    const token = rows[0];
+    if (token) return token.role === 'ADMIN' ? { kind: 'admin', tokenId: token.id } : { kind: 'viewer', tokenId: token.id };
+  }
+  if (apiKey && apiKey.length <= MAX_SECRET_LENGTH) {
+    const { rows } = await db.pool.query<{ id: number; name: string }>({
+      name: 'principal_runner',
+      text: `WITH r AS (SELECT id, name, last_seen_at FROM runner WHERE key_hash = $1 AND revoked_at IS NULL),
+                  touched AS (UPDATE runner SET last_seen_at = now() FROM r
+                               WHERE runner.id = r.id
+                                 AND (r.last_seen_at IS NULL OR r.last_seen_at < now() - interval '5 seconds'))
+             SELECT id, name FROM r`,
+      values: [hashSecret(apiKey)],
+    });
+    const runner = rows[0];
+    if (runner) return { kind: 'runner', runnerId: runner.id, runnerName: runner.name };
+  }
+  return { kind: 'anonymous' };
+}

@@ -1,0 +1,31 @@
+/** Opens Scrapedeck's database: the pg pool for hot-path SQL and the Prisma client over that same pool. */
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './generated/prisma/client.ts';
+import type { Logger } from '../logger.ts';
+
+export type Database = {
+  url: string;
+  pool: pg.Pool;
+  prisma: PrismaClient;
+  close(): Promise<void>;
+};
+
+// PostgreSQL int8 and numeric arrive as strings by default; counts in this product fit a JS number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+
+export function openDatabase(url: string, logger: Logger, options: { max?: number } = {}): Database {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 20, application_name: 'scrapedeck' });
+  // An idle client that loses its server (restart, failover) emits here; the pool drops it and reconnects.
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    url,
+    pool,
+    prisma,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

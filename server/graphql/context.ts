@@ -1,0 +1,20 @@
+/** What every resolver receives: who is calling and the process's shared services. */
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { LogHub } from '../logs/logHub.ts';
+import type { RunEvents } from '../runs/runEvents.ts';
+
+export type Services = {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  logHub: LogHub;
+  runEvents: RunEvents;
+};
+
+export type Context = Services & {
+  principal: Principal;
+  requestId: string;
+};

@@ -1,0 +1,8 @@
+/** The process's one structured logger. */
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'scrapedeck' } });
+}

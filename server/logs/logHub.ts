@@ -1,0 +1,208 @@
+/**
+ * Fans stored log lines out to this instance's jobLogs subscribers. One read per NOTIFY per run,
+ * shared by all of that run's subscribers, so the cost grows with batches and not with
+ * subscribers. A subscription registers before it reads history, so that no line committed
+ * during the replay is lost, and every subscriber skips the seqs it has already emitted.
+ */
+import type pg from 'pg';
+import type { Logger } from '../logger.ts';
+import type { PgListener } from '../db/listener.ts';
+import { levelRank, type LogLevelName } from './limits.ts';
+import { readLogLines, type LogLineRow } from './sql/readLogLines.ts';
+
+export const JOB_LOGS_CHANNEL = 'job_logs';
+const READ_CHUNK = 5000;
+
+export type LogEvent = { runId: number; lines: LogLineRow[]; lastSeq: number };
+
+export class SubscriberTooSlowError extends Error {
+  constructor(readonly resumeAfterSeq: number) {
+    super(`Subscriber fell too far behind; resubscribe with afterSeq: ${resumeAfterSeq}`);
+    this.name = 'SubscriberTooSlowError';
+  }
+}
+
+type Subscriber = {
+  minRank: number;
+  /** The highest seq handed to this subscriber (queued or buffered), whether or not its level passed. */
+  throughSeq: number;
+  /** The lastSeq of the newest event this subscriber has been given: where it resumes. */
+  emittedSeq: number;
+  live: boolean;
+  buffered: LogLineRow[][];
+  queue: LogEvent[];
+  queuedLines: number;
+  failure: Error | null;
+  wake: (() => void) | null;
+};
+
+type RunChannel = { subscribers: Set<Subscriber>; readThrough: number | null; reading: Promise<void> };
+
+export class LogHub {
+  private readonly runs = new Map<number, RunChannel>();
+  private stopListening: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly listener: PgListener,
+    private readonly logger: Logger,
+    private readonly queueLimit: number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopListening = await this.listener.on(JOB_LOGS_CHANNEL, (payload) => this.onNotification(payload));
+    this.listener.onReconnect(() => this.replayAfterReconnect());
+  }
+
+  async stop(): Promise<void> {
+    await this.stopListening?.();
+    for (const channel of this.runs.values()) {
+      for (const subscriber of channel.subscribers) this.fail(subscriber, new Error('Server is shutting down'));
+    }
+  }
+
+  get subscriberCount(): number {
+    let count = 0;
+    for (const channel of this.runs.values()) count += channel.subscribers.size;
+    return count;
+  }
+
+  /** Replays the stored lines after afterSeq, then streams new ones, in seq order, without gap or repeat. */
+  async *subscribe(runId: number, afterSeq: number, minLevel: LogLevelName): AsyncGenerator<LogEvent> {
+    const subscriber: Subscriber = {
+      minRank: levelRank(minLevel),
+      throughSeq: afterSeq,
+      emittedSeq: afterSeq,
+      live: false,
+      buffered: [],
+      queue: [],
+      queuedLines: 0,
+      failure: null,
+      wake: null,
+    };
+    const channel = this.channel(runId);
+    channel.subscribers.add(subscriber);
+    try {
+      for (;;) {
+        const rows = await readLogLines(this.pool, runId, subscriber.throughSeq, Number.MAX_SAFE_INTEGER, READ_CHUNK);
+        if (rows.length === 0) break;
+        subscriber.throughSeq = rows[rows.length - 1]!.seq;
+        const event = this.eventFor(subscriber, runId, rows);
+        if (event) {
+          subscriber.emittedSeq = event.lastSeq;
+          yield event;
+        }
+        if (rows.length < READ_CHUNK) break;
+      }
+      // Everything committed before the last read is emitted; what came since waits in the buffer.
+      subscriber.live = true;
+      for (const rows of subscriber.buffered.splice(0)) this.enqueue(subscriber, runId, rows);
+      for (;;) {
+        const event = subscriber.queue.shift();
+        if (event) {
+          subscriber.queuedLines -= event.lines.length;
+          subscriber.emittedSeq = event.lastSeq;
+          yield event;
+          continue;
+        }
+        if (subscriber.failure) throw subscriber.failure;
+        await new Promise<void>((resolve) => (subscriber.wake = resolve));
+        subscriber.wake = null;
+      }
+    } finally {
+      channel.subscribers.delete(subscriber);
+      if (channel.subscribers.size === 0 && this.runs.get(runId) === channel) this.runs.delete(runId);
+    }
+  }
+
+  private channel(runId: number): RunChannel {
+    let channel = this.runs.get(runId);
+    if (!channel) {
+      channel = { subscribers: new Set(), readThrough: null, reading: Promise.resolve() };
+      this.runs.set(runId, channel);
+    }
+    return channel;
+  }
+
+  private onNotification(payload: string): void {
+    const [runText, fromText, toText] = payload.split(':');
+    const runId = Number(runText);
+    const fromSeq = Number(fromText);
+    const toSeq = Number(toText);
+    if (!Number.isInteger(runId) || !Number.isInteger(fromSeq) || !Number.isInteger(toSeq)) {
+      this.logger.warn({ payload }, 'ignoring malformed job_logs notification');
+      return;
+    }
+    const channel = this.runs.get(runId);
+    if (!channel) return;
+    // A notification lost in transit leaves a hole; reading from the last seq read closes it.
+    const after = channel.readThrough === null ? fromSeq - 1 : Math.min(channel.readThrough, fromSeq - 1);
+    this.read(runId, channel, after, toSeq);
+  }
+
+  private replayAfterReconnect(): void {
+    for (const [runId, channel] of this.runs) {
+      let after = Number.MAX_SAFE_INTEGER;
+      for (const subscriber of channel.subscribers) after = Math.min(after, subscriber.throughSeq);
+      if (channel.readThrough !== null) after = Math.min(after, channel.readThrough);
+      this.read(runId, channel, after, Number.MAX_SAFE_INTEGER);
+    }
+  }
+
+  /** Reads of one run are chained, so that its subscribers see batches in seq order. */
+  private read(runId: number, channel: RunChannel, afterSeq: number, throughSeq: number): void {
+    channel.reading = channel.reading.then(async () => {
+      let after = Math.max(afterSeq, channel.readThrough ?? afterSeq);
+      try {
+        while (after < throughSeq) {
+          const rows = await readLogLines(this.pool, runId, after, throughSeq, READ_CHUNK);
+          if (rows.length === 0) break;
+          after = rows[rows.length - 1]!.seq;
+          channel.readThrough = after;
+          for (const subscriber of channel.subscribers) this.deliver(subscriber, runId, rows);
+          if (rows.length < READ_CHUNK) break;
+        }
+      } catch (error) {
+        // The lines stay in the table: the next notification or reconnect reads them.
+        this.logger.error({ err: error, runId }, 'reading log lines for subscribers failed');
+      }
+    });
+  }
+
+  private deliver(subscriber: Subscriber, runId: number, rows: LogLineRow[]): void {
+    if (subscriber.failure) return;
+    if (!subscriber.live) {
+      subscriber.buffered.push(rows);
+      return;
+    }
+    this.enqueue(subscriber, runId, rows);
+  }
+
+  private enqueue(subscriber: Subscriber, runId: number, rows: LogLineRow[]): void {
+    const fresh = rows[0]!.seq > subscriber.throughSeq ? rows : rows.filter((r) => r.seq > subscriber.throughSeq);
+    if (fresh.length === 0) return;
+    subscriber.throughSeq = fresh[fresh.length - 1]!.seq;
+    const event = this.eventFor(subscriber, runId, fresh);
+    if (!event) return;
+    if (subscriber.queuedLines + event.lines.length > this.queueLimit) {
+      subscriber.queue = [];
+      subscriber.queuedLines = 0;
+      this.fail(subscriber, new SubscriberTooSlowError(subscriber.emittedSeq));
+      return;
+    }
+    subscriber.queue.push(event);
+    subscriber.queuedLines += event.lines.length;
+    subscriber.wake?.();
+  }
+
+  private eventFor(subscriber: Subscriber, runId: number, rows: LogLineRow[]): LogEvent | null {
+    const lastSeq = rows[rows.length - 1]!.seq;
+    const lines = subscriber.minRank === 0 ? rows : rows.filter((r) => levelRank(r.level) >= subscriber.minRank);
+    return lines.length > 0 ? { runId, lines, lastSeq } : null;
+  }
+
+  private fail(subscriber: Subscriber, error: Error): void {
+    subscriber.failure = error;
+    subscriber.wake?.();
+  }
+}

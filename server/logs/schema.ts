@@ -1,0 +1,173 @@
+/** Logs: appendLogs for runners, paginated history, and the live jobLogs subscription. */
+import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
+import { z } from 'zod';
+import { LogLevel } from '../db/generated/prisma/enums.ts';
+import { builder } from '../graphql/builder.ts';
+import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
+import { parseId } from '../graphql/ids.ts';
+import { appendLogs, BatchTooLargeError } from './appendLogs.ts';
+import { SubscriberTooSlowError, type LogEvent } from './logHub.ts';
+import {
+  BATCH_ID_PATTERN,
+  LOG_LEVELS,
+  MAX_BATCH_ID_LENGTH,
+  MAX_LINES_PER_BATCH,
+  MAX_MESSAGE_BYTES,
+  levelRank,
+} from './limits.ts';
+import { searchLogLines, type LogLineRow } from './sql/readLogLines.ts';
+
+export const LogLevelEnum = builder.enumType(LogLevel, { name: 'LogLevel' });
+
+export const LogLineRef = builder.objectRef<LogLineRow>('LogLine').implement({
+  description: 'One stored log line. seq numbers a run\'s lines 1, 2, 3 … in the order they were stored.',
+  fields: (t) => ({
+    seq: t.exposeInt('seq'),
+    level: t.expose('level', { type: LogLevelEnum }),
+    message: t.exposeString('message', { description: 'As sent, except that a NUL character is stored as U+FFFD.' }),
+    timestamp: t.expose('timestamp', { type: 'DateTime', description: "The runner's clock; for display, not ordering." }),
+    receivedAt: t.expose('receivedAt', { type: 'DateTime' }),
+  }),
+});
+
+const JobLogEvent = builder.objectRef<LogEvent>('JobLogEvent').implement({
+  description: 'A batch of lines in seq order. Resubscribe with afterSeq: lastSeq to resume after a disconnect.',
+  fields: (t) => ({
+    jobId: t.id({ resolve: (e) => String(e.runId) }),
+    lines: t.field({ type: [LogLineRef], resolve: (e) => e.lines }),
+    lastSeq: t.exposeInt('lastSeq', { description: 'The last seq this event covers (lines filtered out by minLevel included).' }),
+  }),
+});
+
+const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+const LogLineInput = builder.inputType('LogLineInput', {
+  fields: (t) => ({
+    level: t.field({ type: LogLevelEnum, required: true }),
+    message: t.string({
+      required: true,
+      validate: z.string().refine((m) => utf8Bytes(m) <= MAX_MESSAGE_BYTES, {
+        message: `a message holds at most ${MAX_MESSAGE_BYTES} bytes of UTF-8`,
+      }),
+    }),
+    timestamp: t.field({ type: 'DateTime', required: false, description: "The runner's clock; defaults to receipt time." }),
+  }),
+});
+
+builder.objectType(BatchTooLargeError, {
+  name: 'BatchTooLargeError',
+  description: `A batch holds at most ${MAX_LINES_PER_BATCH} lines; nothing of it was stored.`,
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ limit: t.exposeInt('limit'), received: t.exposeInt('received') }),
+});
+
+const AppendLogsResult = builder
+  .objectRef<{ fromSeq: number; toSeq: number; duplicate: boolean }>('AppendLogsResult')
+  .implement({
+    fields: (t) => ({
+      fromSeq: t.exposeInt('fromSeq'),
+      toSeq: t.exposeInt('toSeq'),
+      duplicate: t.exposeBoolean('duplicate', { description: 'True when this batchId was stored before: nothing was stored twice.' }),
+    }),
+  });
+
+builder.mutationFields((t) => ({
+  appendLogs: t.field({
+    type: AppendLogsResult,
+    description:
+      'Stores a batch of log lines of a run. Retrying with the same batchId stores nothing twice and returns the first answer.',
+    authScopes: { runner: true, admin: true },
+    errors: { types: [...MUTATION_ERRORS, BatchTooLargeError] },
+    args: {
+      jobId: t.arg.id({ required: true }),
+      batchId: t.arg.string({
+        required: true,
+        validate: z
+          .string()
+          .min(1, 'batchId must not be empty')
+          .max(MAX_BATCH_ID_LENGTH)
+          .regex(BATCH_ID_PATTERN, 'batchId may hold letters, digits and . _ : - only'),
+      }),
+      logs: t.arg({
+        type: [LogLineInput],
+        required: true,
+        // The count is checked after shape, so that an oversize batch gets its own error type.
+        validate: z.array(z.unknown()).min(1, 'a batch holds at least one line'),
+      }),
+    },
+    resolve: (_root, { jobId, batchId, logs }, ctx) => {
+      const receivedAt = new Date();
+      return appendLogs(ctx.db, ctx.principal, {
+        runId: parseId(jobId, 'Run'),
+        batchId,
+        leaseSeconds: ctx.config.runLeaseSeconds,
+        lines: logs.map((l) => ({ level: l.level, message: l.message, timestamp: l.timestamp ?? receivedAt })),
+      });
+    },
+  }),
+}));
+
+const levelsFrom = (minLevel: LogLevel | null | undefined) =>
+  minLevel && minLevel !== 'DEBUG' ? LOG_LEVELS.filter((l) => levelRank(l) >= levelRank(minLevel)) : null;
+
+builder.queryFields((t) => ({
+  jobLogs: t.connection({
+    type: LogLineRef,
+    description: "A run's stored log lines in seq order; the cursor is opaque.",
+    authScopes: { viewer: true },
+    args: {
+      jobId: t.arg.id({ required: true }),
+      minLevel: t.arg({ type: LogLevelEnum, required: false }),
+      contains: t.arg.string({ required: false, validate: z.string().max(1000).nullish() }),
+    },
+    resolve: (_root, args, ctx) =>
+      resolveCursorConnection(
+        { args, toCursor: (line: LogLineRow) => String(line.seq), defaultSize: 500, maxSize: 5000 },
+        ({ after, limit, inverted }: ResolveCursorConnectionArgs) => {
+          if (inverted) throw new GraphQLError('jobLogs pages forward only: use first and after');
+          return searchLogLines(ctx.db.pool, {
+            runId: parseId(args.jobId, 'Run'),
+            afterSeq: after ? Number.parseInt(after, 10) || 0 : 0,
+            limit,
+            minLevels: levelsFrom(args.minLevel),
+            contains: args.contains || null,
+          });
+        },
+      ),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  jobLogs: t.field({
+    type: JobLogEvent,
+    description:
+      'Replays the stored lines after afterSeq, then streams new ones live, in seq order, with no gap and no repeat. ' +
+      'A subscriber that falls too far behind gets an error with extensions.code SUBSCRIBER_TOO_SLOW and ' +
+      'extensions.resumeAfterSeq, and resumes by subscribing again with that afterSeq.',
+    authScopes: { viewer: true },
+    args: {
+      jobId: t.arg.id({ required: true }),
+      afterSeq: t.arg.int({ required: false, defaultValue: 0, validate: z.number().int().min(0).nullish() }),
+      minLevel: t.arg({ type: LogLevelEnum, required: false }),
+    },
+    subscribe: (_root, { jobId, afterSeq, minLevel }, ctx) => {
+      const events = ctx.logHub.subscribe(parseId(jobId, 'Run'), afterSeq ?? 0, minLevel ?? 'DEBUG');
+      return mapSlowSubscriber(events);
+    },
+    resolve: (event: LogEvent) => event,
+  }),
+}));
+
+async function* mapSlowSubscriber(events: AsyncGenerator<LogEvent>): AsyncGenerator<LogEvent> {
+  try {
+    yield* events;
+  } catch (error) {
+    if (error instanceof SubscriberTooSlowError) {
+      throw new GraphQLError(error.message, {
+        extensions: { code: 'SUBSCRIBER_TOO_SLOW', resumeAfterSeq: error.resumeAfterSeq },
+      });
+    }
+    throw error;
+  }
+}

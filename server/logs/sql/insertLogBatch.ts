@@ -1,0 +1,88 @@
+/**
+ * The ingest hot path in one statement: reserve the run's next seqs under its row lock, record the
+ * batch id, store every line with one INSERT … SELECT FROM unnest, and NOTIFY the seq range, which
+ * PostgreSQL delivers at commit in commit order. A batch id seen before updates nothing.
+ */
+import type pg from 'pg';
+import type { LogLevelName } from '../limits.ts';
+
+export type LogLineInput = { level: LogLevelName; message: string; timestamp: Date };
+export type StoredRange = { fromSeq: number; toSeq: number };
+
+const INSERT_LOG_BATCH = `
+WITH reserved AS (
+  UPDATE run
+     SET last_seq = last_seq + $3,
+         debug_count = debug_count + $7,
+         info_count = info_count + $8,
+         warning_count = warning_count + $9,
+         error_count = error_count + $10,
+         critical_count = critical_count + $11,
+         lease_expires_at = CASE WHEN status = 'RUNNING' THEN now() + make_interval(secs => $12) ELSE lease_expires_at END
+   WHERE id = $1
+     AND ($13::int IS NULL OR runner_id = $13)
+     AND NOT EXISTS (SELECT 1 FROM log_batch WHERE run_id = $1 AND batch_id = $2)
+  RETURNING last_seq
+), batch AS (
+  INSERT INTO log_batch (run_id, batch_id, from_seq, to_seq)
+  SELECT $1, $2, last_seq - $3 + 1, last_seq FROM reserved
+  RETURNING from_seq, to_seq
+), lines AS (
+  INSERT INTO log_line (run_id, seq, level, message, "timestamp")
+  SELECT $1, batch.from_seq + u.ord - 1, u.level, u.message, u.ts
+    FROM batch,
+         unnest($4::"LogLevel"[], $5::text[], $6::timestamptz[]) WITH ORDINALITY AS u(level, message, ts, ord)
+)
+SELECT from_seq AS "fromSeq", to_seq AS "toSeq",
+       pg_notify('job_logs', $1 || ':' || from_seq || ':' || to_seq) AS notified
+  FROM batch`;
+
+/**
+ * Stores the batch and returns its seq range, or null when nothing was stored: the batch id was
+ * stored before, or the run does not exist or (with runnerId) is not that runner's.
+ */
+export async function insertLogBatch(
+  pool: pg.Pool,
+  params: { runId: number; batchId: string; lines: LogLineInput[]; runnerId: number | null; leaseSeconds: number },
+): Promise<StoredRange | null> {
+  const { runId, batchId, lines, runnerId, leaseSeconds } = params;
+  const counts = { DEBUG: 0, INFO: 0, WARNING: 0, ERROR: 0, CRITICAL: 0 };
+  const levels: string[] = [];
+  const messages: string[] = [];
+  const timestamps: string[] = [];
+  for (const line of lines) {
+    counts[line.level]++;
+    levels.push(line.level);
+    messages.push(line.message);
+    timestamps.push(line.timestamp.toISOString());
+  }
+  const { rows } = await pool.query<StoredRange>({
+    name: 'insert_log_batch',
+    text: INSERT_LOG_BATCH,
+    values: [
+      runId,
+      batchId,
+      lines.length,
+      levels,
+      messages,
+      timestamps,
+      counts.DEBUG,
+      counts.INFO,
+      counts.WARNING,
+      counts.ERROR,
+      counts.CRITICAL,
+      leaseSeconds,
+      runnerId,
+    ],
+  });
+  return rows[0] ?? null;
+}
+
+export async function findLogBatch(pool: pg.Pool, runId: number, batchId: string): Promise<StoredRange | null> {
+  const { rows } = await pool.query<StoredRange>({
+    name: 'find_log_batch',
+    text: `SELECT from_seq AS "fromSeq", to_seq AS "toSeq" FROM log_batch WHERE run_id = $1 AND batch_id = $2`,
+    values: [runId, batchId],
+  });
+  return rows[0] ?? null;
+}

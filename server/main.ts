@@ -1,0 +1,32 @@
+/** The process entry of `npm start`: configuration, database (embedded unless DATABASE_URL), server, shutdown. */
+import { loadConfig } from './config.ts';
+import { loadAdminToken } from './auth/adminToken.ts';
+import { startEmbeddedPostgres } from './db/embeddedPostgres.ts';
+import { createLogger } from './logger.ts';
+import { startServer } from './server.ts';
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+
+const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir, logger);
+const databaseUrl = config.databaseUrl ?? embedded!.url;
+const adminToken = await loadAdminToken(config.adminToken, config.dataDir, logger);
+const server = await startServer({ config, databaseUrl, adminToken, logger });
+process.stdout.write(`Scrapedeck is up: admin http://localhost:${server.port}/  GraphQL ${server.url}\n`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  try {
+    await server.stop();
+    await embedded?.stop();
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error }, 'shutdown failed');
+    process.exit(1);
+  }
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

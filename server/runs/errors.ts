@@ -1,0 +1,38 @@
+/** The ways a run operation can fail that a caller can act on. */
+import { builder } from '../graphql/builder.ts';
+import { ErrorInterface } from '../graphql/errors.ts';
+
+export class ScraperDisabledError extends Error {
+  constructor(readonly scraperId: number) {
+    super(`Scraper ${scraperId} is disabled; enable it before triggering runs`);
+    this.name = 'ScraperDisabledError';
+  }
+}
+
+export class RunStateError extends Error {
+  constructor(
+    readonly runId: number,
+    readonly status: string,
+    expected: string,
+  ) {
+    super(`Run ${runId} is ${status}, not ${expected}`);
+    this.name = 'RunStateError';
+  }
+}
+
+builder.objectType(ScraperDisabledError, {
+  name: 'ScraperDisabledError',
+  description: 'The scraper is disabled, so it takes no runs.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ scraperId: t.id({ resolve: (e) => String(e.scraperId) }) }),
+});
+
+builder.objectType(RunStateError, {
+  name: 'RunStateError',
+  description: 'The run is not in a state that allows the operation (for example completing a run that was cancelled).',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    runId: t.id({ resolve: (e) => String(e.runId) }),
+    status: t.exposeString('status'),
+  }),
+});

@@ -1,0 +1,74 @@
+/**
+ * Delivers run_updated notifications to this instance's runUpdated subscribers. Only the newest
+ * state of a run matters, so a subscriber's backlog is a set of run ids: bounded by the number
+ * of runs, however fast they change.
+ */
+import type { Logger } from '../logger.ts';
+import type { PgListener } from '../db/listener.ts';
+import { RUN_UPDATED_CHANNEL } from './sql/notifyRunUpdated.ts';
+
+export type RunChange = { runId: number; scraperId: number };
+type Filter = { runId?: number; scraperId?: number };
+type Listener = { filter: Filter; pending: Set<number>; wake: (() => void) | null; closed: boolean };
+
+export class RunEvents {
+  private readonly listeners = new Set<Listener>();
+  private stopListening: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly listener: PgListener,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopListening = await this.listener.on(RUN_UPDATED_CHANNEL, (payload) => this.onNotification(payload));
+  }
+
+  async stop(): Promise<void> {
+    await this.stopListening?.();
+    for (const l of this.listeners) {
+      l.closed = true;
+      l.wake?.();
+    }
+  }
+
+  get subscriberCount(): number {
+    return this.listeners.size;
+  }
+
+  /** Yields the id of each matching run that changed, once per change burst. */
+  async *subscribe(filter: Filter): AsyncGenerator<number> {
+    const l: Listener = { filter, pending: new Set(), wake: null, closed: false };
+    this.listeners.add(l);
+    try {
+      while (!l.closed) {
+        if (l.pending.size === 0) {
+          await new Promise<void>((resolve) => (l.wake = resolve));
+          l.wake = null;
+          continue;
+        }
+        const [runId] = l.pending;
+        l.pending.delete(runId!);
+        yield runId!;
+      }
+    } finally {
+      this.listeners.delete(l);
+    }
+  }
+
+  private onNotification(payload: string): void {
+    const [runText, scraperText] = payload.split(':');
+    const change = { runId: Number(runText), scraperId: Number(scraperText) };
+    if (!Number.isInteger(change.runId) || !Number.isInteger(change.scraperId)) {
+      this.logger.warn({ payload }, 'ignoring malformed run_updated notification');
+      return;
+    }
+    for (const l of this.listeners) {
+      const { runId, scraperId } = l.filter;
+      if (runId !== undefined && runId !== change.runId) continue;
+      if (scraperId !== undefined && scraperId !== change.scraperId) continue;
+      l.pending.add(change.runId);
+      l.wake?.();
+    }
+  }
+}

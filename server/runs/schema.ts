@@ -1,0 +1,201 @@
+/** Runs: the Run type, run history, triggering, the runner's claim/complete/heartbeat cycle and live status. */
+import { z } from 'zod';
+import { RunStatus, TriggeredBy } from '../db/generated/prisma/enums.ts';
+import { builder } from '../graphql/builder.ts';
+import type { Context } from '../graphql/context.ts';
+import { MUTATION_ERRORS } from '../graphql/errors.ts';
+import { parseId } from '../graphql/ids.ts';
+import { RunStateError, ScraperDisabledError } from './errors.ts';
+import { cancelRun, claimNextRun, completeRun, heartbeat, triggerRun } from './runOperations.ts';
+
+export const RunStatusEnum = builder.enumType(RunStatus, { name: 'RunStatus' });
+export const TriggeredByEnum = builder.enumType(TriggeredBy, { name: 'TriggeredBy' });
+
+const LogCounts = builder
+  .objectRef<{ debug: number; info: number; warning: number; error: number; critical: number }>('LogCounts')
+  .implement({
+    description: 'How many lines of each level a run has logged.',
+    fields: (t) => ({
+      debug: t.exposeInt('debug'),
+      info: t.exposeInt('info'),
+      warning: t.exposeInt('warning'),
+      error: t.exposeInt('error'),
+      critical: t.exposeInt('critical'),
+    }),
+  });
+
+export const RunRef = builder.prismaObject('Run', {
+  description: 'One execution of a scraper (runners call it a job).',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    scraper: t.relation('scraper'),
+    status: t.expose('status', { type: RunStatusEnum }),
+    triggeredBy: t.expose('triggeredBy', { type: TriggeredByEnum }),
+    queuedAt: t.expose('queuedAt', { type: 'DateTime' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
+    durationSeconds: t.exposeFloat('durationSeconds', { nullable: true }),
+    productsFound: t.exposeInt('productsFound'),
+    productsProcessed: t.exposeInt('productsProcessed'),
+    flagsCreated: t.exposeInt('flagsCreated'),
+    errorMessage: t.exposeString('errorMessage', { nullable: true }),
+    errorType: t.exposeString('errorType', { nullable: true }),
+    retryCount: t.exposeInt('retryCount'),
+    runner: t.relation('runner', { nullable: true }),
+    leaseExpiresAt: t.expose('leaseExpiresAt', { type: 'DateTime', nullable: true }),
+    lastSeq: t.exposeInt('lastSeq', { description: 'The seq of the newest stored log line (0 before the first).' }),
+    logCounts: t.field({
+      type: LogCounts,
+      select: { debugCount: true, infoCount: true, warningCount: true, errorCount: true, criticalCount: true },
+      resolve: (run) => ({
+        debug: run.debugCount,
+        info: run.infoCount,
+        warning: run.warningCount,
+        error: run.errorCount,
+        critical: run.criticalCount,
+      }),
+    }),
+  }),
+});
+
+const RunFilter = builder.inputType('RunFilter', {
+  fields: (t) => ({
+    scraperId: t.id({ required: false }),
+    status: t.field({ type: RunStatusEnum, required: false }),
+    triggeredBy: t.field({ type: TriggeredByEnum, required: false }),
+    since: t.field({ type: 'DateTime', required: false, description: 'Only runs queued at or after this time.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  runs: t.prismaConnection({
+    type: 'Run',
+    cursor: 'id',
+    description: 'Run history, newest first.',
+    authScopes: { viewer: true },
+    maxSize: 200,
+    defaultSize: 50,
+    args: { filter: t.arg({ type: RunFilter, required: false }) },
+    resolve: (query, _root, { filter }, ctx) =>
+      ctx.db.prisma.run.findMany({
+        ...query,
+        where: {
+          scraperId: filter?.scraperId ? parseId(filter.scraperId, 'Scraper') : undefined,
+          status: filter?.status ?? undefined,
+          triggeredBy: filter?.triggeredBy ?? undefined,
+          queuedAt: filter?.since ? { gte: filter.since } : undefined,
+        },
+        orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }],
+      }),
+  }),
+  run: t.prismaField({
+    type: 'Run',
+    nullable: true,
+    authScopes: { viewer: true, runner: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, { id }, ctx) => {
+      const runId = parseId(id, 'Run');
+      const onlyOwn = ctx.principal.kind === 'runner' ? { runnerId: ctx.principal.runnerId } : {};
+      return ctx.db.prisma.run.findFirst({ ...query, where: { id: runId, ...onlyOwn } });
+    },
+  }),
+}));
+
+const loadRun = (ctx: Context, id: number) => ctx.db.prisma.run.findUniqueOrThrow({ where: { id } });
+
+const RunResultInput = builder.inputType('RunResultInput', {
+  fields: (t) => ({
+    status: t.field({
+      type: RunStatusEnum,
+      required: true,
+      description: 'SUCCESS, WARNING or ERROR. A SUCCESS with flags is stored as WARNING.',
+      validate: z.enum(['SUCCESS', 'WARNING', 'ERROR'], { message: 'must be SUCCESS, WARNING or ERROR' }),
+    }),
+    productsFound: t.int({ required: true, validate: z.number().int().min(0).max(10_000_000) }),
+    productsProcessed: t.int({ required: true, validate: z.number().int().min(0).max(10_000_000) }),
+    flagsCreated: t.int({ required: false, validate: z.number().int().min(0).max(10_000_000).nullish() }),
+    errorMessage: t.string({ required: false, validate: z.string().max(8192).nullish() }),
+    errorType: t.string({ required: false, validate: z.string().max(128).nullish() }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  triggerRun: t.field({
+    type: RunRef,
+    description: 'Queues a run of the scraper and returns it at once; a runner executes it in the background.',
+    authScopes: { admin: true },
+    errors: { types: [...MUTATION_ERRORS, ScraperDisabledError] },
+    args: { scraperId: t.arg.id({ required: true }) },
+    resolve: async (_root, { scraperId }, ctx) =>
+      loadRun(ctx, await triggerRun(ctx.db, parseId(scraperId, 'Scraper'), 'MANUAL')),
+  }),
+  claimRun: t.field({
+    type: RunRef,
+    nullable: true,
+    description: 'Takes the oldest queued run for the calling runner and marks it RUNNING; null when none is queued.',
+    authScopes: { runner: true },
+    errors: { types: [...MUTATION_ERRORS] },
+    resolve: async (_root, _args, ctx) => {
+      const runId = await claimNextRun(ctx.db, ctx.principal, ctx.config.runLeaseSeconds);
+      return runId === null ? null : loadRun(ctx, runId);
+    },
+  }),
+  completeRun: t.field({
+    type: RunRef,
+    description: "Reports a claimed run's outcome.",
+    authScopes: { runner: true, admin: true },
+    errors: { types: [...MUTATION_ERRORS, RunStateError] },
+    args: { jobId: t.arg.id({ required: true }), result: t.arg({ type: RunResultInput, required: true }) },
+    resolve: async (_root, { jobId, result }, ctx) => {
+      const runId = parseId(jobId, 'Run');
+      await completeRun(ctx.db, ctx.principal, runId, {
+        status: result.status as 'SUCCESS' | 'WARNING' | 'ERROR',
+        productsFound: result.productsFound,
+        productsProcessed: result.productsProcessed,
+        flagsCreated: result.flagsCreated ?? 0,
+        errorMessage: result.errorMessage,
+        errorType: result.errorType,
+      });
+      return loadRun(ctx, runId);
+    },
+  }),
+  cancelRun: t.field({
+    type: RunRef,
+    description: 'Cancels a queued or running run; its runner learns of it from its next heartbeat.',
+    authScopes: { admin: true },
+    errors: { types: [...MUTATION_ERRORS, RunStateError] },
+    args: { jobId: t.arg.id({ required: true }) },
+    resolve: async (_root, { jobId }, ctx) => {
+      const runId = parseId(jobId, 'Run');
+      await cancelRun(ctx.db, runId);
+      return loadRun(ctx, runId);
+    },
+  }),
+  heartbeat: t.field({
+    type: RunRef,
+    description: 'Proves the runner is alive and extends the lease of its run. A CANCELLED status tells it to stop.',
+    authScopes: { runner: true },
+    errors: { types: [...MUTATION_ERRORS, RunStateError] },
+    args: { jobId: t.arg.id({ required: true }) },
+    resolve: async (_root, { jobId }, ctx) => {
+      const runId = parseId(jobId, 'Run');
+      await heartbeat(ctx.db, ctx.principal, runId, ctx.config.runLeaseSeconds);
+      return loadRun(ctx, runId);
+    },
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  runUpdated: t.field({
+    type: RunRef,
+    description: 'Emits a run each time its status or counts change: of one run (jobId), one scraper, or all runs.',
+    authScopes: { viewer: true },
+    args: { jobId: t.arg.id({ required: false }), scraperId: t.arg.id({ required: false }) },
+    subscribe: (_root, { jobId, scraperId }, ctx) =>
+      ctx.runEvents.subscribe({
+        runId: jobId ? parseId(jobId, 'Run') : undefined,
+        scraperId: scraperId ? parseId(scraperId, 'Scraper') : undefined,
+      }),
+    resolve: (runId: number, _args, ctx) => loadRun(ctx, runId),
+  }),
+}));

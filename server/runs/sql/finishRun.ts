@@ -1,0 +1,52 @@
+/** Moves a run to a final state (completed by its runner, or cancelled) and announces it. */
+import type pg from 'pg';
+import { notifyRunUpdatedSql } from './notifyRunUpdated.ts';
+
+export type FinalStatus = 'SUCCESS' | 'WARNING' | 'ERROR' | 'CANCELLED';
+
+export type FinishParams = {
+  runId: number;
+  status: FinalStatus;
+  /** Only runs in these states move; the run's current state otherwise tells the caller why not. */
+  fromStatuses: Array<'QUEUED' | 'RUNNING'>;
+  /** When set, only that runner's run moves. */
+  runnerId: number | null;
+  productsFound?: number;
+  productsProcessed?: number;
+  flagsCreated?: number;
+  errorMessage?: string | null;
+  errorType?: string | null;
+};
+
+export async function finishRun(pool: pg.Pool, p: FinishParams): Promise<boolean> {
+  const { rowCount } = await pool.query({
+    name: 'finish_run',
+    text: `UPDATE run
+              SET status = $2::"RunStatus",
+                  completed_at = now(),
+                  duration_seconds = CASE WHEN started_at IS NULL THEN NULL
+                                          ELSE extract(epoch FROM now() - started_at) END,
+                  products_found = coalesce($5, products_found),
+                  products_processed = coalesce($6, products_processed),
+                  flags_created = coalesce($7, flags_created),
+                  error_message = $8,
+                  error_type = $9,
+                  lease_expires_at = NULL
+            WHERE id = $1
+              AND status = ANY($3::"RunStatus"[])
+              AND ($4::int IS NULL OR runner_id = $4)
+        RETURNING id, ${notifyRunUpdatedSql('run')}`,
+    values: [
+      p.runId,
+      p.status,
+      p.fromStatuses,
+      p.runnerId,
+      p.productsFound ?? null,
+      p.productsProcessed ?? null,
+      p.flagsCreated ?? null,
+      p.errorMessage ?? null,
+      p.errorType ?? null,
+    ],
+  });
+  return rowCount === 1;
+}

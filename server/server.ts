@@ -1,0 +1,45 @@
+/**
+ * One server instance with everything it owns: database, LISTEN connection, log hub, run events
+ * and the HTTP/websocket app. main.ts runs it as a process; tests start several in one process.
+ */
+import type { Config } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { createPgListener } from './db/listener.ts';
+import { migrate } from './db/migrate.ts';
+import { buildApp } from './app.ts';
+import { LogHub } from './logs/logHub.ts';
+import { RunEvents } from './runs/runEvents.ts';
+import type { Logger } from './logger.ts';
+
+export type RunningServer = { port: number; url: string; stop(): Promise<void> };
+
+export async function startServer(options: {
+  config: Config;
+  databaseUrl: string;
+  adminToken: string;
+  logger: Logger;
+}): Promise<RunningServer> {
+  const { config, databaseUrl, adminToken, logger } = options;
+  const db = openDatabase(databaseUrl, logger);
+  const { applied } = await migrate(db.pool);
+  if (applied.length > 0) logger.info({ applied }, 'applied migrations');
+  const listener = await createPgListener(databaseUrl, logger);
+  const logHub = new LogHub(db.pool, listener, logger, config.subscriberQueueLimit);
+  const runEvents = new RunEvents(listener, logger);
+  await logHub.start();
+  await runEvents.start();
+  const app = buildApp({ config, db, logger, logHub, runEvents, adminToken });
+  const port = await app.start(config.port);
+  logger.info({ port }, 'Scrapedeck API listening');
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/graphql`,
+    async stop() {
+      await logHub.stop();
+      await runEvents.stop();
+      await app.stop();
+      await listener.close();
+      await db.close();
+    },
+  };
+}
