@@ -12,6 +12,8 @@ import { readLogLines, type LogLineRow } from './sql/readLogLines.ts';
 
 export const JOB_LOGS_CHANNEL = 'job_logs';
 const READ_CHUNK = 5000;
+/** seq is an int4 column. */
+const MAX_SEQ = 2_147_483_647;
 
 export type LogEvent = { runId: number; lines: LogLineRow[]; lastSeq: number };
 
@@ -84,7 +86,7 @@ export class LogHub {
     channel.subscribers.add(subscriber);
     try {
       for (;;) {
-        const rows = await readLogLines(this.pool, runId, subscriber.throughSeq, Number.MAX_SAFE_INTEGER, READ_CHUNK);
+        const rows = await readLogLines(this.pool, runId, subscriber.throughSeq, MAX_SEQ, READ_CHUNK);
         if (rows.length === 0) break;
         subscriber.throughSeq = rows[rows.length - 1]!.seq;
         const event = this.eventFor(subscriber, runId, rows);
@@ -142,10 +144,10 @@ export class LogHub {
 
   private replayAfterReconnect(): void {
     for (const [runId, channel] of this.runs) {
-      let after = Number.MAX_SAFE_INTEGER;
+      let after = MAX_SEQ;
       for (const subscriber of channel.subscribers) after = Math.min(after, subscriber.throughSeq);
       if (channel.readThrough !== null) after = Math.min(after, channel.readThrough);
-      this.read(runId, channel, after, Number.MAX_SAFE_INTEGER);
+      this.read(runId, channel, after, MAX_SEQ);
     }
   }
 
