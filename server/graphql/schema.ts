@@ -6,6 +6,11 @@ import '../scrapers/schema.ts';
 import '../runners/schema.ts';
 import '../runs/schema.ts';
 import '../logs/schema.ts';
+import '../products/schema.ts';
+import '../flags/schema.ts';
+import '../health/schema.ts';
+import '../quality/schema.ts';
+import '../freshness/schema.ts';
 
 builder.queryType({ description: 'Read Scrapedeck: runs, logs, scrapers, health, quality and freshness.' });
 builder.mutationType({ description: 'Change Scrapedeck; every field returns a result union with typed errors.' });

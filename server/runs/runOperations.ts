@@ -31,8 +31,10 @@ export type RunResult = {
 };
 
 export async function completeRun(db: Database, principal: Principal, runId: number, result: RunResult): Promise<void> {
+  // The flags the run's product reports raised are the truth; the runner's own count is not trusted.
+  const flagsCreated = await db.prisma.flag.count({ where: { runId } });
   // A run that raised flags but did not fail needs a person's look: it ends as WARNING.
-  const status = result.status === 'SUCCESS' && result.flagsCreated > 0 ? 'WARNING' : result.status;
+  const status = result.status === 'SUCCESS' && flagsCreated > 0 ? 'WARNING' : result.status;
   const moved = await finishRun(db.pool, {
     runId,
     status,
@@ -40,7 +42,7 @@ export async function completeRun(db: Database, principal: Principal, runId: num
     runnerId: principal.kind === 'runner' ? principal.runnerId : null,
     productsFound: result.productsFound,
     productsProcessed: result.productsProcessed,
-    flagsCreated: result.flagsCreated,
+    flagsCreated,
     errorMessage: result.errorMessage,
     errorType: result.errorType,
   });

@@ -1,0 +1,73 @@
+/** Stores the products a runner scraped during a run and raises the flags they deserve, once per batch. */
+import type { Principal } from '../auth/principal.ts';
+import type { Database } from '../db/database.ts';
+import { NotAuthorizedError } from '../graphql/builder.ts';
+import { NotFoundError } from '../graphql/errors.ts';
+import { RunStateError } from '../runs/errors.ts';
+import { MAX_PRODUCTS_PER_BATCH, MIN_PRICES_FOR_OUTLIERS } from './limits.ts';
+import { claimProductBatch, findProductBatch, recordProductBatch, type BatchCounts } from './sql/productBatch.ts';
+import { raiseProductFlags } from './sql/raiseProductFlags.ts';
+import { upsertProducts, type ProductRow } from './sql/upsertProducts.ts';
+
+export class TooManyProductsError extends Error {
+  readonly limit = MAX_PRODUCTS_PER_BATCH;
+  constructor(readonly received: number) {
+    super(`A batch holds at most ${MAX_PRODUCTS_PER_BATCH} products; this one has ${received}. Split it.`);
+    this.name = 'TooManyProductsError';
+  }
+}
+
+export type ReportResult = BatchCounts & { duplicate: boolean };
+
+export async function reportProducts(
+  db: Database,
+  principal: Principal,
+  params: { runId: number; batchId: string; products: ProductRow[] },
+): Promise<ReportResult> {
+  if (principal.kind !== 'runner' && principal.kind !== 'admin') throw new NotAuthorizedError('Only runners report products');
+  if (params.products.length > MAX_PRODUCTS_PER_BATCH) throw new TooManyProductsError(params.products.length);
+  const { runId, batchId, products } = params;
+
+  const run = await db.prisma.run.findUnique({
+    where: { id: runId },
+    select: { status: true, runnerId: true, scraper: { select: { sourceId: true } } },
+  });
+  // A runner learns nothing about runs that are not its own.
+  if (!run || (principal.kind === 'runner' && run.runnerId !== principal.runnerId)) throw new NotFoundError('Run', String(runId));
+
+  const client = await db.pool.connect();
+  let counts: BatchCounts | null = null;
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    // Claiming the batch id first makes a concurrent delivery of the same batch wait here, then see it taken.
+    if (await claimProductBatch(client, runId, batchId, products.length)) {
+      // A retry of a batch stored while the run was live still gets its answer; new products need a live run.
+      if (run.status !== 'RUNNING') throw new RunStateError(runId, run.status, 'RUNNING');
+      const productIds = await upsertProducts(client, { sourceId: run.scraper.sourceId, runId, products });
+      const flagsCreated = await raiseProductFlags(client, {
+        runId,
+        sourceId: run.scraper.sourceId,
+        productIds,
+        minPricesForOutliers: MIN_PRICES_FOR_OUTLIERS,
+      });
+      counts = { received: products.length, stored: productIds.length, flagsCreated };
+      await recordProductBatch(client, runId, batchId, counts);
+    }
+    await client.query(counts ? 'COMMIT' : 'ROLLBACK');
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      // The connection itself failed: the pool must not hand it out again.
+      broken = rollbackError as Error;
+    }
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+  if (counts) return { ...counts, duplicate: false };
+  const earlier = await findProductBatch(db.pool, runId, batchId);
+  if (!earlier) throw new Error(`product batch ${batchId} of run ${runId} was claimed but cannot be read`);
+  return { ...earlier, duplicate: true };
+}
