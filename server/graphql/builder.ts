@@ -5,6 +5,7 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
+import { GraphQLError } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type PrismaTypes from '../db/generated/pothos-types.ts';
 import { getDatamodel } from '../db/generated/pothos-types.ts';
@@ -48,14 +49,22 @@ export const builder = new SchemaBuilder<{
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
   },
-  errors: { defaultTypes: [] },
+  errors: {
+    defaultTypes: [],
+    // Bad input comes back as a ValidationError in the field's result union, like every other
+    // failure a client can act on. The price: validation runs before authorization, so a caller
+    // without rights who sends malformed input learns what is wrong with its own input (never data).
+    unsafelyHandleInputErrors: true,
+  },
 });
 
-/** A GraphQL error whose extensions.code tells clients to ask for other credentials. */
-export class NotAuthorizedError extends Error {
-  readonly extensions = { code: 'FORBIDDEN' };
+/**
+ * A GraphQL error whose extensions.code tells clients to ask for other credentials. It must be a
+ * GraphQLError: Yoga masks every other error as INTERNAL_SERVER_ERROR.
+ */
+export class NotAuthorizedError extends GraphQLError {
   constructor(message: string) {
-    super(message || 'Not authorized');
+    super(message || 'Not authorized', { extensions: { code: 'FORBIDDEN' } });
     this.name = 'NotAuthorizedError';
   }
 }
