@@ -1,6 +1,7 @@
 /** Assembles the schema: each domain registers its types and fields on import. */
 import { builder } from './builder.ts';
 import './errors.ts';
+import '../auth/schema.ts';
 import '../sources/schema.ts';
 import '../scrapers/schema.ts';
 import '../runners/schema.ts';

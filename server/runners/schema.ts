@@ -1,5 +1,11 @@
-/** Runners: the processes that execute runs, and their API keys. */
+/** Runners: the processes that execute runs, their API keys, and the run each one holds. */
+import { z } from 'zod';
 import { builder } from '../graphql/builder.ts';
+import { MUTATION_ERRORS } from '../graphql/errors.ts';
+import { parseId } from '../graphql/ids.ts';
+import { RunRef } from '../runs/schema.ts';
+import { RunnerNameTakenError, RunnerRevokedError } from './errors.ts';
+import { createRunner, revokeRunner, rotateRunnerKey, type RunnerWithKey } from './runnerOperations.ts';
 
 export const RunnerRef = builder.prismaObject('Runner', {
   description: 'A runner process; it authenticates with an API key (header x-api-key) of which only a hash is kept.',
@@ -7,15 +13,70 @@ export const RunnerRef = builder.prismaObject('Runner', {
     id: t.exposeID('id'),
     name: t.exposeString('name'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime', nullable: true }),
+    lastSeenAt: t.expose('lastSeenAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the runner last called the API (kept to within a few seconds).',
+    }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    currentRun: t.field({
+      type: RunRef,
+      nullable: true,
+      description: 'The RUNNING run this runner holds, if any.',
+      select: (_args, _ctx, nestedSelection) => ({
+        runs: nestedSelection({ where: { status: 'RUNNING' }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: 1 }),
+      }),
+      resolve: (runner) => runner.runs[0] ?? null,
+    }),
   }),
 });
+
+const RunnerWithKeyRef = builder.objectRef<RunnerWithKey>('RunnerWithKey').implement({
+  description: 'A runner with its API key, which is never shown again.',
+  fields: (t) => ({
+    apiKey: t.exposeString('apiKey', { description: 'Send it as the x-api-key header. Shown once.' }),
+    runner: t.field({ type: RunnerRef, resolve: (created) => created.runner }),
+  }),
+});
+
+/** Runner names usually are host or pod names, and appear in logs and URLs. */
+const RUNNER_NAME = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may hold letters, digits and . _ - only, starting with a letter or digit');
 
 builder.queryFields((t) => ({
   runners: t.prismaField({
     type: ['Runner'],
     authScopes: { viewer: true },
     resolve: (query, _root, _args, ctx) => ctx.db.prisma.runner.findMany({ ...query, orderBy: { name: 'asc' } }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createRunner: t.field({
+    type: RunnerWithKeyRef,
+    description: 'Registers a runner and returns its API key once.',
+    authScopes: { admin: true },
+    errors: { types: [...MUTATION_ERRORS, RunnerNameTakenError] },
+    args: { name: t.arg.string({ required: true, validate: RUNNER_NAME }) },
+    resolve: (_root, { name }, ctx) => createRunner(ctx.db, ctx.principal, { name }),
+  }),
+  rotateRunnerKey: t.field({
+    type: RunnerWithKeyRef,
+    description: 'Gives the runner a new API key, returned once; the old key is refused from the next request on.',
+    authScopes: { admin: true },
+    errors: { types: [...MUTATION_ERRORS, RunnerRevokedError] },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => rotateRunnerKey(ctx.db, ctx.principal, parseId(id, 'Runner')),
+  }),
+  revokeRunner: t.field({
+    type: RunnerRef,
+    description: "Revokes a runner: its key is refused from the next request on. A run it holds is lost when its lease passes.",
+    authScopes: { admin: true },
+    errors: { types: [...MUTATION_ERRORS] },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => revokeRunner(ctx.db, ctx.principal, parseId(id, 'Runner')),
   }),
 }));

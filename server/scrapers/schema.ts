@@ -1,8 +1,21 @@
-/** Scrapers: what they scrape, their schedule, and pausing them. */
+/** Scrapers: what they scrape, their schedule, their run history, and making, changing and pausing them. */
+import { z } from 'zod';
+import type { Prisma } from '../db/generated/prisma/client.ts';
 import { MissedRunPolicy } from '../db/generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
+import { MUTATION_ERRORS } from '../graphql/errors.ts';
+import { parseId } from '../graphql/ids.ts';
+import { RunRef } from '../runs/schema.ts';
+import { SourceNameTakenError } from '../sources/errors.ts';
+import { displayName } from '../sources/inputRules.ts';
+import { NewSourceInput } from '../sources/schema.ts';
+import { SlugTakenError } from './errors.ts';
+import * as rules from './inputRules.ts';
+import { createScraper, setScraperPaused, updateScraper } from './scraperOperations.ts';
 
 export const MissedRunPolicyEnum = builder.enumType(MissedRunPolicy, { name: 'MissedRunPolicy' });
+
+const NEWEST_FIRST = [{ queuedAt: 'desc' }, { id: 'desc' }] satisfies Prisma.RunOrderByWithRelationInput[];
 
 export const ScraperRef = builder.prismaObject('Scraper', {
   description: 'A scraper definition, its source and its schedule.',
@@ -11,17 +24,79 @@ export const ScraperRef = builder.prismaObject('Scraper', {
     slug: t.exposeString('slug'),
     name: t.exposeString('name'),
     source: t.relation('source'),
-    cron: t.exposeString('cron', { nullable: true }),
-    timezone: t.exposeString('timezone'),
-    enabled: t.exposeBoolean('enabled'),
-    paused: t.exposeBoolean('paused'),
+    cron: t.exposeString('cron', { nullable: true, description: 'Five-field cron schedule; null runs only when triggered.' }),
+    timezone: t.exposeString('timezone', { description: 'The IANA time zone the cron schedule is read in.' }),
+    enabled: t.exposeBoolean('enabled', { description: 'A disabled scraper takes no runs at all.' }),
+    paused: t.exposeBoolean('paused', { description: 'A paused scraper is skipped by the schedule but can be triggered.' }),
     config: t.expose('config', { type: 'JSON', description: 'The declarative scraper definition the runner executes.' }),
     maxRetries: t.exposeInt('maxRetries'),
     missedRunPolicy: t.expose('missedRunPolicy', { type: MissedRunPolicyEnum }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    runs: t.relatedConnection('runs', {
+      cursor: 'id',
+      description: "The scraper's runs, newest first.",
+      defaultSize: 20,
+      maxSize: 200,
+      query: { orderBy: NEWEST_FIRST },
+    }),
+    lastRun: t.field({
+      type: RunRef,
+      nullable: true,
+      description: 'The newest run, whatever its status; null before the first.',
+      select: (_args, _ctx, nestedSelection) => ({ runs: nestedSelection({ orderBy: NEWEST_FIRST, take: 1 }) }),
+      resolve: (scraper) => scraper.runs[0] ?? null,
+    }),
   }),
 });
+
+const CreateScraperInput = builder.inputType('CreateScraperInput', {
+  description: 'A new scraper, reading either an existing source (sourceId) or a new one (source).',
+  fields: (t) => ({
+    slug: t.string({ required: true, validate: rules.slug }),
+    name: t.string({ required: true, validate: displayName(200) }),
+    source: t.field({ type: NewSourceInput, required: false }),
+    sourceId: t.id({ required: false }),
+    cron: t.string({ required: false, validate: rules.cron.nullish() }),
+    timezone: t.string({ required: false, description: 'Defaults to UTC.', validate: rules.timezone.nullish() }),
+    enabled: t.boolean({ required: false, description: 'Defaults to true.' }),
+    config: t.field({ type: 'JSON', required: true, description: 'A JSON object of at most 256 KiB.', validate: rules.config }),
+    maxRetries: t.int({ required: false, description: 'Defaults to 2.', validate: rules.maxRetries.nullish() }),
+    missedRunPolicy: t.field({ type: MissedRunPolicyEnum, required: false, description: 'Defaults to RUN_ONCE.' }),
+  }),
+  validate: z
+    .looseObject({})
+    .refine((input) => (input.source == null) !== (input.sourceId == null), {
+      message: 'give either source or sourceId, not both',
+      path: ['source'],
+    }),
+});
+
+/** Fields of UpdateScraperInput that may be left out but not set to null (only cron may be null). */
+const NOT_NULL_ON_UPDATE = ['slug', 'name', 'sourceId', 'timezone', 'enabled', 'config', 'maxRetries', 'missedRunPolicy'];
+
+const UpdateScraperInput = builder.inputType('UpdateScraperInput', {
+  description: 'The fields to change; the ones left out keep their value. cron: null removes the schedule.',
+  fields: (t) => ({
+    slug: t.string({ required: false, validate: rules.slug }),
+    name: t.string({ required: false, validate: displayName(200) }),
+    sourceId: t.id({ required: false }),
+    cron: t.string({ required: false, validate: rules.cron.nullish() }),
+    timezone: t.string({ required: false, validate: rules.timezone }),
+    enabled: t.boolean({ required: false }),
+    config: t.field({ type: 'JSON', required: false, validate: rules.config }),
+    maxRetries: t.int({ required: false, validate: rules.maxRetries }),
+    missedRunPolicy: t.field({ type: MissedRunPolicyEnum, required: false }),
+  }),
+  // Field rules skip null values, so "left out" and "null" are told apart here.
+  validate: z.looseObject({}).superRefine((input, ctx) => {
+    for (const key of NOT_NULL_ON_UPDATE) {
+      if (input[key] === null) ctx.addIssue({ code: 'custom', path: [key], message: 'must not be null; leave it out to keep it' });
+    }
+  }),
+});
+
+const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
 builder.queryFields((t) => ({
   scrapers: t.prismaField({
@@ -33,7 +108,66 @@ builder.queryFields((t) => ({
     type: 'Scraper',
     nullable: true,
     authScopes: { viewer: true },
-    args: { slug: t.arg.string({ required: true }) },
+    args: { slug: t.arg.string({ required: true, validate: z.string().max(64) }) },
     resolve: (query, _root, { slug }, ctx) => ctx.db.prisma.scraper.findUnique({ ...query, where: { slug } }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createScraper: t.field({
+    type: ScraperRef,
+    description: 'Makes a scraper, and its source when one is given instead of a sourceId.',
+    authScopes: { admin: true },
+    errors: { types: [...MUTATION_ERRORS, SlugTakenError, SourceNameTakenError] },
+    args: { input: t.arg({ type: CreateScraperInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      createScraper(ctx.db, ctx.principal, {
+        slug: input.slug,
+        name: input.name,
+        source: orUndefined(input.source),
+        sourceId: input.sourceId == null ? undefined : parseId(input.sourceId, 'Source'),
+        cron: orUndefined(input.cron),
+        timezone: orUndefined(input.timezone),
+        enabled: orUndefined(input.enabled),
+        config: input.config as Prisma.InputJsonObject,
+        maxRetries: orUndefined(input.maxRetries),
+        missedRunPolicy: orUndefined(input.missedRunPolicy),
+      }),
+  }),
+  updateScraper: t.field({
+    type: ScraperRef,
+    description: 'Changes the fields given and keeps the rest.',
+    authScopes: { admin: true },
+    errors: { types: [...MUTATION_ERRORS, SlugTakenError] },
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateScraperInput, required: true }) },
+    resolve: (_root, { id, input }, ctx) =>
+      updateScraper(ctx.db, ctx.principal, parseId(id, 'Scraper'), {
+        slug: orUndefined(input.slug),
+        name: orUndefined(input.name),
+        sourceId: input.sourceId == null ? undefined : parseId(input.sourceId, 'Source'),
+        // null is meaningful here: it removes the schedule.
+        cron: input.cron,
+        timezone: orUndefined(input.timezone),
+        enabled: orUndefined(input.enabled),
+        config: orUndefined(input.config as Prisma.InputJsonObject | null | undefined),
+        maxRetries: orUndefined(input.maxRetries),
+        missedRunPolicy: orUndefined(input.missedRunPolicy),
+      }),
+  }),
+  pauseScraper: t.field({
+    type: ScraperRef,
+    description: 'Stops the schedule from starting runs of the scraper; triggering by hand still works.',
+    authScopes: { admin: true },
+    errors: { types: [...MUTATION_ERRORS] },
+    args: { scraperId: t.arg.id({ required: true }) },
+    resolve: (_root, { scraperId }, ctx) => setScraperPaused(ctx.db, ctx.principal, parseId(scraperId, 'Scraper'), true),
+  }),
+  resumeScraper: t.field({
+    type: ScraperRef,
+    description: 'Lets the schedule start runs of the scraper again.',
+    authScopes: { admin: true },
+    errors: { types: [...MUTATION_ERRORS] },
+    args: { scraperId: t.arg.id({ required: true }) },
+    resolve: (_root, { scraperId }, ctx) => setScraperPaused(ctx.db, ctx.principal, parseId(scraperId, 'Scraper'), false),
   }),
 }));

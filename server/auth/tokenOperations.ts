@@ -1,0 +1,32 @@
+/** Bearer tokens for people and integrations: made with a secret shown once, listed without it, revoked at once. */
+import type { Principal } from './principal.ts';
+import type { Database } from '../db/database.ts';
+import type { ApiToken } from '../db/generated/prisma/client.ts';
+import type { TokenRole } from '../db/generated/prisma/enums.ts';
+import { NotFoundError } from '../graphql/errors.ts';
+import { generateSecret, hashSecret } from './secrets.ts';
+
+export type CreatedToken = { token: string; apiToken: ApiToken };
+
+export async function createToken(
+  db: Database,
+  _principal: Principal,
+  input: { name: string; role: TokenRole },
+): Promise<CreatedToken> {
+  const token = generateSecret('token');
+  const apiToken = await db.prisma.apiToken.create({
+    data: { name: input.name, role: input.role, tokenHash: hashSecret(token) },
+  });
+  return { token, apiToken };
+}
+
+/** Revoking twice keeps the first revocation time; the token is refused from the next request on. */
+export async function revokeToken(db: Database, _principal: Principal, id: number): Promise<ApiToken> {
+  const { rowCount } = await db.pool.query({
+    name: 'revoke_token',
+    text: `UPDATE api_token SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`,
+    values: [id],
+  });
+  if (rowCount !== 1) throw new NotFoundError('ApiToken', String(id));
+  return db.prisma.apiToken.findUniqueOrThrow({ where: { id } });
+}

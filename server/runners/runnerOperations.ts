@@ -1,0 +1,53 @@
+/** Runners and their API keys: made with a key shown once, rotated or revoked with immediate effect. */
+import type { Principal } from '../auth/principal.ts';
+import { generateSecret, hashSecret } from '../auth/secrets.ts';
+import type { Database } from '../db/database.ts';
+import type { Runner } from '../db/generated/prisma/client.ts';
+import { NotFoundError } from '../graphql/errors.ts';
+import { RunnerNameTakenError, RunnerRevokedError } from './errors.ts';
+
+export type RunnerWithKey = { runner: Runner; apiKey: string };
+
+export async function createRunner(db: Database, _principal: Principal, input: { name: string }): Promise<RunnerWithKey> {
+  const apiKey = generateSecret('runner');
+  const { rows } = await db.pool.query<{ id: number }>({
+    name: 'create_runner',
+    text: `INSERT INTO runner (name, key_hash) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id`,
+    values: [input.name, hashSecret(apiKey)],
+  });
+  if (!rows[0]) throw new RunnerNameTakenError(input.name);
+  return { runner: await db.prisma.runner.findUniqueOrThrow({ where: { id: rows[0].id } }), apiKey };
+}
+
+/**
+ * The old key is refused from the next request on, since every request looks its key up again.
+ * A run the runner holds stays its own: the runner keeps reporting on it with the new key.
+ */
+export async function rotateRunnerKey(db: Database, _principal: Principal, id: number): Promise<RunnerWithKey> {
+  const apiKey = generateSecret('runner');
+  const { rowCount } = await db.pool.query({
+    name: 'rotate_runner_key',
+    text: `UPDATE runner SET key_hash = $2 WHERE id = $1 AND revoked_at IS NULL`,
+    values: [id, hashSecret(apiKey)],
+  });
+  if (rowCount !== 1) {
+    const runner = await db.prisma.runner.findUnique({ where: { id }, select: { revokedAt: true } });
+    if (!runner) throw new NotFoundError('Runner', String(id));
+    throw new RunnerRevokedError(id);
+  }
+  return { runner: await db.prisma.runner.findUniqueOrThrow({ where: { id } }), apiKey };
+}
+
+/**
+ * Revoking twice keeps the first time. A run the runner still holds is left to its lease: when the
+ * lease passes without a heartbeat it is taken as lost like any other.
+ */
+export async function revokeRunner(db: Database, _principal: Principal, id: number): Promise<Runner> {
+  const { rowCount } = await db.pool.query({
+    name: 'revoke_runner',
+    text: `UPDATE runner SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`,
+    values: [id],
+  });
+  if (rowCount !== 1) throw new NotFoundError('Runner', String(id));
+  return db.prisma.runner.findUniqueOrThrow({ where: { id } });
+}

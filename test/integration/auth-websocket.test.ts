@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { collect } from '../helpers/graphql.ts';
+import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+const JOB_LOGS = `subscription($jobId: ID!) { jobLogs(jobId: $jobId) { jobId lastSeq lines { seq message } } }`;
+const RUN_UPDATED = `subscription($scraperId: ID!) { runUpdated(scraperId: $scraperId) { id status } }`;
+
+let db: TestDatabase;
+let server: TestServer;
+let scraperId: number;
+let jobId: string;
+let runner: Awaited<ReturnType<typeof seedRunner>>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startTestServer(db.url);
+  ({ scraperId } = await seedScraper(db.pool));
+  runner = await seedRunner(db.pool);
+  const { rows } = await db.pool.query(
+    `INSERT INTO run (scraper_id, triggered_by, status, runner_id, started_at, lease_expires_at)
+     VALUES ($1, 'MANUAL', 'RUNNING', $2, now(), now() + interval '1 minute') RETURNING id`,
+    [scraperId, runner.runnerId],
+  );
+  jobId = String(rows[0].id);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await db?.drop();
+});
+
+async function revokedToken() {
+  const { tokenId, token } = await seedToken(db.pool, 'ADMIN');
+  await db.pool.query(`UPDATE api_token SET revoked_at = now() WHERE id = $1`, [tokenId]);
+  return token;
+}
+
+async function revokedRunnerKey() {
+  const { runnerId, apiKey } = await seedRunner(db.pool);
+  await db.pool.query(`UPDATE runner SET revoked_at = now() WHERE id = $1`, [runnerId]);
+  return apiKey;
+}
+
+describe('graphql-ws connections', () => {
+  const refused: Array<[string, () => Promise<{ token?: string; apiKey?: string }>]> = [
+    ['no credentials', async () => ({})],
+    ['an unknown token', async () => ({ token: 'sdt_not-a-token' })],
+    ['a revoked token', async () => ({ token: await revokedToken() })],
+    ['a revoked runner key', async () => ({ apiKey: await revokedRunnerKey() })],
+  ];
+
+  it.each(refused)('are closed with 4403 when they bring %s', async (_label, credentials) => {
+    const ws = server.client(await credentials()).ws();
+    const sub = collect(ws, JOB_LOGS, { jobId });
+    await sub.waitFor(() => sub.errors.length > 0);
+    expect((sub.errors[0] as { code?: number }).code).toBe(4403);
+    expect(sub.events).toEqual([]);
+    await ws.dispose();
+  });
+
+  it('let a viewer follow jobLogs and runUpdated', async () => {
+    const viewer = server.client({ token: (await seedToken(db.pool, 'VIEWER')).token });
+    const ws = viewer.ws();
+    const runnerClient = server.client({ apiKey: runner.apiKey });
+    const logs = collect(ws, JOB_LOGS, { jobId });
+    const updates = collect(ws, RUN_UPDATED, { scraperId: String(scraperId) });
+
+    await runnerClient.data(`mutation($jobId: ID!) { appendLogs(jobId: $jobId, batchId: "w1", logs: [{ level: INFO, message: "watched" }]) { __typename } }`, { jobId });
+    await logs.waitFor(() => logs.events.length > 0);
+    expect(logs.events[0].jobLogs).toMatchObject({ jobId, lastSeq: 1, lines: [{ seq: 1, message: 'watched' }] });
+
+    // runUpdated has no replay: trigger runs until the subscription, registered meanwhile, sees one.
+    const triggered: string[] = [];
+    for (let attempt = 0; attempt < 20 && updates.events.length === 0; attempt++) {
+      const { triggerRun } = await server.admin.data(`mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`, { id: String(scraperId) });
+      triggered.push(triggerRun.data.id);
+      await updates.waitFor(() => updates.events.length > 0, 500).catch(() => undefined);
+    }
+    expect(updates.events.length).toBeGreaterThan(0);
+    expect(triggered).toContain(updates.events[0].runUpdated.id);
+    expect(updates.events[0].runUpdated.status).toBe('QUEUED');
+    expect([...logs.errors, ...updates.errors]).toEqual([]);
+    logs.dispose();
+    updates.dispose();
+    await ws.dispose();
+  });
+
+  it('let a runner connect but not subscribe to logs', async () => {
+    const ws = server.client({ apiKey: runner.apiKey }).ws();
+    const sub = collect(ws, JOB_LOGS, { jobId });
+    await sub.waitFor(() => sub.errors.length > 0 || sub.completed);
+    expect(JSON.stringify(sub.errors)).toContain('Not authorized');
+    expect(sub.events).toEqual([]);
+    await ws.dispose();
+  });
+});
