@@ -4,6 +4,7 @@ import { TokenRole } from '../db/generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
 import { MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
+import type { Principal } from './principal.ts';
 import { createToken, revokeToken, type CreatedToken } from './tokenOperations.ts';
 
 export const TokenRoleEnum = builder.enumType(TokenRole, {
@@ -39,7 +40,27 @@ const TOKEN_NAME = z
   .max(100, 'must be at most 100 characters')
   .regex(/^[^\p{Cc}]*$/u, 'must not hold control characters');
 
+/** What the caller may do, so that a client can hide what it would be refused. */
+const ViewerRoleEnum = builder.enumType('ViewerRole', {
+  values: ['ADMIN', 'VIEWER', 'RUNNER', 'ANONYMOUS'] as const,
+  description: 'Who is calling: ADMIN may change things, VIEWER may only read, RUNNER executes runs.',
+});
+
+const ROLES = { admin: 'ADMIN', viewer: 'VIEWER', runner: 'RUNNER', anonymous: 'ANONYMOUS' } as const;
+
+const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
+  description: 'The caller as the server sees it.',
+  fields: (t) => ({
+    role: t.field({ type: ViewerRoleEnum, resolve: (principal) => ROLES[principal.kind] }),
+  }),
+});
+
 builder.queryFields((t) => ({
+  viewer: t.field({
+    type: ViewerRef,
+    description: 'Who is calling; open to everyone, so that a client can check a token before using it.',
+    resolve: (_root, _args, ctx) => ctx.principal,
+  }),
   tokens: t.prismaField({
     type: ['ApiToken'],
     description: 'Every token, newest first, revoked ones included; never their secrets.',
