@@ -20,6 +20,8 @@ export const GRAPHQL_PATH = '/graphql';
 const MAX_BODY_BYTES = 72 * 1024 * 1024;
 /** graphql-ws close code for a connection without valid credentials. */
 const CLOSE_FORBIDDEN = 4403;
+/** How long a shutdown waits for in-flight requests and websocket close handshakes. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 export type App = { server: Server; start(port: number, host?: string): Promise<number>; stop(): Promise<void> };
 
@@ -123,9 +125,21 @@ export function buildApp(services: Services & { adminToken: string }): App {
         });
       }),
     async stop() {
-      await wsServer.dispose();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      // Stop accepting first: a load balancer sees the refusal and sends new work to another instance.
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // 1001 Going Away: graphql-ws clients reconnect (elsewhere) and resume with afterSeq.
+      const disposed = wsServer.dispose();
+      // In-flight requests get a grace period; a peer that never completes the close handshake does not hold us.
+      const deadline = setTimeout(() => {
+        logger.warn({ sockets: wss.clients.size }, 'shutdown grace period over, closing remaining connections');
+        for (const socket of wss.clients) socket.terminate();
+        server.closeAllConnections();
+      }, SHUTDOWN_GRACE_MS);
+      try {
+        await Promise.all([drained, disposed]);
+      } finally {
+        clearTimeout(deadline);
+      }
     },
   };
 }

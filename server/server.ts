@@ -9,6 +9,7 @@ import { migrate } from './db/migrate.ts';
 import { buildApp } from './app.ts';
 import { LogHub } from './logs/logHub.ts';
 import { RunEvents } from './runs/runEvents.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
 import type { Logger } from './logger.ts';
 
 export type RunningServer = { port: number; url: string; stop(): Promise<void> };
@@ -28,18 +29,33 @@ export async function startServer(options: {
   const runEvents = new RunEvents(listener, logger);
   await logHub.start();
   await runEvents.start();
-  const app = buildApp({ config, db, logger, logHub, runEvents, adminToken });
+  const scheduler = config.scheduler
+    ? new Scheduler({
+        databaseUrl,
+        pool: db.pool,
+        logger,
+        graceSeconds: config.schedulerGraceSeconds,
+        retryBackoffSeconds: config.retryBackoffSeconds,
+      })
+    : undefined;
+  await scheduler?.start();
+  const app = buildApp({ config, db, logger, logHub, runEvents, scheduler, adminToken });
   const port = await app.start(config.port);
   logger.info({ port }, 'Scrapedeck API listening');
   return {
     port,
     url: `http://127.0.0.1:${port}/graphql`,
+    /** Graceful: stop accepting, let in-flight requests finish, close subscriptions with 1001, then release the database. */
     async stop() {
+      // First, so that no pass is left writing to a database that is about to close.
+      await scheduler?.stop();
+      await app.stop();
+      // Ends the subscription generators of closed sockets, which wait for their next event otherwise.
       await logHub.stop();
       await runEvents.stop();
-      await app.stop();
       await listener.close();
       await db.close();
+      logger.info('Scrapedeck API stopped');
     },
   };
 }

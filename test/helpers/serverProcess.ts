@@ -1,0 +1,104 @@
+/**
+ * Runs the API server as its own process (`npm start`'s entry under tsx), so that a test can
+ * SIGKILL or SIGTERM it and start it again on the same port, like an operator or an orchestrator.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { GraphQLTestClient } from './graphql.ts';
+import { TEST_ADMIN_TOKEN } from './server.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export type ServerProcess = {
+  pid: number;
+  port: number;
+  httpUrl: string;
+  wsUrl: string;
+  admin: GraphQLTestClient;
+  client(credentials?: { token?: string; apiKey?: string }): GraphQLTestClient;
+  /** Everything the process wrote, for assertions and for failure messages. */
+  output(): string;
+  /** Resolves when the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal: NodeJS.Signals): void;
+};
+
+/** A port nothing listens on right now; a test keeps it so that a restarted server comes back at the same address. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function startServerProcess(options: {
+  databaseUrl: string;
+  port: number;
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+}): Promise<ServerProcess> {
+  // tsx as a loader rather than its CLI: one process, so that a signal reaches the server itself.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_ENV: 'test',
+      DEMO: 'false',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PORT: String(options.port),
+      DATABASE_URL: options.databaseUrl,
+      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not come up in time:\n${output}`));
+    }, options.readyTimeoutMs ?? 30_000);
+    const check = () => {
+      if (output.includes('Scrapedeck is up')) {
+        clearTimeout(timer);
+        child.stdout!.off('data', check);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited during start (code ${code}, signal ${signal}):\n${output}`));
+    });
+  });
+
+  const httpUrl = `http://127.0.0.1:${options.port}/graphql`;
+  const wsUrl = `ws://127.0.0.1:${options.port}/graphql`;
+  const client = (credentials: { token?: string; apiKey?: string } = {}) => new GraphQLTestClient(httpUrl, wsUrl, credentials);
+  return {
+    pid: child.pid!,
+    port: options.port,
+    httpUrl,
+    wsUrl,
+    admin: client({ token: TEST_ADMIN_TOKEN }),
+    client,
+    output: () => output,
+    exited,
+    kill: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+  };
+}
