@@ -48,8 +48,19 @@ export async function createPgListener(url: string, logger: Logger, options: Lis
       dropped(next);
     });
     next.on('end', () => dropped(next));
-    await next.connect();
-    for (const channel of handlers.keys()) await next.query(`LISTEN ${quote(channel)}`);
+    try {
+      await next.connect();
+      for (const channel of handlers.keys()) await next.query(`LISTEN ${quote(channel)}`);
+    } catch (error) {
+      // A half-open attempt must not linger: the next attempt makes a fresh connection.
+      await next.end().catch(() => undefined);
+      throw error;
+    }
+    if (closed) {
+      // close() ran while this attempt was connecting; nobody would ever end this connection.
+      await next.end().catch(() => undefined);
+      return;
+    }
     client = next;
     connected = true;
     // A dead TCP peer can stay silent for minutes; a query that fails is how we learn of it.
@@ -80,6 +91,7 @@ export async function createPgListener(url: string, logger: Logger, options: Lis
         if (closed) return;
         try {
           await connect();
+          if (closed) return;
           logger.info({ attempt }, 'LISTEN connection restored');
           for (const handler of reconnectHandlers) handler();
           return;

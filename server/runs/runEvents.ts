@@ -22,6 +22,20 @@ export class RunEvents {
 
   async start(): Promise<void> {
     this.stopListening = await this.listener.on(RUN_UPDATED_CHANNEL, (payload) => this.onNotification(payload));
+    this.listener.onReconnect(() => this.refreshAfterReconnect());
+  }
+
+  /**
+   * Notifications sent while the LISTEN connection was down are gone. A subscriber of one run gets
+   * that run again (it is read fresh from the table, so a missed change shows); subscribers of a
+   * scraper or of all runs see the next change.
+   */
+  private refreshAfterReconnect(): void {
+    for (const l of this.listeners) {
+      if (l.filter.runId === undefined) continue;
+      l.pending.add(l.filter.runId);
+      l.wake?.();
+    }
   }
 
   async stop(): Promise<void> {

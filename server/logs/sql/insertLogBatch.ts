@@ -75,7 +75,9 @@ export async function insertLogBatch(
       runnerId,
     ],
   });
-  return rows[0] ?? null;
+  const row = rows[0];
+  // The row also holds pg_notify's (empty) result, selected only so that the NOTIFY runs.
+  return row ? { fromSeq: row.fromSeq, toSeq: row.toSeq } : null;
 }
 
 export async function findLogBatch(pool: pg.Pool, runId: number, batchId: string): Promise<StoredRange | null> {

@@ -1,0 +1,187 @@
+/**
+ * Fan-out past one process: two server instances on one database, each with its own LISTEN
+ * connection, and what happens when that connection is killed.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { insertLogBatch } from '../../server/logs/sql/insertLogBatch.ts';
+import { finishRun } from '../../server/runs/sql/finishRun.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { collect } from '../helpers/graphql.ts';
+import { claimRunFor } from '../helpers/runs.ts';
+import { seedRunner, seedScraper } from '../helpers/seed.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+const APPEND = /* GraphQL */ `
+  mutation Append($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {
+    appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) { __typename ... on MutationAppendLogsSuccess { data { fromSeq toSeq } } }
+  }`;
+const SUBSCRIBE = `subscription($jobId: ID!, $afterSeq: Int) { jobLogs(jobId: $jobId, afterSeq: $afterSeq) { lastSeq lines { seq message } } }`;
+const RUN_UPDATED_BY_JOB = `subscription($jobId: ID!) { runUpdated(jobId: $jobId) { id status } }`;
+const RUN_UPDATED_BY_SCRAPER = `subscription($scraperId: ID!) { runUpdated(scraperId: $scraperId) { id status scraper { id } } }`;
+
+let db: TestDatabase;
+let a: TestServer;
+let b: TestServer;
+let scraperId: number;
+let runner: Awaited<ReturnType<typeof seedRunner>>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  [a, b] = await Promise.all([startTestServer(db.url), startTestServer(db.url)]);
+  ({ scraperId } = await seedScraper(db.pool));
+  runner = await seedRunner(db.pool);
+});
+
+afterAll(async () => {
+  await a?.stop();
+  await b?.stop();
+  await db?.drop();
+});
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const seqsOf = (sub: ReturnType<typeof collect>) => sub.events.flatMap((e: any) => e.jobLogs.lines.map((l: any) => l.seq));
+const databaseName = () => new URL(db.url).pathname.slice(1);
+
+async function listenerBackends(): Promise<number> {
+  const { rows } = await db.pool.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'scrapedeck-listener'`,
+    [databaseName()],
+  );
+  return rows[0].n;
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('two server instances on one database', () => {
+  it('deliver a line appended through one to subscribers of the other, in order and without gaps', async () => {
+    const jobId = await claimRunFor(a, scraperId, runner.apiKey);
+    const wsA = a.admin.ws();
+    const wsB = b.admin.ws();
+    const onA = collect(wsA, SUBSCRIBE, { jobId });
+    const onB = collect(wsB, SUBSCRIBE, { jobId });
+    const viaA = a.client({ apiKey: runner.apiKey });
+    const viaB = b.client({ apiKey: runner.apiKey });
+
+    const first = await viaA.data(APPEND, { jobId, batchId: 'one', logs: [{ level: 'INFO', message: 'through A' }] });
+    expect(first.appendLogs.data).toEqual({ fromSeq: 1, toSeq: 1 });
+    await onB.waitFor(() => seqsOf(onB).length >= 1);
+    expect(onB.events[0].jobLogs.lines[0].message).toBe('through A');
+
+    // Both instances take appends at once; each subscriber still sees 1..N exactly once.
+    await Promise.all(
+      range(1, 10).map((i) =>
+        (i % 2 ? viaA : viaB).data(APPEND, { jobId, batchId: `mix-${i}`, logs: range(1, 5).map((j) => ({ level: 'INFO', message: `${i}.${j}` })) }),
+      ),
+    );
+    for (const sub of [onA, onB]) {
+      await sub.waitFor(() => seqsOf(sub).length >= 51);
+      expect(seqsOf(sub)).toEqual(range(1, 51));
+      expect(sub.errors).toEqual([]);
+      sub.dispose();
+    }
+    await wsA.dispose();
+    await wsB.dispose();
+  });
+
+  it('deliver runUpdated from one instance to subscribers of the other, by job and by scraper', async () => {
+    const other = await seedScraper(db.pool);
+    const ws = b.admin.ws();
+    const byScraper = collect(ws, RUN_UPDATED_BY_SCRAPER, { scraperId: String(scraperId) });
+    const byOtherScraper = collect(ws, RUN_UPDATED_BY_SCRAPER, { scraperId: String(other.scraperId) });
+    // A subscription is in force once it has seen something; keep triggering until it has.
+    const triggered = new Set<string>();
+    await until(async () => {
+      const { triggerRun } = await a.admin.data(`mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`, {
+        id: String(scraperId),
+      });
+      triggered.add(triggerRun.data.id);
+      return byScraper.events.some((e: any) => triggered.has(e.runUpdated.id));
+    });
+    const jobId: string = byScraper.events.find((e: any) => triggered.has(e.runUpdated.id)).runUpdated.id;
+    expect(byScraper.events.find((e: any) => e.runUpdated.id === jobId).runUpdated).toMatchObject({ status: 'QUEUED', scraper: { id: String(scraperId) } });
+
+    const byJob = collect(ws, RUN_UPDATED_BY_JOB, { jobId });
+    // Announce the run (as any transition would) until the subscription has surely registered.
+    await until(async () => {
+      await db.pool.query(`SELECT pg_notify('run_updated', $1)`, [`${jobId}:${scraperId}`]);
+      return byJob.events.length > 0;
+    });
+    expect(byJob.events[0].runUpdated).toEqual({ id: jobId, status: 'QUEUED' });
+    await a.admin.data(`mutation($jobId: ID!) { cancelRun(jobId: $jobId) { __typename } }`, { jobId });
+    await byJob.waitFor(() => byJob.events.some((e: any) => e.runUpdated.status === 'CANCELLED'));
+    expect(byJob.events.every((e: any) => e.runUpdated.id === jobId)).toBe(true);
+    expect(byOtherScraper.events).toEqual([]);
+    // Leave no queued run behind for the next test's claim.
+    await db.pool.query(`UPDATE run SET status = 'CANCELLED' WHERE status = 'QUEUED'`);
+    for (const sub of [byScraper, byOtherScraper, byJob]) {
+      expect(sub.errors).toEqual([]);
+      sub.dispose();
+    }
+    await ws.dispose();
+  });
+});
+
+describe('the LISTEN connection', () => {
+  it('reconnects after its backend is terminated and catches up on what was committed while it was away', async () => {
+    const jobId = await claimRunFor(a, scraperId, runner.apiKey);
+    const viaA = a.client({ apiKey: runner.apiKey });
+    await viaA.data(APPEND, { jobId, batchId: 'before', logs: [{ level: 'INFO', message: 'before' }] });
+    const ws = b.admin.ws();
+    const logs = collect(ws, SUBSCRIBE, { jobId });
+    const status = collect(ws, RUN_UPDATED_BY_JOB, { jobId });
+    await logs.waitFor(() => seqsOf(logs).length >= 1);
+    expect(await listenerBackends()).toBe(2);
+
+    // A connection made now, for writing while no server instance can listen.
+    const writer = new pg.Client({ connectionString: db.url });
+    await writer.connect();
+    const admin = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE ${databaseName()} WITH ALLOW_CONNECTIONS false`);
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'scrapedeck-listener'`,
+        [databaseName()],
+      );
+      await until(async () => (await listenerBackends()) === 0);
+      // Committed while nobody listens: these notifications are lost, only the table keeps them.
+      const range1 = await insertLogBatch(writer as unknown as pg.Pool, {
+        runId: Number(jobId),
+        batchId: 'while-away',
+        lines: range(1, 3).map((i) => ({ level: 'WARNING' as const, message: `away ${i}`, timestamp: new Date() })),
+        runnerId: null,
+        leaseSeconds: 60,
+      });
+      expect(range1).toEqual({ fromSeq: 2, toSeq: 4 });
+      expect(await finishRun(writer as unknown as pg.Pool, { runId: Number(jobId), status: 'ERROR', fromStatuses: ['RUNNING'], runnerId: null, errorType: 'TEST' })).toBe(true);
+    } finally {
+      await admin.query(`ALTER DATABASE ${databaseName()} WITH ALLOW_CONNECTIONS true`);
+      await admin.end();
+      await writer.end();
+    }
+
+    await until(async () => (await listenerBackends()) === 2);
+    await logs.waitFor(() => seqsOf(logs).length >= 4);
+    expect(seqsOf(logs)).toEqual([1, 2, 3, 4]);
+    expect(logs.events.flatMap((e: any) => e.jobLogs.lines.map((l: any) => l.message))).toEqual(['before', 'away 1', 'away 2', 'away 3']);
+    // The run's subscriber is told its run again, read fresh, so it sees the change it missed.
+    await status.waitFor(() => status.events.some((e: any) => e.runUpdated.status === 'ERROR'));
+
+    // And live fan-out is back: a line appended now arrives without any further help.
+    await a.admin.data(APPEND, { jobId, batchId: 'after', logs: [{ level: 'INFO', message: 'after' }] });
+    await logs.waitFor(() => seqsOf(logs).length >= 5);
+    expect(seqsOf(logs)).toEqual([1, 2, 3, 4, 5]);
+    expect([...logs.errors, ...status.errors]).toEqual([]);
+    logs.dispose();
+    status.dispose();
+    await ws.dispose();
+  });
+});
