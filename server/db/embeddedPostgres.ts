@@ -23,9 +23,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
+/** options.port: a fixed port, so that a cluster stopped and started again keeps its address (fault tests do). */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  logger: Logger,
+  options: { port?: number } = {},
+): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dataDir, 'pg');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const password = 'scrapedeck';
   const pg = new EmbeddedPostgres({
     databaseDir,

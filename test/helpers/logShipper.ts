@@ -35,7 +35,7 @@ export async function shipBatch(
   jobId: string,
   batchId: string,
   logs: Array<{ level: string; message: string }>,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; onRetry?: (problem: unknown) => void } = {},
 ): Promise<ShippedBatch> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let lastProblem: unknown;
@@ -51,6 +51,7 @@ export async function shipBatch(
       lastProblem = error;
     }
     if (Date.now() > deadline) throw new Error(`batch ${batchId} not stored in time`, { cause: lastProblem });
+    options.onRetry?.(lastProblem);
     await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * attempt)));
   }
 }

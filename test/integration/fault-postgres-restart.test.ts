@@ -1,0 +1,113 @@
+/**
+ * PostgreSQL restarts under a live run: this file brings its own cluster (not the suite's shared
+ * one) so that it can stop and start it on the same port while a runner appends and admins watch.
+ */
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embeddedPostgres.ts';
+import { migrate } from '../../server/db/migrate.ts';
+import { createLogger } from '../../server/logger.ts';
+import { collect } from '../helpers/graphql.ts';
+import { JOB_LOGS, batchLines, deliveredLines, shipBatch, type ShippedBatch } from '../helpers/logShipper.ts';
+import { insertRun } from '../helpers/runs.ts';
+import { seedRunner, seedScraper } from '../helpers/seed.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { freePort } from '../helpers/serverProcess.ts';
+import { waitUntil } from '../helpers/waitUntil.ts';
+
+const BATCHES = 30;
+const LINES_PER_BATCH = 20;
+
+let dir: string;
+let port: number;
+let cluster: EmbeddedDatabase | undefined;
+let server: TestServer | undefined;
+let jobId: string;
+let apiKey: string;
+const logger = createLogger('silent');
+
+const startCluster = async () => (cluster = await startEmbeddedPostgres(dir, logger, { port }));
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'scrapedeck-fault-pg-'));
+  // PostgreSQL runs as its own user and must reach its data inside the (otherwise private) folder.
+  await chmod(dir, 0o755);
+  port = await freePort();
+  const { url } = await startCluster();
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  await migrate(pool);
+  const { scraperId } = await seedScraper(pool);
+  const runner = await seedRunner(pool);
+  apiKey = runner.apiKey;
+  jobId = String(await insertRun(pool, { scraperId, status: 'RUNNING', runnerId: runner.runnerId }));
+  await pool.end();
+  server = await startTestServer(url);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await cluster?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const expectedMessages = () =>
+  Array.from({ length: BATCHES }, (_, b) => batchLines(b + 1, LINES_PER_BATCH).map((l) => l.message)).flat();
+
+describe('PostgreSQL restarts while runners append and admins watch', () => {
+  it('reconnects the listener, resumes every subscriber from its last seq and delivers each line once, in order', async () => {
+    const live = server!;
+    const runnerClient = () => live.client({ apiKey });
+    const watchers = [collect(live.admin.ws(), JOB_LOGS, { jobId }), collect(live.admin.ws(), JOB_LOGS, { jobId })];
+
+    let retries = 0;
+    const shipped: ShippedBatch[] = [];
+    const ship = async (from: number, to: number) => {
+      for (let b = from; b <= to; b++) {
+        shipped.push(await shipBatch(runnerClient, jobId, `b${b}`, batchLines(b, LINES_PER_BATCH), { onRetry: () => retries++ }));
+      }
+    };
+
+    await ship(1, 10);
+    for (const w of watchers) await w.waitFor(() => deliveredLines(w.events).length >= 10 * LINES_PER_BATCH);
+
+    // The runner keeps shipping through the outage; its batches fail and are retried with the same batchId.
+    const shipping = ship(11, BATCHES);
+    await waitUntil(() => shipped.length >= 15, 'the runner to be mid-run');
+    await cluster!.stop();
+    await waitUntil(() => retries > 0, 'an append to fail while PostgreSQL is down');
+    await startCluster();
+    await shipping;
+
+    for (const w of watchers) await w.waitFor(() => deliveredLines(w.events).length >= BATCHES * LINES_PER_BATCH, 30_000);
+    const total = BATCHES * LINES_PER_BATCH;
+    for (const w of watchers) {
+      const lines = deliveredLines(w.events);
+      expect(lines.map((l) => l.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      expect(lines.map((l) => l.message)).toEqual(expectedMessages());
+      expect(w.errors).toEqual([]);
+      w.dispose();
+    }
+    // Stored once each, whatever the retries: the ranges tile 1..600 with no overlap.
+    expect(shipped.map((s) => [s.fromSeq, s.toSeq])).toEqual(
+      shipped.map((_, i) => [i * LINES_PER_BATCH + 1, (i + 1) * LINES_PER_BATCH]),
+    );
+
+    const check = new pg.Client({ connectionString: cluster!.url });
+    await check.connect();
+    try {
+      const { rows } = await check.query(`SELECT count(*)::int AS lines, max(seq)::int AS last FROM log_line WHERE run_id = $1`, [jobId]);
+      expect(rows[0]).toEqual({ lines: total, last: total });
+      await waitUntil(async () => {
+        const { rows: listening } = await check.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'scrapedeck-listener'`,
+        );
+        return listening[0].n === 1;
+      }, 'one listening connection after the restart');
+    } finally {
+      await check.end();
+    }
+  });
+});
