@@ -18,6 +18,9 @@ const envSchema = z.object({
   INTROSPECTION: bool.optional(),
   RUN_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   SUBSCRIBER_QUEUE_LIMIT: z.coerce.number().int().min(10).default(10_000),
+  SCHEDULER: bool.default(true),
+  SCHEDULER_GRACE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(180),
+  RUN_RETRY_BACKOFF_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
 });
 
 export type Config = {
@@ -35,6 +38,12 @@ export type Config = {
   runLeaseSeconds: number;
   /** Lines a subscriber may have waiting before it is closed as too slow. */
   subscriberQueueLimit: number;
+  /** Whether this instance takes part in scheduling (ticks, lease expiry, retries). */
+  scheduler: boolean;
+  /** A fire time older than this when the scheduler reaches it was missed: the missed-run policy decides. */
+  schedulerGraceSeconds: number;
+  /** The first retry of a failed run waits this long, each next one twice as long. */
+  retryBackoffSeconds: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -58,5 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.INTROSPECTION ?? !production,
     runLeaseSeconds: e.RUN_LEASE_SECONDS,
     subscriberQueueLimit: e.SUBSCRIBER_QUEUE_LIMIT,
+    scheduler: e.SCHEDULER,
+    schedulerGraceSeconds: e.SCHEDULER_GRACE_SECONDS,
+    retryBackoffSeconds: e.RUN_RETRY_BACKOFF_SECONDS,
   };
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { LogHub } from '../logs/logHub.ts';
 import type { RunEvents } from '../runs/runEvents.ts';
+import type { Scheduler } from '../scheduler/scheduler.ts';
 
 export type Services = {
   config: Config;
@@ -12,6 +13,8 @@ export type Services = {
   logger: Logger;
   logHub: LogHub;
   runEvents: RunEvents;
+  /** Absent when this instance does not schedule (SCHEDULER=false). */
+  scheduler?: Scheduler;
 };
 
 export type Context = Services & {

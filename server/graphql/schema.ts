@@ -12,6 +12,7 @@ import '../flags/schema.ts';
 import '../health/schema.ts';
 import '../quality/schema.ts';
 import '../freshness/schema.ts';
+import '../scheduler/schema.ts';
 
 builder.queryType({ description: 'Read Scrapedeck: runs, logs, scrapers, health, quality and freshness.' });
 builder.mutationType({ description: 'Change Scrapedeck; every field returns a result union with typed errors.' });

@@ -67,15 +67,31 @@ export async function updateScraper(db: Database, _principal: Principal, id: num
     if (holder && holder.id !== id) throw new SlugTakenError(input.slug);
   }
   try {
-    return await db.prisma.scraper.update({ where: { id }, data: input });
+    return await db.prisma.scraper.update({ where: { id }, data: { ...input, ...(await restartSchedule(db, id, input)) } });
   } catch (error) {
     throw explainPrismaError(error, id, input.slug);
   }
 }
 
+/**
+ * A new cron or time zone, or enabling again, starts the schedule from now: fire times of the new
+ * schedule that lie in the past, or that passed while disabled, never run.
+ */
+async function restartSchedule(db: Database, id: number, input: UpdateScraperInput): Promise<{ scheduledThrough?: Date }> {
+  if (input.cron === undefined && input.timezone === undefined && input.enabled === undefined) return {};
+  const current = await db.prisma.scraper.findUnique({ where: { id }, select: { cron: true, timezone: true, enabled: true } });
+  if (!current) return {};
+  const changed =
+    (input.cron !== undefined && input.cron !== current.cron) ||
+    (input.timezone !== undefined && input.timezone !== current.timezone) ||
+    (input.enabled === true && !current.enabled);
+  return changed ? { scheduledThrough: new Date() } : {};
+}
+
 export async function setScraperPaused(db: Database, _principal: Principal, id: number, paused: boolean): Promise<Scraper> {
   try {
-    return await db.prisma.scraper.update({ where: { id }, data: { paused } });
+    // Resuming starts the schedule from now: the fire times that passed while paused do not run.
+    return await db.prisma.scraper.update({ where: { id }, data: paused ? { paused } : { paused, scheduledThrough: new Date() } });
   } catch (error) {
     throw explainPrismaError(error, id);
   }

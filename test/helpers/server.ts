@@ -17,7 +17,7 @@ export type TestServer = {
 };
 
 export async function startTestServer(databaseUrl: string, overrides: Partial<Config> = {}): Promise<TestServer> {
-  const config: Config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO: 'false' }), port: 0, host: '127.0.0.1', ...overrides };
+  const config: Config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO: 'false', SCHEDULER: 'false' }), port: 0, host: '127.0.0.1', ...overrides };
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const server = await startServer({ config, databaseUrl, adminToken: TEST_ADMIN_TOKEN, logger });
   const httpUrl = `http://127.0.0.1:${server.port}/graphql`;

@@ -1,0 +1,14 @@
+/** Reads a scraper's cron expression in its time zone: the latest fire time at a moment, and the next ones after it. */
+import { CronExpressionParser } from 'cron-parser';
+
+/** The newest fire time at or before `at`. */
+export function latestFireAt(cron: string, timezone: string, at: Date): Date {
+  // prev() answers strictly before its reference, so a fire time exactly at `at` needs the extra millisecond.
+  return CronExpressionParser.parse(cron, { tz: timezone, currentDate: new Date(at.getTime() + 1) }).prev().toDate();
+}
+
+/** The next `count` fire times strictly after `after`. */
+export function nextFireTimes(cron: string, timezone: string, after: Date, count: number): Date[] {
+  const interval = CronExpressionParser.parse(cron, { tz: timezone, currentDate: after });
+  return Array.from({ length: count }, () => interval.next().toDate());
+}

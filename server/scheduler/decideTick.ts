@@ -1,0 +1,24 @@
+/**
+ * What a scheduler pass owes one scraper at a moment: nothing, its newest fire time on time, or a
+ * fire time that passed while no scheduler ran (then the scraper's missed-run policy decides).
+ * Pure, so the rules are tested without a clock.
+ */
+import { latestFireAt } from './cronSchedule.ts';
+import type { ScheduledScraper } from './sql/listScheduledScrapers.ts';
+
+export type TickDecision = {
+  fireAt: Date;
+  /** The fire time is older than the grace period: nobody was scheduling when it came. */
+  caughtUp: boolean;
+  /** False when the tick is only recorded (a missed tick under the SKIP policy). */
+  queueRun: boolean;
+};
+
+export function decideTick(scraper: ScheduledScraper, now: Date, graceSeconds: number): TickDecision | null {
+  const fireAt = latestFireAt(scraper.cron, scraper.timezone, now);
+  // Fire times at or before the cursor were dealt with, or belong to a cron or pause that is gone.
+  if (fireAt.getTime() <= scraper.scheduledThrough.getTime()) return null;
+  // Older fire times in (scheduledThrough, fireAt) are dropped whatever the policy: at most one run per gap.
+  const caughtUp = now.getTime() - fireAt.getTime() > graceSeconds * 1000;
+  return { fireAt, caughtUp, queueRun: !caughtUp || scraper.missedRunPolicy === 'RUN_ONCE' };
+}

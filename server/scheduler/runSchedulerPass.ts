@@ -1,0 +1,43 @@
+/**
+ * One scheduler pass at a given moment: fire the due ticks of every scheduled scraper, take runs
+ * whose lease expired as lost, and retry failed runs whose backoff has passed. `now` is a parameter
+ * so that tests drive time directly; the engine passes its clock's time, once a minute.
+ * Every step is safe to run on several instances at once.
+ */
+import type pg from 'pg';
+import type { Logger } from '../logger.ts';
+import { decideTick } from './decideTick.ts';
+import { expireLeases, type ExpiredLease } from './sql/expireLeases.ts';
+import { listScheduledScrapers } from './sql/listScheduledScrapers.ts';
+import { recordTick, type RecordedTick } from './sql/recordTick.ts';
+import { retryFailedRuns } from './sql/retryFailedRuns.ts';
+
+export type PassOptions = {
+  /** A fire time older than this when a pass reaches it counts as missed (the scheduler was down). */
+  graceSeconds: number;
+  /** The first retry of a failed run waits this long; each next one twice as long. */
+  retryBackoffSeconds: number;
+};
+
+export type PassResult = { ticks: RecordedTick[]; expired: ExpiredLease[]; retried: Array<{ runId: number; retryOfId: number }> };
+
+export async function runSchedulerPass(pool: pg.Pool, logger: Logger, now: Date, options: PassOptions): Promise<PassResult> {
+  const ticks: RecordedTick[] = [];
+  for (const scraper of await listScheduledScrapers(pool)) {
+    try {
+      // A cheap look without locks; recordTick decides again on the locked row.
+      if (!decideTick(scraper, now, options.graceSeconds)) continue;
+      const tick = await recordTick(pool, scraper.id, now, options.graceSeconds);
+      if (tick) ticks.push(tick);
+    } catch (error) {
+      // One scraper's bad row (an expression written around the input rules) must not stop the others.
+      logger.error({ err: error, scraperId: scraper.id }, 'scheduler could not tick scraper');
+    }
+  }
+  const expired = await expireLeases(pool, now);
+  const retried = await retryFailedRuns(pool, now, options.retryBackoffSeconds);
+  if (ticks.length + expired.length + retried.length > 0) {
+    logger.info({ at: now.toISOString(), ticks, expired, retried }, 'scheduler pass');
+  }
+  return { ticks, expired, retried };
+}

@@ -1,0 +1,86 @@
+/**
+ * The scheduler of one server instance, on pg-boss: a pg-boss schedule fires one tick job per
+ * minute for the whole deployment (pg-boss files each occurrence under a singleton slot, so several
+ * instances create one job), any instance's worker takes it and runs a scheduler pass. pg-boss keeps
+ * its schedule and jobs in its own schema of the same database, so they survive restarts.
+ */
+import { PgBoss, systemClock, type Clock } from 'pg-boss';
+import type pg from 'pg';
+import type { Logger } from '../logger.ts';
+import { runSchedulerPass, type PassOptions, type PassResult } from './runSchedulerPass.ts';
+
+/** pg-boss installs and migrates its tables here on start. */
+export const JOB_ENGINE_SCHEMA = 'pgboss';
+export const TICK_QUEUE = 'scheduler-tick';
+/** pg-boss reads a schedule at minute granularity; a scraper's own cron is evaluated by the pass. */
+const TICK_CRON = '* * * * *';
+
+export type SchedulerOptions = PassOptions & {
+  databaseUrl: string;
+  /** The instance's pool, for the pass's own SQL; pg-boss opens a small pool of its own. */
+  pool: pg.Pool;
+  logger: Logger;
+  /** Time for pg-boss and for the passes; tests hand in pg-boss's TestClock. */
+  clock?: Clock;
+};
+
+export class Scheduler {
+  readonly clock: Clock;
+  #boss: PgBoss | null = null;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Whether this instance takes part in scheduling. */
+  get running(): boolean {
+    return this.#boss !== null;
+  }
+
+  now(): Date {
+    return new Date(this.clock.now());
+  }
+
+  async start(): Promise<void> {
+    const { logger } = this.options;
+    const boss = new PgBoss({
+      connectionString: this.options.databaseUrl,
+      schema: JOB_ENGINE_SCHEMA,
+      clock: this.clock,
+      max: 3,
+      application_name: 'scrapedeck-scheduler',
+    });
+    boss.on('error', (error) => logger.error({ err: error }, 'job engine error'));
+    boss.on('warning', (warning) => logger.warn({ warning }, 'job engine warning'));
+    await boss.start();
+    try {
+      // stately: at most one tick waiting and one running, so a slow pass never piles up passes behind it.
+      // No retries: the next minute's pass does whatever a failed one left undone.
+      await boss.createQueue(TICK_QUEUE, { policy: 'stately', retryLimit: 0, expireInSeconds: 300 });
+      // Every instance upserts the same schedule row; 'once' sends one tick after a gap in which no instance ran.
+      await boss.schedule(TICK_QUEUE, TICK_CRON, null, { tz: 'UTC', missed: 'once' });
+      await boss.work(TICK_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
+        await this.runPass();
+      });
+    } catch (error) {
+      await boss.stop({ graceful: false });
+      throw error;
+    }
+    this.#boss = boss;
+    logger.info('scheduler started');
+  }
+
+  /** One pass at the clock's time (or at `now`); the tick job calls it, and so may tests. */
+  runPass(now: Date = this.now()): Promise<PassResult> {
+    return runSchedulerPass(this.options.pool, this.options.logger, now, this.options);
+  }
+
+  /** Waits for a pass in progress to finish, then lets go of pg-boss's connections. */
+  async stop(): Promise<void> {
+    const boss = this.#boss;
+    if (!boss) return;
+    this.#boss = null;
+    await boss.stop({ graceful: true, timeout: 10_000 });
+    this.options.logger.info('scheduler stopped');
+  }
+}

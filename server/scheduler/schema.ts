@@ -1,0 +1,65 @@
+/** The scheduler's GraphQL surface: `schedulerStatus`, and the ticks it records. */
+import { SchedulerTickOutcome } from '../db/generated/prisma/enums.ts';
+import { builder } from '../graphql/builder.ts';
+import { MissedRunPolicyEnum, ScraperRef } from '../scrapers/schema.ts';
+import { scraperSchedules, type ScraperScheduleStatus } from './schedulerStatus.ts';
+
+export const SchedulerTickOutcomeEnum = builder.enumType(SchedulerTickOutcome, {
+  name: 'SchedulerTickOutcome',
+  description: 'What the scheduler did at a fire time.',
+  values: {
+    QUEUED: { description: 'A run was queued.' },
+    SKIPPED_OVERLAP: { description: 'A run of the scraper was still queued or running, so none was queued.' },
+    SKIPPED_MISSED: { description: 'The fire time passed while no scheduler ran and the missed-run policy is SKIP.' },
+  },
+});
+
+export const SchedulerTickRef = builder.prismaObject('SchedulerTick', {
+  description: 'One fire time of a scraper schedule and its outcome.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    fireAt: t.expose('fireAt', { type: 'DateTime', description: 'The fire time the cron expression named.' }),
+    outcome: t.expose('outcome', { type: SchedulerTickOutcomeEnum }),
+    caughtUp: t.exposeBoolean('caughtUp', { description: 'The fire time passed during downtime and was dealt with afterwards.' }),
+    run: t.relation('run', { nullable: true, description: 'The run the tick queued.' }),
+    recordedAt: t.expose('recordedAt', { type: 'DateTime' }),
+  }),
+});
+
+const ScraperScheduleRef = builder.objectRef<ScraperScheduleStatus>('ScraperSchedule').implement({
+  description: "One scraper's schedule as the scheduler sees it.",
+  fields: (t) => ({
+    scraper: t.field({ type: ScraperRef, resolve: (s) => s.scraper }),
+    cron: t.string({ nullable: true, resolve: (s) => s.scraper.cron }),
+    timezone: t.string({ resolve: (s) => s.scraper.timezone }),
+    paused: t.boolean({ resolve: (s) => s.scraper.paused }),
+    enabled: t.boolean({ resolve: (s) => s.scraper.enabled }),
+    missedRunPolicy: t.field({ type: MissedRunPolicyEnum, resolve: (s) => s.scraper.missedRunPolicy }),
+    maxRetries: t.int({ resolve: (s) => s.scraper.maxRetries }),
+    nextFireTimes: t.field({
+      type: ['DateTime'],
+      description: 'The next 3 fire times; empty without a cron expression, or while paused or disabled.',
+      resolve: (s) => s.nextFireTimes,
+    }),
+    lastTick: t.field({ type: SchedulerTickRef, nullable: true, resolve: (s) => s.lastTick }),
+  }),
+});
+
+const SchedulerStatusRef = builder.objectRef<{ running: boolean; scrapers: ScraperScheduleStatus[] }>('SchedulerStatus').implement({
+  description: 'Whether this server instance runs the scheduler, and every scraper schedule.',
+  fields: (t) => ({
+    running: t.exposeBoolean('running', { description: 'This instance takes part in scheduling (any running instance fires ticks).' }),
+    scrapers: t.field({ type: [ScraperScheduleRef], resolve: (s) => s.scrapers }),
+  }),
+});
+
+builder.queryField('schedulerStatus', (t) =>
+  t.field({
+    type: SchedulerStatusRef,
+    authScopes: { viewer: true },
+    resolve: async (_root, _args, ctx) => {
+      const now = ctx.scheduler?.now() ?? new Date();
+      return { running: ctx.scheduler?.running ?? false, scrapers: await scraperSchedules(ctx.db, now) };
+    },
+  }),
+);

@@ -1,0 +1,49 @@
+/**
+ * Takes running runs whose lease passed (no heartbeat and no log batch from their runner) as lost:
+ * each becomes ERROR with errorType RUNNER_LOST and, while the scraper has retries left, a new QUEUED
+ * attempt (retryCount + 1, retryOfId = the lost run) is created in the same statement. A new attempt
+ * rather than re-queueing the same row keeps the lost run's logs and seqs as they were, and a late
+ * append from the lost runner cannot land in the attempt that replaced it.
+ */
+import type pg from 'pg';
+import { notifyRunUpdatedSql } from '../../runs/sql/notifyRunUpdated.ts';
+
+export type ExpiredLease = { runId: number; retryRunId: number | null };
+
+export async function expireLeases(pool: pg.Pool, now: Date): Promise<ExpiredLease[]> {
+  const { rows } = await pool.query<{ lost: number; retry: number | null }>({
+    name: 'expire_leases',
+    text: `WITH expired AS (
+             SELECT id FROM run
+              WHERE status = 'RUNNING' AND lease_expires_at < $1
+                FOR UPDATE SKIP LOCKED
+           ),
+           lost AS (
+             UPDATE run
+                SET status = 'ERROR',
+                    completed_at = now(),
+                    duration_seconds = extract(epoch FROM now() - run.started_at),
+                    error_type = 'RUNNER_LOST',
+                    error_message = 'The runner sent no heartbeat and no logs before its lease expired',
+                    lease_expires_at = NULL
+               FROM expired
+              WHERE run.id = expired.id
+          RETURNING run.id, run.scraper_id, run.triggered_by, run.retry_count, ${notifyRunUpdatedSql('run')} AS notified
+           ),
+           retried AS (
+             INSERT INTO run (scraper_id, triggered_by, retry_count, retry_of_id)
+             SELECT lost.scraper_id, lost.triggered_by, lost.retry_count + 1, lost.id
+               FROM lost JOIN scraper ON scraper.id = lost.scraper_id AND scraper.enabled
+              WHERE lost.retry_count < scraper.max_retries
+                 ON CONFLICT (retry_of_id) DO NOTHING
+          RETURNING id, scraper_id, retry_of_id
+           ),
+           announced AS (
+             SELECT retried.id, retried.retry_of_id, ${notifyRunUpdatedSql('retried')} AS notified FROM retried
+           )
+           SELECT lost.id AS lost, announced.id AS retry
+             FROM lost LEFT JOIN announced ON announced.retry_of_id = lost.id`,
+    values: [now],
+  });
+  return rows.map((r) => ({ runId: r.lost, retryRunId: r.retry }));
+}

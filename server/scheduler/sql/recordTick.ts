@@ -1,0 +1,67 @@
+/**
+ * Deals with one due tick of one scraper in a transaction: decides on the locked scraper row, records
+ * the tick, queues its run unless one is already queued or running, and moves the cursor forward.
+ * The unique (scraper, fire time) key is what makes a tick fire once when several instances reach it;
+ * SKIP LOCKED only spares them the wait.
+ */
+import type pg from 'pg';
+import type { SchedulerTickOutcome } from '../../db/generated/prisma/enums.ts';
+import { enqueueRun } from '../../runs/sql/enqueueRun.ts';
+import { decideTick } from '../decideTick.ts';
+import { SCHEDULED_SCRAPER_COLUMNS, type ScheduledScraper } from './listScheduledScrapers.ts';
+
+export type RecordedTick = { scraperId: number; fireAt: Date; outcome: SchedulerTickOutcome; caughtUp: boolean; runId: number | null };
+
+export async function recordTick(pool: pg.Pool, scraperId: number, now: Date, graceSeconds: number): Promise<RecordedTick | null> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<ScheduledScraper>({
+      name: 'lock_scheduled_scraper',
+      text: `SELECT ${SCHEDULED_SCRAPER_COLUMNS}
+               FROM scraper
+              WHERE id = $1 AND enabled AND NOT paused AND cron IS NOT NULL
+                FOR NO KEY UPDATE SKIP LOCKED`,
+      values: [scraperId],
+    });
+    // Paused, disabled or unscheduled since the pass listed it, or another instance is on it right now.
+    const decision = rows[0] ? decideTick(rows[0], now, graceSeconds) : null;
+    if (!decision) {
+      await client.query('ROLLBACK');
+      return null;
+    }
+    const { rows: active } = await client.query({
+      name: 'scraper_has_active_run',
+      text: `SELECT 1 FROM run WHERE scraper_id = $1 AND status IN ('QUEUED', 'RUNNING') LIMIT 1`,
+      values: [scraperId],
+    });
+    const outcome: SchedulerTickOutcome = !decision.queueRun ? 'SKIPPED_MISSED' : active.length > 0 ? 'SKIPPED_OVERLAP' : 'QUEUED';
+    const { rows: inserted } = await client.query<{ id: number }>({
+      name: 'insert_scheduler_tick',
+      text: `INSERT INTO scheduler_tick (scraper_id, fire_at, outcome, caught_up)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (scraper_id, fire_at) DO NOTHING
+             RETURNING id`,
+      values: [scraperId, decision.fireAt, outcome, decision.caughtUp],
+    });
+    let runId: number | null = null;
+    if (inserted[0] && outcome === 'QUEUED') {
+      runId = await enqueueRun(client, { scraperId, triggeredBy: 'SCHEDULER' });
+      await client.query({ name: 'link_scheduler_tick_run', text: `UPDATE scheduler_tick SET run_id = $2 WHERE id = $1`, values: [inserted[0].id, runId] });
+    }
+    await client.query({
+      name: 'advance_scheduled_through',
+      text: `UPDATE scraper SET scheduled_through = greatest(coalesce(scheduled_through, created_at), $2) WHERE id = $1`,
+      values: [scraperId, now],
+    });
+    await client.query('COMMIT');
+    return inserted[0] ? { scraperId, fireAt: decision.fireAt, outcome, caughtUp: decision.caughtUp, runId } : null;
+  } catch (error) {
+    // A connection that cannot roll back is dropped from the pool rather than handed out mid-transaction.
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
