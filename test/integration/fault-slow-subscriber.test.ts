@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { JOB_LOGS, batchLines, shipBatch } from '../helpers/logShipper.ts';
+import { openRawSubscription } from '../helpers/rawSubscription.ts';
+import { insertRun } from '../helpers/runs.ts';
+import { seedRunner, seedScraper } from '../helpers/seed.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+
+/** Lines a subscriber may have waiting on the server before it is dropped. */
+const QUEUE_LIMIT = 200;
+const BATCHES = 20;
+const LINES_PER_BATCH = 50;
+/** 50 lines of ~60 KB: 3 MB a batch, 60 MB in all, far past what the kernel's socket buffers absorb. */
+const PADDING = 60_000;
+
+let db: TestDatabase;
+let server: TestServer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startTestServer(db.url, { subscriberQueueLimit: QUEUE_LIMIT });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await db?.drop();
+});
+
+const seqsOf = (results: Array<{ data?: any }>) =>
+  results.flatMap((r) => (r.data?.jobLogs.lines ?? []).map((l: { seq: number }) => l.seq));
+
+describe('a subscriber that stops reading', () => {
+  it('is dropped after a bounded backlog with SUBSCRIBER_TOO_SLOW and resumes with afterSeq, losing nothing', async () => {
+    const { scraperId } = await seedScraper(db.pool);
+    const runner = await seedRunner(db.pool);
+    const jobId = String(await insertRun(db.pool, { scraperId, status: 'RUNNING', runnerId: runner.runnerId }));
+    const runnerClient = () => server.client({ apiKey: runner.apiKey });
+    const auth = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+
+    const slow = await openRawSubscription(server.wsUrl, auth, JOB_LOGS, { jobId });
+    await shipBatch(runnerClient, jobId, 'b1', batchLines(1, LINES_PER_BATCH, PADDING));
+    await slow.waitFor(() => seqsOf(slow.results).length === LINES_PER_BATCH);
+
+    // The tab freezes: nothing is read from its socket any more, while the run keeps logging.
+    slow.pause();
+    for (let b = 2; b <= BATCHES; b++) await shipBatch(runnerClient, jobId, `b${b}`, batchLines(b, LINES_PER_BATCH, PADDING));
+    const total = BATCHES * LINES_PER_BATCH;
+
+    // It wakes up: it reads what the server had written before giving up on it, then the error.
+    slow.resume();
+    await slow.waitFor(() => slow.errors.length > 0 || slow.completed);
+    expect(slow.errors).toHaveLength(1);
+    const error = slow.errors[0];
+    expect(error.extensions.code).toBe('SUBSCRIBER_TOO_SLOW');
+    const received = seqsOf(slow.results);
+    expect(received.length).toBeLessThan(total);
+    expect(received).toEqual(Array.from({ length: received.length }, (_, i) => i + 1));
+    expect(error.extensions.resumeAfterSeq).toBe(received.length);
+    // The connection survives; only the subscription that fell behind was ended.
+    expect(slow.closed).toBeNull();
+    slow.close();
+
+    const resumed = await openRawSubscription(server.wsUrl, auth, JOB_LOGS, { jobId, afterSeq: error.extensions.resumeAfterSeq });
+    await resumed.waitFor(() => seqsOf(resumed.results).length === total - received.length);
+    expect([...received, ...seqsOf(resumed.results)]).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(resumed.errors).toEqual([]);
+    resumed.close();
+  });
+});
