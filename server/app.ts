@@ -3,7 +3,7 @@
  * /graphql path (both through Yoga's envelop, so they share plugins, validation and context),
  * /healthz, and the admin's static files.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
@@ -14,6 +14,9 @@ import { credentialsFromConnectionParams, credentialsFromHeaders, resolvePrincip
 import type { Context, Services } from './graphql/context.ts';
 import { schema } from './graphql/schema.ts';
 import { serveAdmin } from './admin/serveAdmin.ts';
+import { CLOSE_FORBIDDEN as CLOSE_REVOKED, credentialKey, type OpenConnections } from './auth/openConnections.ts';
+import { clientIp, CLOSE_RATE_LIMITED, createRateLimits, principalKey, useMutationRateLimit } from './ops/rateLimit.ts';
+import { assignRequestId, logRequestWhenDone, useUnexpectedErrorLog } from './ops/requestId.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 /** 1000 lines of 64 KiB is the largest legitimate request; anything larger is refused unread. */
@@ -25,10 +28,11 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export type App = { server: Server; start(port: number, host?: string): Promise<number>; stop(): Promise<void> };
 
-type ServerContext = { principal?: Principal; requestId?: string };
+type ServerContext = { principal?: Principal; requestId?: string; clientIp?: string; req?: IncomingMessage };
 
-export function buildApp(services: Services & { adminToken: string }): App {
+export function buildApp(services: Services & { adminToken: string; openConnections?: OpenConnections }): App {
   const { config, db, logger, adminToken } = services;
+  const rateLimits = createRateLimits(config);
 
   const yoga = createYoga<ServerContext, Context>({
     schema,
@@ -52,17 +56,30 @@ export function buildApp(services: Services & { adminToken: string }): App {
         blockFieldSuggestion: { enabled: config.production },
       }),
       ...(config.introspection ? [] : [disableIntrospection()]),
+      ...(services.metrics ? [services.metrics.plugin()] : []),
+      useMutationRateLimit(rateLimits),
+      useUnexpectedErrorLog(),
     ],
     // Who is calling is decided here, once: websocket operations bring the principal found at connect time.
-    context: async (initial): Promise<Context> => ({
-      ...services,
-      principal: initial.principal ?? (await resolvePrincipal(db, adminToken, credentialsFromHeaders(initial.request.headers))),
-      requestId: initial.requestId ?? initial.request.headers.get('x-request-id')?.slice(0, 64) ?? randomUUID(),
-    }),
+    context: async (initial): Promise<Context> => {
+      const requestId = initial.requestId ?? initial.request.headers.get('x-request-id')?.slice(0, 64) ?? randomUUID();
+      return {
+        ...services,
+        // Every log line written while serving the request carries its id.
+        logger: logger.child({ requestId }),
+        principal: initial.principal ?? (await resolvePrincipal(db, adminToken, credentialsFromHeaders(initial.request.headers))),
+        requestId,
+        clientIp: initial.clientIp ?? clientIp(initial.req, config.trustProxy),
+      };
+    },
   });
 
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
+    const route = url.startsWith(GRAPHQL_PATH) ? 'graphql' : url === '/healthz' || url === '/metrics' ? url.slice(1) : 'admin';
+    logRequestWhenDone(logger.child({ requestId: assignRequestId(req, res) }), req, res, route);
+    services.metrics?.countRequest(res, route);
+    if (url === '/metrics' && services.metrics) return void services.metrics.serve(res);
     if (url === '/healthz') return void healthz(services).then((ok) => res.writeHead(ok ? 200 : 503).end(ok ? 'ok' : 'database unreachable'));
     if (url.startsWith(GRAPHQL_PATH)) {
       const length = Number(req.headers['content-length'] ?? 0);
@@ -76,21 +93,43 @@ export function buildApp(services: Services & { adminToken: string }): App {
   });
 
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_BODY_BYTES });
+  services.metrics?.countConnectionsWith(() => wss.clients.size);
   const wsServer = useServer<Record<string, unknown>, { principal?: Principal }>(
     {
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
       onConnect: async (ctx) => {
-        const principal = await resolvePrincipal(db, adminToken, credentialsFromConnectionParams(ctx.connectionParams));
-        if (principal.kind === 'anonymous') {
-          ctx.extra.socket.close(CLOSE_FORBIDDEN, 'Forbidden: send a valid token in connectionParams');
+        const extra = ctx.extra as typeof ctx.extra & { principal?: Principal; clientIp?: string };
+        const refuse = (code: number, reason: string) => {
+          services.metrics?.websocketRefusals.inc({ code: String(code) });
+          ctx.extra.socket.close(code, reason);
           return false;
-        }
-        (ctx.extra as { principal?: Principal }).principal = principal;
+        };
+        // Per IP before the credential lookup, so that a flood of connections costs no queries.
+        extra.clientIp = clientIp(ctx.extra.request, config.trustProxy);
+        const ipWait = rateLimits.connectionsPerIp.take(`ip:${extra.clientIp}`);
+        if (ipWait) return refuse(CLOSE_RATE_LIMITED, `Too many connections; retry after ${ipWait} s`);
+        const credentials = credentialsFromConnectionParams(ctx.connectionParams);
+        const principal = await resolvePrincipal(db, adminToken, credentials);
+        if (principal.kind === 'anonymous') return refuse(CLOSE_FORBIDDEN, 'Forbidden: send a valid token in connectionParams');
+        const key = principalKey(principal);
+        const keyWait = key ? rateLimits.connectionsPerKey.take(key) : 0;
+        if (keyWait) return refuse(CLOSE_RATE_LIMITED, `Too many connections; retry after ${keyWait} s`);
+        extra.principal = principal;
+        services.openConnections?.add(ctx.extra.socket, principal, credentials);
         return true;
       },
       onSubscribe: async (ctx, _id, params) => {
+        const extra = ctx.extra as typeof ctx.extra & { principal?: Principal; clientIp?: string };
+        // A revocation committed while this connection was being opened has no socket to close yet: check again.
+        const current = await resolvePrincipal(db, adminToken, credentialsFromConnectionParams(ctx.connectionParams));
+        if (!extra.principal || credentialKey(current) !== credentialKey(extra.principal) || current.kind !== extra.principal.kind) {
+          ctx.extra.socket.close(CLOSE_REVOKED, 'Forbidden: the credentials were revoked');
+          return [new GraphQLError('Forbidden: the credentials were revoked', { extensions: { code: 'FORBIDDEN' } })];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          requestId: randomUUID(),
+          clientIp: extra.clientIp,
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,

@@ -21,6 +21,12 @@ const envSchema = z.object({
   SCHEDULER: bool.default(true),
   SCHEDULER_GRACE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(180),
   RUN_RETRY_BACKOFF_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
+  /** Lines older than this are deleted in the background; 0 keeps them forever. */
+  LOG_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(30),
+  RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(12_000),
+  RATE_LIMIT_IP_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(60_000),
+  RATE_LIMIT_CONNECTIONS_PER_MINUTE: z.coerce.number().int().min(0).default(300),
+  TRUST_PROXY: bool.default(false),
 });
 
 export type Config = {
@@ -44,6 +50,15 @@ export type Config = {
   schedulerGraceSeconds: number;
   /** The first retry of a failed run waits this long, each next one twice as long. */
   retryBackoffSeconds: number;
+  /** Days log lines are kept; 0 keeps them forever. */
+  logRetentionDays: number;
+  /** Mutations a minute per API key or token, and per client IP (0: no limit). */
+  rateLimitMutationsPerMinute: number;
+  rateLimitIpMutationsPerMinute: number;
+  /** Websocket connections a minute per credential and per client IP (0: no limit). */
+  rateLimitConnectionsPerMinute: number;
+  /** Take the client IP from X-Forwarded-For (only behind a load balancer that sets it). */
+  trustProxy: boolean;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -70,5 +85,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scheduler: e.SCHEDULER,
     schedulerGraceSeconds: e.SCHEDULER_GRACE_SECONDS,
     retryBackoffSeconds: e.RUN_RETRY_BACKOFF_SECONDS,
+    logRetentionDays: e.LOG_RETENTION_DAYS,
+    rateLimitMutationsPerMinute: e.RATE_LIMIT_MUTATIONS_PER_MINUTE,
+    rateLimitIpMutationsPerMinute: e.RATE_LIMIT_IP_MUTATIONS_PER_MINUTE,
+    rateLimitConnectionsPerMinute: e.RATE_LIMIT_CONNECTIONS_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
   };
 }

@@ -9,6 +9,9 @@ import { migrate } from './db/migrate.ts';
 import { buildApp } from './app.ts';
 import { LogHub } from './logs/logHub.ts';
 import { RunEvents } from './runs/runEvents.ts';
+import { OpenConnections } from './auth/openConnections.ts';
+import { createMetrics } from './ops/metrics.ts';
+import { LogRetention } from './ops/retention.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import type { Logger } from './logger.ts';
 
@@ -39,7 +42,19 @@ export async function startServer(options: {
       })
     : undefined;
   await scheduler?.start();
-  const app = buildApp({ config, db, logger, logHub, runEvents, scheduler, adminToken });
+  const metrics = createMetrics({
+    pool: db.pool,
+    listener,
+    logger,
+    jobLogsSubscribers: () => logHub.subscriberCount,
+    runUpdatedSubscribers: () => runEvents.subscriberCount,
+  });
+  const openConnections = new OpenConnections(db, adminToken, listener, logger);
+  const retention = new LogRetention(db.pool, logger, { days: config.logRetentionDays });
+  await metrics.start();
+  await openConnections.start();
+  retention.start();
+  const app = buildApp({ metrics, openConnections, config, db, logger, logHub, runEvents, scheduler, adminToken });
   const port = await app.start(config.port);
   logger.info({ port }, 'Scrapedeck API listening');
   return {
@@ -53,6 +68,9 @@ export async function startServer(options: {
       // Ends the subscription generators of closed sockets, which wait for their next event otherwise.
       await logHub.stop();
       await runEvents.stop();
+      await retention.stop();
+      await metrics.stop();
+      await openConnections.stop();
       await listener.close();
       await db.close();
       logger.info('Scrapedeck API stopped');

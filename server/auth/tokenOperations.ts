@@ -1,4 +1,5 @@
 /** Bearer tokens for people and integrations: made with a secret shown once, listed without it, revoked at once. */
+import { CREDENTIALS_REVOKED_CHANNEL } from './openConnections.ts';
 import type { Principal } from './principal.ts';
 import type { Database } from '../db/database.ts';
 import type { ApiToken } from '../db/generated/prisma/client.ts';
@@ -24,7 +25,9 @@ export async function createToken(
 export async function revokeToken(db: Database, _principal: Principal, id: number): Promise<ApiToken> {
   const { rowCount } = await db.pool.query({
     name: 'revoke_token',
-    text: `UPDATE api_token SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`,
+    // The NOTIFY closes the token's open websockets, on every instance, at commit.
+    text: `WITH revoked AS (UPDATE api_token SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id)
+           SELECT pg_notify('${CREDENTIALS_REVOKED_CHANNEL}', 'token:' || id) FROM revoked`,
     values: [id],
   });
   if (rowCount !== 1) throw new NotFoundError('ApiToken', String(id));

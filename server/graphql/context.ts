@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { LogHub } from '../logs/logHub.ts';
 import type { RunEvents } from '../runs/runEvents.ts';
+import type { Metrics } from '../ops/metrics.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
 
 export type Services = {
@@ -13,6 +14,8 @@ export type Services = {
   logger: Logger;
   logHub: LogHub;
   runEvents: RunEvents;
+  /** This instance's Prometheus metrics (absent where nothing scrapes them). */
+  metrics?: Metrics;
   /** Absent when this instance does not schedule (SCHEDULER=false). */
   scheduler?: Scheduler;
 };
@@ -20,4 +23,6 @@ export type Services = {
 export type Context = Services & {
   principal: Principal;
   requestId: string;
+  /** The caller's address, for per-IP rate limits. */
+  clientIp?: string;
 };

@@ -96,14 +96,16 @@ builder.mutationFields((t) => ({
         validate: z.array(z.unknown()).min(1, 'a batch holds at least one line'),
       }),
     },
-    resolve: (_root, { jobId, batchId, logs }, ctx) => {
+    resolve: async (_root, { jobId, batchId, logs }, ctx) => {
       const receivedAt = new Date();
-      return appendLogs(ctx.db, ctx.principal, {
+      const appended = await appendLogs(ctx.db, ctx.principal, {
         runId: parseId(jobId, 'Run'),
         batchId,
         leaseSeconds: ctx.config.runLeaseSeconds,
         lines: logs.map((l) => ({ level: l.level, message: l.message, timestamp: l.timestamp ?? receivedAt })),
       });
+      if (!appended.duplicate) ctx.metrics?.logLinesAppended.inc(appended.toSeq - appended.fromSeq + 1);
+      return appended;
     },
   }),
 }));

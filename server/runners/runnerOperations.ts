@@ -1,4 +1,5 @@
 /** Runners and their API keys: made with a key shown once, rotated or revoked with immediate effect. */
+import { CREDENTIALS_REVOKED_CHANNEL } from '../auth/openConnections.ts';
 import type { Principal } from '../auth/principal.ts';
 import { generateSecret, hashSecret } from '../auth/secrets.ts';
 import type { Database } from '../db/database.ts';
@@ -27,7 +28,9 @@ export async function rotateRunnerKey(db: Database, _principal: Principal, id: n
   const apiKey = generateSecret('runner');
   const { rowCount } = await db.pool.query({
     name: 'rotate_runner_key',
-    text: `UPDATE runner SET key_hash = $2 WHERE id = $1 AND revoked_at IS NULL`,
+    // The NOTIFY closes the websockets opened with the old key, on every instance, at commit.
+    text: `WITH rotated AS (UPDATE runner SET key_hash = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id)
+           SELECT pg_notify('${CREDENTIALS_REVOKED_CHANNEL}', 'runner:' || id) FROM rotated`,
     values: [id, hashSecret(apiKey)],
   });
   if (rowCount !== 1) {
@@ -39,13 +42,15 @@ export async function rotateRunnerKey(db: Database, _principal: Principal, id: n
 }
 
 /**
- * Revoking twice keeps the first time. A run the runner still holds is left to its lease: when the
- * lease passes without a heartbeat it is taken as lost like any other.
+ * Revoking twice keeps the first time; the runner's open websockets are closed at once (4403).
+ * A run the runner still holds is left to its lease: when the lease passes without a heartbeat it
+ * is taken as lost like any other.
  */
 export async function revokeRunner(db: Database, _principal: Principal, id: number): Promise<Runner> {
   const { rowCount } = await db.pool.query({
     name: 'revoke_runner',
-    text: `UPDATE runner SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`,
+    text: `WITH revoked AS (UPDATE runner SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id)
+           SELECT pg_notify('${CREDENTIALS_REVOKED_CHANNEL}', 'runner:' || id) FROM revoked`,
     values: [id],
   });
   if (rowCount !== 1) throw new NotFoundError('Runner', String(id));

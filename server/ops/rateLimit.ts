@@ -1,0 +1,148 @@
+/**
+ * Rate limits on mutations (per API key and per client IP) and on websocket connections: token
+ * buckets held in this instance's memory. Behind a load balancer each instance counts its own
+ * share, so an operator sets the limits per instance.
+ */
+import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import type { IncomingMessage } from 'node:http';
+import type { Principal } from '../auth/principal.ts';
+
+export const RATE_LIMITED = 'RATE_LIMITED';
+/** graphql-ws close code for a refused connection: 4429, after HTTP's 429. */
+export const CLOSE_RATE_LIMITED = 4429;
+
+type Bucket = { tokens: number; at: number };
+
+/** Token buckets of `perMinute` tokens each, refilled continuously; 0 turns the limit off. */
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly perMs: number;
+
+  constructor(
+    private readonly perMinute: number,
+    /** Past this many keys, full (idle) buckets are forgotten: an IP sweep cannot grow memory without bound. */
+    private readonly maxKeys = 100_000,
+  ) {
+    this.perMs = perMinute / 60_000;
+  }
+
+  /** Takes a token for key: 0 when allowed, else the whole seconds until a token is back. */
+  take(key: string, now = Date.now()): number {
+    if (this.perMinute <= 0) return 0;
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      if (this.buckets.size >= this.maxKeys) this.prune(now);
+      bucket = { tokens: this.perMinute, at: now };
+      this.buckets.set(key, bucket);
+    } else {
+      bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * this.perMs);
+      bucket.at = now;
+    }
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.perMs / 1000));
+  }
+
+  private prune(now: number): void {
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + (now - bucket.at) * this.perMs >= this.perMinute) this.buckets.delete(key);
+    }
+    // Everything still busy: drop the least recently created half rather than grow.
+    if (this.buckets.size >= this.maxKeys) {
+      let drop = Math.ceil(this.buckets.size / 2);
+      for (const key of this.buckets.keys()) {
+        if (drop-- <= 0) break;
+        this.buckets.delete(key);
+      }
+    }
+  }
+}
+
+export type RateLimits = {
+  mutationsPerKey: RateLimiter;
+  mutationsPerIp: RateLimiter;
+  connectionsPerKey: RateLimiter;
+  connectionsPerIp: RateLimiter;
+};
+
+export function createRateLimits(config: {
+  rateLimitMutationsPerMinute: number;
+  rateLimitIpMutationsPerMinute: number;
+  rateLimitConnectionsPerMinute: number;
+}): RateLimits {
+  return {
+    mutationsPerKey: new RateLimiter(config.rateLimitMutationsPerMinute),
+    mutationsPerIp: new RateLimiter(config.rateLimitIpMutationsPerMinute),
+    connectionsPerKey: new RateLimiter(config.rateLimitConnectionsPerMinute),
+    connectionsPerIp: new RateLimiter(config.rateLimitConnectionsPerMinute),
+  };
+}
+
+/** The key a caller's limits are counted under; anonymous callers are counted by IP only. */
+export function principalKey(principal: Principal): string | null {
+  switch (principal.kind) {
+    case 'admin':
+      return principal.tokenId === null ? 'admin' : `token:${principal.tokenId}`;
+    case 'viewer':
+      return `token:${principal.tokenId}`;
+    case 'runner':
+      return `runner:${principal.runnerId}`;
+    default:
+      return null;
+  }
+}
+
+/** The caller's address: the socket's, or with trustProxy the first X-Forwarded-For hop (set by the load balancer). */
+export function clientIp(req: IncomingMessage | undefined, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = req?.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first) return first.slice(0, 64);
+  }
+  return req?.socket?.remoteAddress ?? 'unknown';
+}
+
+export class RateLimitedError extends GraphQLError {
+  constructor(what: string, retryAfter: number) {
+    super(`Too many ${what}; retry after ${retryAfter} s`, {
+      extensions: {
+        code: RATE_LIMITED,
+        retryAfter,
+        http: { status: 429, headers: { 'retry-after': String(retryAfter) } },
+      },
+    });
+    this.name = 'RateLimitedError';
+  }
+}
+
+/** Seconds to wait before the next mutation of this caller, or 0 when it may go ahead. */
+export function mutationRetryAfter(limits: RateLimits, principal: Principal, ip: string): number {
+  const key = principalKey(principal);
+  const byKey = key ? limits.mutationsPerKey.take(key) : 0;
+  if (byKey) return byKey;
+  return limits.mutationsPerIp.take(`ip:${ip}`);
+}
+
+function operationOf(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  return operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+}
+
+type LimitedContext = { principal: Principal; clientIp?: string };
+
+/** An envelop plugin that refuses a mutation over its caller's limit, over HTTP and websocket alike. */
+export function useMutationRateLimit(limits: RateLimits) {
+  return {
+    onExecute({ args, setResultAndStopExecution }: {
+      args: { document: DocumentNode; operationName?: string | null; contextValue: unknown };
+      setResultAndStopExecution: (result: { errors: GraphQLError[] }) => void;
+    }) {
+      if (operationOf(args.document, args.operationName)?.operation !== 'mutation') return;
+      const context = args.contextValue as LimitedContext;
+      const retryAfter = mutationRetryAfter(limits, context.principal, context.clientIp ?? 'unknown');
+      if (retryAfter) setResultAndStopExecution({ errors: [new RateLimitedError('mutations', retryAfter)] });
+    },
+  };
+}
