@@ -1,0 +1,46 @@
+/** The frame of every signed-in page: skip link, header with navigation and role, and the page. */
+import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
+import { useSession } from '@/lib/session';
+
+const NAV = [
+  { to: '/', label: 'Overview', end: true },
+  { to: '/scrapers', label: 'Scrapers' },
+  { to: '/runs', label: 'Runs' },
+  { to: '/quality', label: 'Data quality' },
+  { to: '/cleanup', label: 'Cleanup queue' },
+  { to: '/runners', label: 'Runners' },
+];
+
+export function Layout() {
+  const { session, signOut } = useSession();
+  const location = useLocation();
+  if (!session) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <div className="app-header__top">
+          <span className="brand">Scrapedeck</span>
+          <span className="role" data-testid="role">
+            {session.role === 'ADMIN' ? 'Admin' : 'Viewer (read only)'}
+          </span>
+          <button type="button" className="button button--quiet" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+        <nav aria-label="Main" className="app-nav">
+          {NAV.map((item) => (
+            <NavLink key={item.to} to={item.to} end={item.end} className="app-nav__link">
+              {item.label}
+            </NavLink>
+          ))}
+        </nav>
+      </header>
+      <main id="main" className="page" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,45 @@
+/** Holds the session and the urql client of its token; a token the server stops accepting signs the person out. */
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
+import { Provider } from 'urql';
+import { graphql } from '@/gql/gql';
+import { createApiClient } from '@/lib/api-client';
+import { readStoredSession, SessionContext, storeSession, type Session, type SessionApi } from '@/lib/session';
+
+const ViewerRoleQuery = graphql(`
+  query ViewerRole {
+    viewer {
+      role
+    }
+  }
+`);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<Session | null>(readStoredSession);
+
+  const signOut = useCallback(() => {
+    storeSession(null);
+    setSession(null);
+  }, []);
+
+  const signIn = useCallback(async (token: string) => {
+    const trimmed = token.trim();
+    if (!trimmed) return 'Enter a token.';
+    const result = await createApiClient(trimmed).query(ViewerRoleQuery, {}, { requestPolicy: 'network-only' }).toPromise();
+    if (result.error) return `Could not reach the server: ${result.error.message}`;
+    const role = result.data?.viewer.role;
+    if (role !== 'ADMIN' && role !== 'VIEWER') return 'This token is not accepted. Use an admin or viewer token.';
+    const next = { token: trimmed, role };
+    storeSession(next);
+    setSession(next);
+    return null;
+  }, []);
+
+  const client = useMemo(() => (session ? createApiClient(session.token, signOut) : createApiClient('')), [session, signOut]);
+  const api = useMemo<SessionApi>(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
+
+  return (
+    <SessionContext.Provider value={api}>
+      <Provider value={client}>{children}</Provider>
+    </SessionContext.Provider>
+  );
+}

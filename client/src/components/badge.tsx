@@ -1,0 +1,45 @@
+/** Coloured labels for statuses; every tone meets WCAG AA contrast on its background. */
+import type { FreshnessStatus, LogLevel, RunStatus } from '@/gql/graphql';
+
+export type Tone = 'good' | 'warn' | 'bad' | 'info' | 'neutral' | 'active';
+
+export function Badge({ tone, children, label }: { tone: Tone; children: React.ReactNode; label?: string }) {
+  return (
+    <span className={`badge badge--${tone}`} aria-label={label}>
+      {children}
+    </span>
+  );
+}
+
+const RUN_TONES: Record<RunStatus, Tone> = {
+  QUEUED: 'neutral',
+  RUNNING: 'active',
+  SUCCESS: 'good',
+  WARNING: 'warn',
+  ERROR: 'bad',
+  CANCELLED: 'neutral',
+};
+
+export function RunStatusBadge({ status }: { status: RunStatus }) {
+  return (
+    <span className={`badge badge--${RUN_TONES[status]}`} data-status={status}>
+      {status}
+    </span>
+  );
+}
+
+const FRESHNESS_TONES: Record<FreshnessStatus, Tone> = { FRESH: 'good', STALE: 'warn', CRITICAL: 'bad' };
+
+export function FreshnessBadge({ status }: { status: FreshnessStatus }) {
+  return <Badge tone={FRESHNESS_TONES[status]}>{status}</Badge>;
+}
+
+export const LEVEL_TONES: Record<LogLevel, Tone> = { DEBUG: 'neutral', INFO: 'info', WARNING: 'warn', ERROR: 'bad', CRITICAL: 'bad' };
+
+/** Green at 90% and above, yellow at 70%, red below; grey when nothing finished. */
+export function successTone(rate: number | null | undefined): Tone {
+  if (rate == null) return 'neutral';
+  if (rate >= 0.9) return 'good';
+  if (rate >= 0.7) return 'warn';
+  return 'bad';
+}

@@ -1,0 +1,167 @@
+/** Data quality: completeness, category distribution, price outliers and source freshness. */
+import { useQuery } from 'urql';
+import { Empty, ErrorMessage, Loading } from '@/components/async-state';
+import { FreshnessBadge, type Tone } from '@/components/badge';
+import { StatCard } from '@/components/stat-card';
+import { graphql } from '@/gql/gql';
+import { formatAge, formatDateTime, formatPercent } from '@/lib/format';
+import { CategoryChart } from './category-chart';
+
+const QualityQuery = graphql(`
+  query Quality {
+    quality {
+      missingFields {
+        products
+        missingThc
+        missingThcRatio
+        missingCbd
+        missingCbdRatio
+        missingBrand
+        missingBrandRatio
+      }
+      categories {
+        category
+        count
+      }
+      priceOutliers(limit: 100) {
+        category
+        price
+        lowerBound
+        upperBound
+        product {
+          id
+          name
+          sku
+          source {
+            name
+          }
+        }
+      }
+    }
+    freshness {
+      status
+      ageSeconds
+      lastSuccessAt
+      source {
+        id
+        name
+        staleAfterMinutes
+        criticalAfterMinutes
+      }
+    }
+  }
+`);
+
+/** Up to 5% missing is fine, up to 20% worth a look, beyond that a problem. */
+function severity(ratio: number): Tone {
+  if (ratio <= 0.05) return 'good';
+  if (ratio <= 0.2) return 'warn';
+  return 'bad';
+}
+
+const money = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+export function QualityPage() {
+  const [{ data, fetching, error }, reexecute] = useQuery({ query: QualityQuery });
+  if (error) return <ErrorMessage error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
+  if (!data) return fetching ? <Loading /> : null;
+  const { missingFields: m, categories, priceOutliers } = data.quality;
+  const cards = [
+    { label: 'Missing THC', count: m.missingThc, ratio: m.missingThcRatio },
+    { label: 'Missing CBD', count: m.missingCbd, ratio: m.missingCbdRatio },
+    { label: 'Missing brand', count: m.missingBrand, ratio: m.missingBrandRatio },
+  ];
+
+  return (
+    <>
+      <h1>Data quality</h1>
+      <section aria-labelledby="completeness">
+        <h2 id="completeness">Completeness</h2>
+        {m.products === 0 ? (
+          <Empty>No products scraped yet.</Empty>
+        ) : (
+          <div className="stat-grid">
+            <StatCard label="Products" value={m.products.toLocaleString()} />
+            {cards.map((c) => (
+              <StatCard key={c.label} label={c.label} value={formatPercent(c.ratio)} hint={`${c.count.toLocaleString()} products`} tone={severity(c.ratio)} />
+            ))}
+          </div>
+        )}
+      </section>
+      <section aria-labelledby="categories">
+        <h2 id="categories">Categories</h2>
+        {categories.length === 0 ? <Empty>No categories yet.</Empty> : <CategoryChart categories={categories} />}
+      </section>
+      <section aria-labelledby="outliers">
+        <h2 id="outliers">Price outliers</h2>
+        {priceOutliers.length === 0 ? (
+          <Empty>No price outliers.</Empty>
+        ) : (
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Product</th>
+                  <th scope="col">Source</th>
+                  <th scope="col">Category</th>
+                  <th scope="col" className="num">Price</th>
+                  <th scope="col" className="num">Expected range</th>
+                </tr>
+              </thead>
+              <tbody>
+                {priceOutliers.map((o) => (
+                  <tr key={o.product.id}>
+                    <td>
+                      {o.product.name} <span className="muted">{o.product.sku}</span>
+                    </td>
+                    <td>{o.product.source.name}</td>
+                    <td>{o.category}</td>
+                    <td className="num">{money.format(o.price)}</td>
+                    <td className="num">
+                      {money.format(o.lowerBound)} – {money.format(o.upperBound)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section aria-labelledby="freshness">
+        <h2 id="freshness">Source freshness</h2>
+        {data.freshness.length === 0 ? (
+          <Empty>No sources yet.</Empty>
+        ) : (
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Source</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Last success</th>
+                  <th scope="col">Age</th>
+                  <th scope="col">Stale / critical after</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.freshness.map((f) => (
+                  <tr key={f.source.id}>
+                    <td>{f.source.name}</td>
+                    <td>
+                      <FreshnessBadge status={f.status} />
+                    </td>
+                    <td>{formatDateTime(f.lastSuccessAt)}</td>
+                    <td>{formatAge(f.ageSeconds)}</td>
+                    <td>
+                      {f.source.staleAfterMinutes} / {f.source.criticalAfterMinutes} min
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

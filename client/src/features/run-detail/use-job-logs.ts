@@ -1,0 +1,82 @@
+/**
+ * Follows a run's log over jobLogs: replay from the start, then live. Lines are kept in one array
+ * outside React state (100,000 of them must not be copied per batch); `version` tells React when it
+ * grew. After an error (a dropped socket, or SUBSCRIBER_TOO_SLOW) it subscribes again with afterSeq =
+ * the last seq it saw, and it skips any seq it already has, so nothing is shown twice or lost.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useClient } from 'urql';
+import { graphql } from '@/gql/gql';
+import type { LogLevel } from '@/gql/graphql';
+
+const JobLogsSubscription = graphql(`
+  subscription JobLogs($jobId: ID!, $afterSeq: Int) {
+    jobLogs(jobId: $jobId, afterSeq: $afterSeq) {
+      lastSeq
+      lines {
+        seq
+        level
+        message
+        timestamp
+      }
+    }
+  }
+`);
+
+export type LogRow = { seq: number; level: LogLevel; message: string; timestamp: string };
+export type LogStream = { lines: LogRow[]; lastSeq: number; version: number; state: 'connecting' | 'live' | 'resuming' };
+
+const RESUME_DELAY_MS = 1000;
+
+export function useJobLogs(jobId: string): LogStream {
+  const client = useClient();
+  const store = useRef<{ jobId: string; lines: LogRow[]; lastSeq: number }>({ jobId, lines: [], lastSeq: 0 });
+  if (store.current.jobId !== jobId) store.current = { jobId, lines: [], lastSeq: 0 };
+  const [version, setVersion] = useState(0);
+  const [state, setState] = useState<LogStream['state']>('connecting');
+
+  useEffect(() => {
+    const current = store.current;
+    let subscription: { unsubscribe(): void } | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let frame = 0;
+    let stopped = false;
+    // Many batches can arrive within one frame during a replay: render once per frame.
+    const bump = () => {
+      if (!frame) frame = requestAnimationFrame(() => ((frame = 0), setVersion((v) => v + 1)));
+    };
+
+    const start = () => {
+      if (stopped) return;
+      subscription = client.subscription(JobLogsSubscription, { jobId, afterSeq: current.lastSeq }).subscribe((result) => {
+        if (result.error) {
+          subscription?.unsubscribe();
+          setState('resuming');
+          retry = setTimeout(start, RESUME_DELAY_MS);
+          return;
+        }
+        const event = result.data?.jobLogs;
+        if (!event) return;
+        setState('live');
+        for (const line of event.lines) {
+          if (line.seq > current.lastSeq) {
+            current.lines.push(line);
+            current.lastSeq = line.seq;
+          }
+        }
+        // lastSeq also covers lines the server filtered out; resuming after it skips nothing we want.
+        current.lastSeq = Math.max(current.lastSeq, event.lastSeq);
+        bump();
+      });
+    };
+    start();
+    return () => {
+      stopped = true;
+      subscription?.unsubscribe();
+      clearTimeout(retry);
+      cancelAnimationFrame(frame);
+    };
+  }, [client, jobId]);
+
+  return { lines: store.current.lines, lastSeq: store.current.lastSeq, version, state };
+}

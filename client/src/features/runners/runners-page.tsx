@@ -1,0 +1,86 @@
+/** Runners: which are connected (seen recently), when each was last seen, and the run it holds. */
+import { Link } from 'react-router';
+import { useQuery } from 'urql';
+import { Empty, ErrorMessage, Loading } from '@/components/async-state';
+import { Badge, RunStatusBadge } from '@/components/badge';
+import { graphql } from '@/gql/gql';
+import { formatDateTime, formatRelative } from '@/lib/format';
+
+const RunnersQuery = graphql(`
+  query Runners {
+    runners {
+      id
+      name
+      createdAt
+      lastSeenAt
+      revokedAt
+      currentRun {
+        id
+        status
+        scraper {
+          name
+        }
+      }
+    }
+  }
+`);
+
+/** A runner heartbeats well within this while it works, and polls for runs while idle. */
+const CONNECTED_WITHIN_MS = 2 * 60 * 1000;
+
+export function RunnersPage() {
+  const [{ data, fetching, error }, reexecute] = useQuery({ query: RunnersQuery });
+  if (error) return <ErrorMessage error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
+  if (!data) return fetching ? <Loading /> : null;
+  return (
+    <>
+      <div className="title-row">
+        <h1>Runners</h1>
+        <button type="button" className="button" onClick={() => reexecute({ requestPolicy: 'network-only' })}>
+          Refresh
+        </button>
+      </div>
+      {data.runners.length === 0 ? (
+        <Empty>No runners registered. Create one with the createRunner mutation and start it with its key.</Empty>
+      ) : (
+        <div className="table-scroll">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Runner</th>
+                <th scope="col">State</th>
+                <th scope="col">Last seen</th>
+                <th scope="col">Current run</th>
+                <th scope="col">Registered</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.runners.map((r) => {
+                const connected = !r.revokedAt && r.lastSeenAt != null && Date.now() - new Date(r.lastSeenAt).getTime() < CONNECTED_WITHIN_MS;
+                return (
+                  <tr key={r.id}>
+                    <td>{r.name}</td>
+                    <td>
+                      {r.revokedAt ? <Badge tone="bad">Revoked</Badge> : connected ? <Badge tone="good">Connected</Badge> : <Badge tone="neutral">Offline</Badge>}
+                    </td>
+                    <td title={formatDateTime(r.lastSeenAt)}>{formatRelative(r.lastSeenAt)}</td>
+                    <td>
+                      {r.currentRun ? (
+                        <>
+                          <Link to={`/runs/${r.currentRun.id}`}>#{r.currentRun.id}</Link> {r.currentRun.scraper.name} <RunStatusBadge status={r.currentRun.status} />
+                        </>
+                      ) : (
+                        <span className="muted">idle</span>
+                      )}
+                    </td>
+                    <td>{formatDateTime(r.createdAt)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,162 @@
+/** One scraper's health (success rate, average duration, last run) and, for admins, its controls. */
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useMutation } from 'urql';
+import { Badge, RunStatusBadge, successTone } from '@/components/badge';
+import { graphql } from '@/gql/gql';
+import type { RunRowFragment, ScraperFieldsFragment } from '@/gql/graphql';
+import { formatDuration, formatPercent, formatRelative } from '@/lib/format';
+import { useCanMutate } from '@/lib/session';
+import { ScraperEditor } from './scraper-editor';
+
+export const ScraperFields = graphql(`
+  fragment ScraperFields on Scraper {
+    id
+    slug
+    name
+    cron
+    timezone
+    enabled
+    paused
+    source {
+      name
+    }
+  }
+`);
+
+const TriggerRunMutation = graphql(`
+  mutation TriggerRun($scraperId: ID!) {
+    triggerRun(scraperId: $scraperId) {
+      __typename
+      ... on MutationTriggerRunSuccess {
+        data {
+          ...RunRow
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
+const PauseMutation = graphql(`
+  mutation PauseScraper($scraperId: ID!) {
+    pauseScraper(scraperId: $scraperId) {
+      __typename
+      ... on MutationPauseScraperSuccess {
+        data {
+          id
+          paused
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
+const ResumeMutation = graphql(`
+  mutation ResumeScraper($scraperId: ID!) {
+    resumeScraper(scraperId: $scraperId) {
+      __typename
+      ... on MutationResumeScraperSuccess {
+        data {
+          id
+          paused
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
+type Health = { successRate: number | null; averageDurationSeconds: number | null; runCount: number; finishedCount: number };
+
+export function ScraperCard({ scraper, health, lastRun }: { scraper: ScraperFieldsFragment; health: Health | undefined; lastRun: RunRowFragment | null }) {
+  const canMutate = useCanMutate();
+  const [editing, setEditing] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [trigger, triggerRun] = useMutation(TriggerRunMutation);
+  const [pause, pauseScraper] = useMutation(PauseMutation);
+  const [resume, resumeScraper] = useMutation(ResumeMutation);
+  const titleId = `scraper-${scraper.id}-title`;
+
+  async function run(action: () => Promise<{ error?: Error; data?: unknown }>, pick: (data: any) => { __typename: string; message?: string }) {
+    setProblem(null);
+    const result = await action();
+    if (result.error) return setProblem(result.error.message);
+    const outcome = pick(result.data);
+    if (outcome && 'message' in outcome && outcome.message) setProblem(outcome.message);
+  }
+
+  const tone = successTone(health?.successRate);
+  return (
+    <article className="card scraper-card" aria-labelledby={titleId} data-scraper={scraper.slug}>
+      <header className="scraper-card__head">
+        <h3 id={titleId}>{scraper.name}</h3>
+        <Badge tone={tone} label={`Success rate ${formatPercent(health?.successRate)}`}>
+          {formatPercent(health?.successRate)}
+        </Badge>
+      </header>
+      <p className="muted">
+        {scraper.source.name} · {scraper.cron ? <code>{scraper.cron}</code> : 'no schedule'} ({scraper.timezone})
+      </p>
+      <div className="badges">
+        {!scraper.enabled && <Badge tone="bad">Disabled</Badge>}
+        {scraper.paused && <Badge tone="warn">Paused</Badge>}
+        {scraper.enabled && !scraper.paused && <Badge tone="good">Active</Badge>}
+      </div>
+      <dl className="facts">
+        <dt>Runs (7 days)</dt>
+        <dd>{health?.runCount ?? 0}</dd>
+        <dt>Average duration</dt>
+        <dd>{formatDuration(health?.averageDurationSeconds)}</dd>
+        <dt>Last run</dt>
+        <dd data-testid="last-run">
+          {lastRun ? (
+            <>
+              <Link to={`/runs/${lastRun.id}`}>#{lastRun.id}</Link> <RunStatusBadge status={lastRun.status} />{' '}
+              <span className="muted">{formatRelative(lastRun.queuedAt)}</span>
+            </>
+          ) : (
+            'never'
+          )}
+        </dd>
+      </dl>
+      {canMutate && (
+        <div className="actions">
+          <button
+            type="button"
+            className="button button--primary"
+            disabled={trigger.fetching || !scraper.enabled}
+            onClick={() => run(() => triggerRun({ scraperId: scraper.id }), (d) => d?.triggerRun)}
+          >
+            Run now
+          </button>
+          {scraper.paused ? (
+            <button type="button" className="button" disabled={resume.fetching} onClick={() => run(() => resumeScraper({ scraperId: scraper.id }), (d) => d?.resumeScraper)}>
+              Resume
+            </button>
+          ) : (
+            <button type="button" className="button" disabled={pause.fetching} onClick={() => run(() => pauseScraper({ scraperId: scraper.id }), (d) => d?.pauseScraper)}>
+              Pause
+            </button>
+          )}
+          <button type="button" className="button" aria-expanded={editing} onClick={() => setEditing((v) => !v)}>
+            {editing ? 'Close editor' : 'Edit schedule'}
+          </button>
+        </div>
+      )}
+      {problem && (
+        <p className="field-error" role="alert">
+          {problem}
+        </p>
+      )}
+      {canMutate && editing && <ScraperEditor scraper={scraper} onDone={() => setEditing(false)} />}
+    </article>
+  );
+}
