@@ -1,0 +1,72 @@
+/**
+ * The load of the latency phases: a steady stream of appendLogs at a fixed line rate (open loop:
+ * a slow server gets more requests in flight, not fewer requests), and probe lines that carry the
+ * moment they were sent, so that every subscriber can tell how long each took to reach it.
+ */
+import { appender, logLines, type Credentials } from './client.ts';
+import type { RunnerWithRun } from './fixtures.ts';
+import { every } from './stats.ts';
+
+export type Background = { stop(): Promise<{ linesPerSecond: number; failures: number }> };
+
+export function backgroundIngest(httpUrl: string, runners: RunnerWithRun[], linesPerSecond: number, batchLines: number): Background {
+  const linesJson = JSON.stringify(logLines(batchLines));
+  const appenders = runners.map((r) => appender(httpUrl, { apiKey: r.apiKey }, r.jobId));
+  const inFlight = new Set<Promise<void>>();
+  const tag = Math.random().toString(36).slice(2, 8);
+  let lines = 0;
+  let failures = 0;
+  const started = performance.now();
+  const pacer = every(linesPerSecond / batchLines, (n) => {
+    const request = appenders[n % appenders.length]!(`bg-${tag}-${n}`, linesJson).then(
+      (stored) => void (lines += stored.toSeq - stored.fromSeq + 1),
+      () => void failures++,
+    );
+    inFlight.add(request);
+    void request.finally(() => inFlight.delete(request));
+  });
+  return {
+    async stop() {
+      pacer.stop();
+      const seconds = (performance.now() - started) / 1000;
+      const stored = lines;
+      await Promise.all(inFlight);
+      return { linesPerSecond: Math.round(stored / seconds), failures };
+    },
+  };
+}
+
+const PROBE = 'probe ';
+
+/** A line of about 80 bytes whose text says when it was sent (performance.now() of this process). */
+export const probeMessage = (sentAt: number) => `${PROBE}${sentAt.toFixed(3)} `.padEnd(80, '.');
+
+/** The send time in a probe line, or null for any other line. */
+export function probeSentAt(message: string): number | null {
+  if (!message.startsWith(PROBE)) return null;
+  return Number.parseFloat(message.slice(PROBE.length));
+}
+
+/** Appends one probe line at a time, round robin over the given runs. */
+export function probes(httpUrl: string, runs: Array<{ jobId: string; credentials: Credentials }>, perSecond: number) {
+  const appenders = runs.map((r) => appender(httpUrl, r.credentials, r.jobId));
+  const tag = Math.random().toString(36).slice(2, 8);
+  const inFlight = new Set<Promise<unknown>>();
+  let failures = 0;
+  let sent = 0;
+  const pacer = every(perSecond, (n) => {
+    sent++;
+    const sentAt = performance.now();
+    const line = JSON.stringify([{ level: 'INFO', message: probeMessage(sentAt), timestamp: new Date().toISOString() }]);
+    const request = appenders[n % appenders.length]!(`probe-${tag}-${n}`, line).catch(() => void failures++);
+    inFlight.add(request);
+    void request.finally(() => inFlight.delete(request));
+  });
+  return {
+    async stop() {
+      pacer.stop();
+      await Promise.all(inFlight);
+      return { sent, failures };
+    },
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * `npm run bench`: starts the server on a fresh embedded PostgreSQL, loads data, measures each
+ * phase beside its ceiling measured in the same run, prints a table and writes the same figures as
+ * JSON (bench/results/latest.json, or BENCH_OUTPUT). BENCH_SCALE=small|tiny shrinks every phase.
+ */
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { loadBulkData } from './bulkData.ts';
+import { appender } from './client.ts';
+import { settle, startBenchDatabase } from './database.ts';
+import { fanoutLatency, notifyRoundTrip, type FanoutFigures, type LoadOptions } from './fanout.ts';
+import { runningRuns, type RunnerWithRun } from './fixtures.ts';
+import { ingestThroughApi, ingestWithCopy } from './ingest.ts';
+import { measureQueries, queryProbes } from './queries.ts';
+import { replayToSubscriber, replayWithSelect } from './replay.ts';
+import { formatTable, writeResults, type BenchResults } from './report.ts';
+import { BENCH_ADMIN_TOKEN, startServerProcess, type ServerProcess } from './serverProcess.ts';
+import { benchSizes } from './sizes.ts';
+import { sleep, type Latency } from './stats.ts';
+
+const sizes = benchSizes();
+const output = process.env.BENCH_OUTPUT ?? fileURLToPath(new URL('./results/latest.json', import.meta.url));
+const say = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const started = performance.now();
+
+const db = await startBenchDatabase();
+let server: ServerProcess | undefined;
+try {
+  server = await startServerProcess(db.url);
+  const viewer = { token: BENCH_ADMIN_TOKEN };
+  await sleep(1000);
+  const restRss = await server.rss();
+  const { rows: version } = await db.pool.query<{ server_version: string }>('SHOW server_version');
+
+  say(`ingest: ${sizes.ingestRunners} runners for ${sizes.ingestSeconds} s`);
+  const ingestRuns = await runningRuns(db.pool, sizes.ingestRunners, 'ingest');
+  const api = await ingestThroughApi(server.httpUrl, ingestRuns, { batchLines: sizes.ingestBatchLines, seconds: sizes.ingestSeconds });
+  const [copyRun] = await runningRuns(db.pool, 1, 'copy');
+  const copy = await ingestWithCopy(db.url, copyRun!.runId, api.lines, sizes.ingestBatchLines);
+  await settle(db.pool);
+
+  const load: LoadOptions = {
+    background: await runningRuns(db.pool, sizes.ingestRunners, 'background'),
+    linesPerSecond: sizes.backgroundLinesPerSecond,
+    batchLines: sizes.ingestBatchLines,
+    probesPerSecond: sizes.probesPerSecond,
+    seconds: sizes.fanoutSeconds,
+  };
+  say('LISTEN/NOTIFY round trip under the background load');
+  const notify = await notifyRoundTrip(db.url, server, load);
+  await settle(db.pool);
+
+  const withRatios = (f: FanoutFigures) => ({ ...f, p50Ratio: f.p50 / notify.p50, p99Ratio: f.p99 / notify.p99 });
+  const watchable = async (runs: RunnerWithRun[]) => {
+    // A line in each run lets a new subscription prove it is live with its first event.
+    await Promise.all(runs.map((r) => appender(server!.httpUrl, { apiKey: r.apiKey }, r.jobId)(`seed-${r.runId}-${Date.now()}`, JSON.stringify([{ level: 'INFO', message: 'ready' }]))));
+    const { rows } = await db.pool.query<{ id: number; last_seq: number }>(`SELECT id, last_seq FROM run WHERE id = ANY($1)`, [runs.map((r) => r.runId)]);
+    const lastSeq = new Map(rows.map((r) => [r.id, r.last_seq]));
+    return runs.map((r) => ({ ...r, lastSeq: lastSeq.get(r.runId)! }));
+  };
+
+  const [probeRun] = await runningRuns(db.pool, 1, 'probe');
+  const fanout: BenchResults['fanout'] = [];
+  let peakRssAtMost = 0;
+  for (const count of sizes.fanoutSubscribers) {
+    say(`fan-out: ${count} subscribers`);
+    const figures = await fanoutLatency(server, viewer, await watchable([probeRun!]), count, load);
+    fanout.push(withRatios(figures));
+    peakRssAtMost = figures.peakRss;
+    await settle(db.pool);
+  }
+
+  say(`${sizes.manySubscriptions} subscriptions over ${sizes.manySubscriptionRuns} runs`);
+  const manyRuns = await watchable(await runningRuns(db.pool, sizes.manySubscriptionRuns, 'many'));
+  await sleep(1000);
+  const rssBefore = await server.rss();
+  let rssOpen = 0;
+  const manyLatency = await fanoutLatency(server, viewer, manyRuns, sizes.manySubscriptions, load, (rss) => (rssOpen = rss));
+  await settle(db.pool);
+
+  say(`bulk data: ${sizes.queryRuns} runs, ${sizes.queryLogLines} log lines`);
+  const bulk = await loadBulkData(db.pool, {
+    runs: sizes.queryRuns,
+    scrapers: sizes.queryScrapers,
+    logLines: sizes.queryLogLines,
+    replayLines: sizes.replayLines,
+    products: sizes.queryProducts,
+  });
+  await settle(db.pool);
+
+  say(`replay of ${bulk.replayLines} lines`);
+  const replaySelect = await replayWithSelect(db.url, bulk.replayRunId, bulk.replayLines);
+  const replayApi = await replayToSubscriber(server.wsUrl, viewer, bulk.replayRunId, bulk.replayLines);
+
+  say('queries');
+  const queries = await measureQueries(server.httpUrl, viewer, queryProbes(bulk), sizes.queryIterations);
+
+  const results: BenchResults = {
+    generatedAt: new Date().toISOString(),
+    scale: sizes.scale,
+    machine: { cpus: os.cpus().length, node: process.versions.node, postgres: version[0]!.server_version },
+    sizes,
+    ingest: { api, copy, ratio: api.linesPerSecond / copy.linesPerSecond },
+    notifyRoundTrip: notify satisfies Latency,
+    fanout,
+    manySubscriptions: {
+      subscriptions: sizes.manySubscriptions,
+      runs: sizes.manySubscriptionRuns,
+      rssBefore,
+      rssOpen,
+      bytesPerSubscription: Math.max(0, rssOpen - rssBefore) / sizes.manySubscriptions,
+      connectSeconds: manyLatency.connectSeconds,
+      latency: withRatios(manyLatency),
+    },
+    replay: { api: replayApi, select: replaySelect, ratio: replayApi.linesPerSecond / replaySelect.linesPerSecond },
+    queries,
+    memory: { restRss, peakRssAtMostSubscribers: peakRssAtMost, rssWithManySubscriptions: Math.max(rssOpen, manyLatency.peakRss) },
+    bulkData: { seconds: bulk.seconds },
+    durationSeconds: (performance.now() - started) / 1000,
+  };
+  await writeResults(output, results);
+  process.stdout.write(`\n${formatTable(results)}\nFigures written to ${output}\n`);
+} finally {
+  await server?.stop();
+  await db.stop();
+}

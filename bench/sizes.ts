@@ -1,0 +1,95 @@
+/**
+ * How big each phase of the benchmark is. `full` is the workload the figures in the README come
+ * from; BENCH_SCALE=small runs the same phases in about a minute on a busy machine, and `tiny` is
+ * what the smoke test uses to prove that the benchmark still works.
+ */
+export type BenchSizes = {
+  scale: 'full' | 'small' | 'tiny';
+  /** Ingest phase: concurrent runners, each appending to its own run. */
+  ingestRunners: number;
+  ingestBatchLines: number;
+  ingestSeconds: number;
+  /** The steady background load of the latency phases. */
+  backgroundLinesPerSecond: number;
+  /** Subscriber counts of the fan-out phase, one measurement each. */
+  fanoutSubscribers: number[];
+  fanoutSeconds: number;
+  /** Probe lines appended per second to the watched run; each one is a latency sample per subscriber. */
+  probesPerSecond: number;
+  /** The many-subscriptions phase: that many jobLogs subscriptions spread over that many runs. */
+  manySubscriptions: number;
+  manySubscriptionRuns: number;
+  /** Replay: stored lines of one run a new subscriber receives. */
+  replayLines: number;
+  /** Query phase data. */
+  queryRuns: number;
+  queryScrapers: number;
+  queryLogLines: number;
+  queryProducts: number;
+  /** Timed requests per query. */
+  queryIterations: number;
+};
+
+const FULL: BenchSizes = {
+  scale: 'full',
+  ingestRunners: 4,
+  ingestBatchLines: 500,
+  ingestSeconds: 15,
+  backgroundLinesPerSecond: 20_000,
+  fanoutSubscribers: [1, 100, 1000],
+  fanoutSeconds: 10,
+  probesPerSecond: 20,
+  manySubscriptions: 10_000,
+  manySubscriptionRuns: 100,
+  replayLines: 1_000_000,
+  queryRuns: 1_000_000,
+  queryScrapers: 200,
+  queryLogLines: 10_000_000,
+  queryProducts: 200_000,
+  queryIterations: 100,
+};
+
+const SMALL: BenchSizes = {
+  scale: 'small',
+  ingestRunners: 4,
+  ingestBatchLines: 500,
+  ingestSeconds: 4,
+  backgroundLinesPerSecond: 5_000,
+  fanoutSubscribers: [1, 10, 100],
+  fanoutSeconds: 3,
+  probesPerSecond: 20,
+  manySubscriptions: 1000,
+  manySubscriptionRuns: 10,
+  replayLines: 100_000,
+  queryRuns: 50_000,
+  queryScrapers: 50,
+  queryLogLines: 500_000,
+  queryProducts: 20_000,
+  queryIterations: 30,
+};
+
+const TINY: BenchSizes = {
+  scale: 'tiny',
+  ingestRunners: 2,
+  ingestBatchLines: 100,
+  ingestSeconds: 1,
+  backgroundLinesPerSecond: 1_000,
+  fanoutSubscribers: [1, 5],
+  fanoutSeconds: 1,
+  probesPerSecond: 20,
+  manySubscriptions: 50,
+  manySubscriptionRuns: 5,
+  replayLines: 5_000,
+  queryRuns: 2_000,
+  queryScrapers: 10,
+  queryLogLines: 20_000,
+  queryProducts: 1_000,
+  queryIterations: 5,
+};
+
+export function benchSizes(scale = process.env.BENCH_SCALE ?? 'full'): BenchSizes {
+  if (scale === 'full') return FULL;
+  if (scale === 'small') return SMALL;
+  if (scale === 'tiny') return TINY;
+  throw new Error(`BENCH_SCALE must be full, small or tiny, not ${scale}`);
+}

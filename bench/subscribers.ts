@@ -1,0 +1,82 @@
+/**
+ * jobLogs subscribers as the admin opens them: one graphql-ws connection each, asking for the
+ * fields the log view shows. Each records, for every probe line it receives, how long ago it was sent.
+ */
+import type { Client } from 'graphql-ws';
+import { wsClient, type Credentials } from './client.ts';
+import { probeSentAt } from './load.ts';
+
+const JOB_LOGS = `subscription Logs($jobId: ID!, $afterSeq: Int) {
+  jobLogs(jobId: $jobId, afterSeq: $afterSeq) { lastSeq lines { seq level message timestamp } }
+}`;
+
+export type Subscribers = {
+  count: number;
+  /** Latency samples (ms) of probe lines sent inside [from, to) of performance.now(). */
+  samplesBetween(from: number, to: number): number[];
+  errors: unknown[];
+  close(): Promise<void>;
+};
+
+/**
+ * Opens one subscription per entry of jobIds (afterSeq just before each run's newest line, so that
+ * the first event proves the subscription is live) and resolves once every one has had it.
+ */
+export async function openSubscribers(
+  wsUrl: string,
+  credentials: Credentials,
+  runs: Array<{ jobId: string; lastSeq: number }>,
+  options: { concurrency?: number; timeoutMs?: number } = {},
+): Promise<Subscribers> {
+  const samples: Array<{ sentAt: number; latency: number }> = [];
+  const errors: unknown[] = [];
+  const clients: Client[] = [];
+  const disposers: Array<() => void> = [];
+  const concurrency = options.concurrency ?? 200;
+
+  const openOne = (run: { jobId: string; lastSeq: number }) =>
+    new Promise<void>((resolve, reject) => {
+      const client = wsClient(wsUrl, credentials);
+      clients.push(client);
+      let live = false;
+      const timer = setTimeout(() => reject(new Error(`subscription to run ${run.jobId} saw no event in time`)), options.timeoutMs ?? 60_000);
+      disposers.push(
+        client.subscribe<any>(
+          { query: JOB_LOGS, variables: { jobId: run.jobId, afterSeq: Math.max(0, run.lastSeq - 1) } },
+          {
+            next: (result) => {
+              const receivedAt = performance.now();
+              if (result.errors) errors.push(...result.errors);
+              for (const line of result.data?.jobLogs.lines ?? []) {
+                const sentAt = probeSentAt(line.message);
+                if (sentAt !== null) samples.push({ sentAt, latency: receivedAt - sentAt });
+              }
+              if (!live) {
+                live = true;
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+            error: (error) => {
+              errors.push(error);
+              clearTimeout(timer);
+              reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
+            },
+            complete: () => undefined,
+          },
+        ),
+      );
+    });
+
+  for (let i = 0; i < runs.length; i += concurrency) await Promise.all(runs.slice(i, i + concurrency).map(openOne));
+
+  return {
+    count: runs.length,
+    errors,
+    samplesBetween: (from, to) => samples.filter((s) => s.sentAt >= from && s.sentAt < to).map((s) => s.latency),
+    async close() {
+      for (const dispose of disposers) dispose();
+      await Promise.all(clients.map((c) => c.dispose()));
+    },
+  };
+}
