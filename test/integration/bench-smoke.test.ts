@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The benchmark at its tiny scale, as a real process with its own PostgreSQL and server: it proves
+// that `npm run bench` still runs every phase end to end. Its figures mean nothing at this size.
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'scrapedeck-bench-smoke-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function runBench(output: string): Promise<{ code: number | null; log: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts'], {
+      env: { ...process.env, BENCH_SCALE: 'tiny', BENCH_OUTPUT: output },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout.on('data', (chunk) => (log += chunk));
+    child.stderr.on('data', (chunk) => (log += chunk));
+    child.on('exit', (code) => resolve({ code, log }));
+  });
+}
+
+/** Every number in the results, by its path. */
+function numbers(value: unknown, at = ''): Array<[string, number]> {
+  if (typeof value === 'number') return [[at, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => numbers(v, `${at}[${i}]`));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => numbers(v, at ? `${at}.${k}` : k));
+  return [];
+}
+
+describe('npm run bench', () => {
+  it('runs every phase at tiny scale and writes positive figures as JSON', { timeout: 120_000 }, async () => {
+    const output = path.join(dir, 'results.json');
+    const { code, log } = await runBench(output);
+    expect(code, log).toBe(0);
+    expect(log).toContain('| figure | value |');
+    const results = JSON.parse(await readFile(output, 'utf8'));
+
+    for (const [at, value] of numbers(results)) expect(Number.isFinite(value) && value >= 0, `${at} = ${value}`).toBe(true);
+    const positive = {
+      'ingest lines/s': results.ingest.api.linesPerSecond,
+      'COPY lines/s': results.ingest.copy.linesPerSecond,
+      'ingest ratio': results.ingest.ratio,
+      'NOTIFY p50': results.notifyRoundTrip.p50,
+      'NOTIFY p99': results.notifyRoundTrip.p99,
+      'replay lines/s': results.replay.api.linesPerSecond,
+      'SELECT lines/s': results.replay.select.linesPerSecond,
+      'many subscriptions p50': results.manySubscriptions.latency.p50,
+      'RSS at rest': results.memory.restRss,
+      'RSS at the most subscribers': results.memory.peakRssAtMostSubscribers,
+      'RSS with many subscriptions': results.memory.rssWithManySubscriptions,
+    };
+    for (const [name, value] of Object.entries(positive)) expect(value, name).toBeGreaterThan(0);
+
+    expect(results.fanout.map((f: { subscribers: number }) => f.subscribers)).toEqual(results.sizes.fanoutSubscribers);
+    for (const f of results.fanout) {
+      expect(f.samples, `samples at ${f.subscribers} subscribers`).toBeGreaterThan(0);
+      expect(f.p50).toBeGreaterThan(0);
+      expect(f.p99).toBeGreaterThanOrEqual(f.p50);
+      expect(f.delivered).toBeGreaterThan(0);
+    }
+    expect(results.queries.length).toBeGreaterThan(0);
+    for (const q of results.queries) {
+      expect(q.samples, q.name).toBe(results.sizes.queryIterations);
+      expect(q.p50, q.name).toBeGreaterThan(0);
+    }
+  });
+});
