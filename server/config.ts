@@ -18,6 +18,11 @@ const envSchema = z.object({
   INTROSPECTION: bool.optional(),
   RUN_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   SUBSCRIBER_QUEUE_LIMIT: z.coerce.number().int().min(10).default(10_000),
+  PUBSUB_URL: z
+    .string()
+    .url()
+    .refine((url) => /^rediss?:\/\//.test(url), 'PUBSUB_URL must be a redis:// or rediss:// URL')
+    .optional(),
   SCHEDULER: bool.default(true),
   SCHEDULER_GRACE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(180),
   RUN_RETRY_BACKOFF_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
@@ -44,6 +49,8 @@ export type Config = {
   runLeaseSeconds: number;
   /** Lines a subscriber may have waiting before it is closed as too slow. */
   subscriberQueueLimit: number;
+  /** redis://…: live log fan-out between instances over Redis pub/sub instead of NOTIFY. */
+  pubsubUrl: string | undefined;
   /** Whether this instance takes part in scheduling (ticks, lease expiry, retries). */
   scheduler: boolean;
   /** A fire time older than this when the scheduler reaches it was missed: the missed-run policy decides. */
@@ -82,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.INTROSPECTION ?? !production,
     runLeaseSeconds: e.RUN_LEASE_SECONDS,
     subscriberQueueLimit: e.SUBSCRIBER_QUEUE_LIMIT,
+    pubsubUrl: e.PUBSUB_URL,
     scheduler: e.SCHEDULER,
     schedulerGraceSeconds: e.SCHEDULER_GRACE_SECONDS,
     retryBackoffSeconds: e.RUN_RETRY_BACKOFF_SECONDS,

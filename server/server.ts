@@ -8,6 +8,7 @@ import { createPgListener } from './db/listener.ts';
 import { migrate } from './db/migrate.ts';
 import { buildApp } from './app.ts';
 import { LogHub } from './logs/logHub.ts';
+import { openLiveBus } from './pubsub/liveBus.ts';
 import { RunEvents } from './runs/runEvents.ts';
 import { OpenConnections } from './auth/openConnections.ts';
 import { createMetrics } from './ops/metrics.ts';
@@ -28,7 +29,9 @@ export async function startServer(options: {
   const { applied } = await migrate(db.pool);
   if (applied.length > 0) logger.info({ applied }, 'applied migrations');
   const listener = await createPgListener(databaseUrl, logger);
-  const logHub = new LogHub(db.pool, listener, logger, config.subscriberQueueLimit);
+  // Run state changes stay on NOTIFY (one per transition); log announcements take the configured bus.
+  const liveBus = await openLiveBus({ pubsubUrl: config.pubsubUrl, databaseUrl, listener, logger });
+  const logHub = new LogHub(db.pool, liveBus, logger, config.subscriberQueueLimit);
   const runEvents = new RunEvents(listener, logger);
   await logHub.start();
   await runEvents.start();
@@ -67,6 +70,7 @@ export async function startServer(options: {
       await app.stop();
       // Ends the subscription generators of closed sockets, which wait for their next event otherwise.
       await logHub.stop();
+      await liveBus.close();
       await runEvents.stop();
       await retention.stop();
       await metrics.stop();

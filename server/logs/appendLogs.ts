@@ -16,26 +16,42 @@ export class BatchTooLargeError extends Error {
 
 export type AppendResult = StoredRange & { duplicate: boolean };
 
+/** How a stored batch reaches live subscribers: NOTIFY inside the insert, or an announcement after commit. */
+export type LiveAnnouncer = {
+  readonly announcesInTransaction: boolean;
+  announce(runId: number, range: StoredRange): void;
+};
+
+const NOTIFY_IN_TRANSACTION: LiveAnnouncer = { announcesInTransaction: true, announce: () => undefined };
+
 const UNIQUE_VIOLATION = '23505';
 
 export async function appendLogs(
   db: Database,
   principal: Principal,
   params: { runId: number; batchId: string; lines: LogLineInput[]; leaseSeconds: number },
+  live: LiveAnnouncer = NOTIFY_IN_TRANSACTION,
 ): Promise<AppendResult> {
   if (principal.kind !== 'runner' && principal.kind !== 'admin') throw new NotAuthorizedError('Only runners append logs');
   if (params.lines.length > MAX_LINES_PER_BATCH) throw new BatchTooLargeError(params.lines.length);
   const lines = params.lines.map((line) => ({ ...line, message: storableMessage(line.message) }));
   const runnerId = principal.kind === 'runner' ? principal.runnerId : null;
   try {
-    const stored = await insertLogBatch(db.pool, { ...params, lines, runnerId });
-    if (stored) return { ...stored, duplicate: false };
+    const stored = await insertLogBatch(db.pool, { ...params, lines, runnerId, notify: live.announcesInTransaction });
+    if (stored) {
+      live.announce(params.runId, stored);
+      return { ...stored, duplicate: false };
+    }
   } catch (error) {
     // Two deliveries of one batch at the same moment: the later one loses on log_batch's key.
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
   }
   const earlier = await findLogBatch(db.pool, params.runId, params.batchId);
-  if (earlier) return { ...earlier, duplicate: true };
+  if (earlier) {
+    // Announced again: the first announcement may be what the failed attempt never got to send.
+    live.announce(params.runId, earlier);
+    return { ...earlier, duplicate: true };
+  }
   // Nothing stored and no earlier batch: the run is missing or belongs to another runner.
   throw new NotFoundError('Run', String(params.runId));
 }

@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
-import type { PgListener } from '../db/listener.ts';
+import type { LiveBus } from '../pubsub/liveBus.ts';
 import { levelRank, type LogLevelName } from './limits.ts';
 import { readLogLines, type LogLineRow } from './sql/readLogLines.ts';
 
@@ -46,14 +46,24 @@ export class LogHub {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly listener: PgListener,
+    private readonly bus: LiveBus,
     private readonly logger: Logger,
     private readonly queueLimit: number,
   ) {}
 
   async start(): Promise<void> {
-    this.stopListening = await this.listener.on(JOB_LOGS_CHANNEL, (payload) => this.onNotification(payload));
-    this.listener.onReconnect(() => this.replayAfterReconnect());
+    this.stopListening = await this.bus.on(JOB_LOGS_CHANNEL, (payload) => this.onNotification(payload));
+    this.bus.onReconnect(() => this.replayAfterReconnect());
+  }
+
+  /** Whether appends announce their seq range inside their transaction (NOTIFY) or call announce() after commit. */
+  get announcesInTransaction(): boolean {
+    return this.bus.announcesInTransaction;
+  }
+
+  /** Tells every instance's hub that a run's lines through toSeq are committed (a bus that is not NOTIFY only). */
+  announce(runId: number, range: { fromSeq: number; toSeq: number }): void {
+    if (!this.bus.announcesInTransaction) this.bus.publish(JOB_LOGS_CHANNEL, `${runId}:${range.fromSeq}:${range.toSeq}`);
   }
 
   async stop(): Promise<void> {

@@ -103,7 +103,7 @@ builder.mutationFields((t) => ({
         batchId,
         leaseSeconds: ctx.config.runLeaseSeconds,
         lines: logs.map((l) => ({ level: l.level, message: l.message, timestamp: l.timestamp ?? receivedAt })),
-      });
+      }, ctx.logHub);
       if (!appended.duplicate) ctx.metrics?.logLinesAppended.inc(appended.toSeq - appended.fromSeq + 1);
       return appended;
     },

@@ -34,18 +34,26 @@ WITH reserved AS (
          unnest($4::"LogLevel"[], $5::text[], $6::timestamptz[]) WITH ORDINALITY AS u(level, message, ts, ord)
 )
 SELECT from_seq AS "fromSeq", to_seq AS "toSeq",
-       pg_notify('job_logs', $1 || ':' || from_seq || ':' || to_seq) AS notified
+       CASE WHEN $14::boolean THEN pg_notify('job_logs', $1 || ':' || from_seq || ':' || to_seq) END AS notified
   FROM batch`;
 
 /**
  * Stores the batch and returns its seq range, or null when nothing was stored: the batch id was
- * stored before, or the run does not exist or (with runnerId) is not that runner's.
+ * stored before, or the run does not exist or (with runnerId) is not that runner's. notify false
+ * leaves the announcement to another bus (Redis), which the caller publishes to after commit.
  */
 export async function insertLogBatch(
   pool: pg.Pool,
-  params: { runId: number; batchId: string; lines: LogLineInput[]; runnerId: number | null; leaseSeconds: number },
+  params: {
+    runId: number;
+    batchId: string;
+    lines: LogLineInput[];
+    runnerId: number | null;
+    leaseSeconds: number;
+    notify?: boolean;
+  },
 ): Promise<StoredRange | null> {
-  const { runId, batchId, lines, runnerId, leaseSeconds } = params;
+  const { runId, batchId, lines, runnerId, leaseSeconds, notify = true } = params;
   const counts = { DEBUG: 0, INFO: 0, WARNING: 0, ERROR: 0, CRITICAL: 0 };
   const levels: string[] = [];
   const messages: string[] = [];
@@ -73,6 +81,7 @@ export async function insertLogBatch(
       counts.CRITICAL,
       leaseSeconds,
       runnerId,
+      notify,
     ],
   });
   const row = rows[0];

@@ -1,0 +1,51 @@
+/**
+ * The transport of live fan-out between server instances, behind one small interface: PostgreSQL
+ * LISTEN/NOTIFY by default, Redis pub/sub when PUBSUB_URL is set. Either way it only says "this
+ * run has new lines up to seq N"; the lines, their order and every replay come from PostgreSQL.
+ */
+import type { PgListener } from '../db/listener.ts';
+import type { Logger } from '../logger.ts';
+
+type Handler = (payload: string) => void;
+
+export type LiveBus = {
+  readonly kind: 'notify' | 'redis';
+  /**
+   * True when writers announce inside their own transaction (pg_notify, delivered at commit);
+   * false when they must call publish() after commit.
+   */
+  readonly announcesInTransaction: boolean;
+  /** Calls handler with each payload on channel; returns the unsubscribe function. */
+  on(channel: string, handler: Handler): Promise<() => Promise<void>>;
+  /** Called after the transport reconnects: whatever was published meanwhile is lost, replay from the table. */
+  onReconnect(handler: () => void): () => void;
+  /** Announces a payload to every instance (a no-op for NOTIFY, where the SQL does it at commit). */
+  publish(channel: string, payload: string): void;
+  close(): Promise<void>;
+};
+
+/** NOTIFY fan-out over the process's one LISTEN connection, which the caller owns and closes. */
+export function notifyBus(listener: PgListener): LiveBus {
+  return {
+    kind: 'notify',
+    announcesInTransaction: true,
+    on: (channel, handler) => listener.on(channel, handler),
+    onReconnect: (handler) => listener.onReconnect(handler),
+    publish: () => undefined,
+    close: async () => undefined,
+  };
+}
+
+/** The bus PUBSUB_URL asks for: Redis when set, otherwise NOTIFY on the given listener. */
+export async function openLiveBus(options: {
+  pubsubUrl: string | undefined;
+  databaseUrl: string;
+  listener: PgListener;
+  logger: Logger;
+}): Promise<LiveBus> {
+  if (!options.pubsubUrl) return notifyBus(options.listener);
+  const { openRedisBus } = await import('./redisBus.ts');
+  // Channels are namespaced by database, so that deployments (or test databases) sharing one Redis do not hear each other.
+  const database = new URL(options.databaseUrl).pathname.slice(1) || 'postgres';
+  return openRedisBus(options.pubsubUrl, `scrapedeck:${database}:`, options.logger);
+}

@@ -1,0 +1,85 @@
+/**
+ * Live fan-out over Redis pub/sub, for when NOTIFY's single commit-time queue is the limit.
+ * Subscriptions go through @graphql-yoga/redis-event-target (ref-counted: SUBSCRIBE on a topic's
+ * first listener, UNSUBSCRIBE on its last); publishing goes straight to the client so that a
+ * failure is logged rather than left as an unhandled rejection.
+ */
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger.ts';
+import type { LiveBus } from './liveBus.ts';
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export async function openRedisBus(url: string, prefix: string, logger: Logger): Promise<LiveBus> {
+  const connectionName = `${prefix.replaceAll(':', '-')}pubsub`.replace(/[^\w.-]/g, '_');
+  // Backoff with jitter, capped at 5 s, like the LISTEN connection.
+  const retryStrategy = (attempt: number) => Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);
+  const publishClient = new Redis(url, { connectionName, retryStrategy, lazyConnect: true });
+  // A subscription must never be dropped for a slow reconnect: it waits in the offline queue instead.
+  const subscribeClient = new Redis(url, { connectionName, retryStrategy, lazyConnect: true, maxRetriesPerRequest: null });
+  for (const [role, client] of [['publish', publishClient], ['subscribe', subscribeClient]] as const) {
+    client.on('error', (error) => logger.warn({ err: error, role }, 'Redis pub/sub connection failed'));
+  }
+  try {
+    await Promise.all([publishClient, subscribeClient].map((client) => withTimeout(client.connect(), url)));
+  } catch (error) {
+    publishClient.disconnect();
+    subscribeClient.disconnect();
+    throw error;
+  }
+
+  const target = createRedisEventTarget<CustomEvent<string>>({ publishClient, subscribeClient });
+  const reconnectHandlers = new Set<() => void>();
+  let connected = true;
+  subscribeClient.on('close', () => (connected = false));
+  // ioredis re-subscribes on reconnect by itself; what was published while away is replayed from PostgreSQL.
+  subscribeClient.on('ready', () => {
+    if (connected) return;
+    connected = true;
+    logger.info('Redis pub/sub connection restored');
+    for (const handler of reconnectHandlers) handler();
+  });
+
+  return {
+    kind: 'redis',
+    announcesInTransaction: false,
+    async on(channel, handler) {
+      const listener = (event: CustomEvent<string>) => handler(event.detail);
+      target.addEventListener(prefix + channel, listener);
+      return async () => target.removeEventListener(prefix + channel, listener);
+    },
+    onReconnect(handler) {
+      reconnectHandlers.add(handler);
+      return () => reconnectHandlers.delete(handler);
+    },
+    publish(channel, payload) {
+      publishClient.publish(prefix + channel, JSON.stringify(payload)).catch((error: unknown) => {
+        // The lines are stored; subscribers catch up at the run's next announcement or on reconnect.
+        logger.warn({ err: error, channel }, 'Redis publish failed');
+      });
+    },
+    async close() {
+      await Promise.all([publishClient.quit(), subscribeClient.quit()].map((p) => p.catch(() => undefined)));
+    },
+  };
+}
+
+function withTimeout(connecting: Promise<void>, url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const { host, port } = new URL(url);
+      reject(new Error(`Redis at PUBSUB_URL (${host}:${port || 6379}) did not answer within ${CONNECT_TIMEOUT_MS / 1000} s`));
+    }, CONNECT_TIMEOUT_MS);
+    connecting.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(new Error('could not connect to Redis at PUBSUB_URL', { cause: error }));
+      },
+    );
+  });
+}

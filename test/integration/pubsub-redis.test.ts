@@ -1,0 +1,130 @@
+/**
+ * PUBSUB_URL=redis://… moves live fan-out between instances from NOTIFY to Redis pub/sub, while
+ * the lines, their seq order and every replay still come from PostgreSQL. Needs the Redis at
+ * REDIS_URL (default redis://127.0.0.1:6379); skipped, saying so, when none answers.
+ */
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { collect } from '../helpers/graphql.ts';
+import { JOB_LOGS, batchLines, deliveredLines, shipBatch } from '../helpers/logShipper.ts';
+import { insertRun } from '../helpers/runs.ts';
+import { seedRunner, seedScraper } from '../helpers/seed.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { waitUntil } from '../helpers/waitUntil.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function redisAnswers(): Promise<boolean> {
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 2000, maxRetriesPerRequest: 0 });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+const redisUp = await redisAnswers();
+if (!redisUp) console.warn(`pubsub-redis tests skipped: no Redis answers at ${REDIS_URL} (set REDIS_URL to run them)`);
+
+describe.skipIf(!redisUp)('live fan-out over Redis pub/sub (PUBSUB_URL)', () => {
+  let db: TestDatabase;
+  let a: TestServer;
+  let b: TestServer;
+  let redis: Redis;
+  let notifications: pg.Client;
+  const notified: string[] = [];
+  const heardOnRedis: string[] = [];
+  let channel: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    channel = `scrapedeck:${new URL(db.url).pathname.slice(1)}:job_logs`;
+    a = await startTestServer(db.url, { pubsubUrl: REDIS_URL });
+    b = await startTestServer(db.url, { pubsubUrl: REDIS_URL });
+    // Two witnesses of which transport carries the announcements.
+    notifications = new pg.Client({ connectionString: db.url });
+    await notifications.connect();
+    notifications.on('notification', (n) => n.channel === 'job_logs' && notified.push(n.payload ?? ''));
+    await notifications.query('LISTEN job_logs');
+    redis = new Redis(REDIS_URL);
+    redis.on('message', (_channel, message) => heardOnRedis.push(message));
+    await redis.subscribe(channel);
+  });
+
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await notifications?.end();
+    redis?.disconnect();
+    await db?.drop();
+  });
+
+  it('delivers lines appended on one instance to subscribers of both, once each and in order, with no NOTIFY', async () => {
+    const { scraperId } = await seedScraper(db.pool);
+    const runner = await seedRunner(db.pool);
+    const jobId = String(await insertRun(db.pool, { scraperId, status: 'RUNNING', runnerId: runner.runnerId }));
+    const onA = collect(a.admin.ws(), JOB_LOGS, { jobId });
+    const onB = collect(b.admin.ws(), JOB_LOGS, { jobId });
+    const runnerOnA = () => a.client({ apiKey: runner.apiKey });
+
+    await shipBatch(runnerOnA, jobId, 'b1', batchLines(1, 10));
+    for (const w of [onA, onB]) await w.waitFor(() => deliveredLines(w.events).length >= 10);
+    // Concurrent appends through both instances: seq order is still commit order.
+    await Promise.all([
+      ...[2, 3, 4, 5].map((n) => shipBatch(runnerOnA, jobId, `b${n}`, batchLines(n, 25))),
+      ...[6, 7, 8, 9].map((n) => shipBatch(() => b.client({ apiKey: runner.apiKey }), jobId, `b${n}`, batchLines(n, 25))),
+    ]);
+    const total = 10 + 8 * 25;
+    for (const w of [onA, onB]) {
+      await w.waitFor(() => deliveredLines(w.events).length >= total);
+      expect(deliveredLines(w.events).map((l) => l.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      w.dispose();
+    }
+
+    // A late subscriber replays from PostgreSQL, from any afterSeq, without a gap.
+    const late = collect(b.admin.ws(), JOB_LOGS, { jobId, afterSeq: 137 });
+    await late.waitFor(() => deliveredLines(late.events).length >= total - 137);
+    expect(deliveredLines(late.events).map((l) => l.seq)).toEqual(Array.from({ length: total - 137 }, (_, i) => i + 138));
+    late.dispose();
+
+    await waitUntil(() => heardOnRedis.length >= 9, 'nine announcements on Redis');
+    expect(heardOnRedis.every((m) => JSON.parse(m).startsWith(`${jobId}:`))).toBe(true);
+    // A round trip through NOTIFY proves nothing else is pending on it.
+    await db.pool.query(`SELECT pg_notify('job_logs', 'marker')`);
+    await waitUntil(() => notified.includes('marker'), 'the marker notification');
+    expect(notified).toEqual(['marker']);
+  });
+
+  it('loses nothing when the Redis subscription connections drop, replaying from the table on reconnect', async () => {
+    const { scraperId } = await seedScraper(db.pool);
+    const runner = await seedRunner(db.pool);
+    const jobId = String(await insertRun(db.pool, { scraperId, status: 'RUNNING', runnerId: runner.runnerId }));
+    const onB = collect(b.admin.ws(), JOB_LOGS, { jobId });
+    const runnerOnA = () => a.client({ apiKey: runner.apiKey });
+    await shipBatch(runnerOnA, jobId, 'r1', batchLines(1, 10));
+    await onB.waitFor(() => deliveredLines(onB.events).length >= 10);
+
+    // Cut every pub/sub connection of this database's instances; announcements made meanwhile are lost.
+    const admin = new Redis(REDIS_URL);
+    try {
+      const clients = String(await admin.client('LIST'))
+        .split('\n')
+        .filter((line) => line.includes(`name=${channel.replace(':job_logs', ':').replaceAll(':', '-')}pubsub`) && / sub=[1-9]/.test(line));
+      expect(clients.length).toBe(2);
+      for (const line of clients) await admin.client('KILL', 'ID', /\bid=(\d+)/.exec(line)![1]!);
+    } finally {
+      admin.disconnect();
+    }
+    for (let n = 2; n <= 6; n++) await shipBatch(runnerOnA, jobId, `r${n}`, batchLines(n, 10));
+
+    await onB.waitFor(() => deliveredLines(onB.events).length >= 60, 20_000);
+    expect(deliveredLines(onB.events).map((l) => l.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    onB.dispose();
+  });
+});
