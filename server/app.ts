@@ -137,9 +137,16 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
           request: new Request(`http://localhost${GRAPHQL_PATH}`, { headers: ctx.extra.request.headers as HeadersInit }),
           principal: (ctx.extra as { principal?: Principal }).principal,
         });
-        const document = parse(params.query);
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        let document;
+        try {
+          document = parse(params.query);
+          const errors = validate(schema, document);
+          if (errors.length > 0) return errors;
+        } catch (error) {
+          // Syntax errors and Armor's limits (tokens, depth) are thrown: an answer for the client, not a socket failure.
+          if ((error as Error).name === 'GraphQLError') return [error as GraphQLError];
+          throw error;
+        }
         return {
           schema,
           operationName: params.operationName,

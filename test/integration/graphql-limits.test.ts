@@ -1,0 +1,88 @@
+/** Query depth, cost, alias and token limits (GraphQL Armor), over HTTP and over graphql-ws alike. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { collect } from '../helpers/graphql.ts';
+import { seedScraper } from '../helpers/seed.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+let db: TestDatabase;
+let server: TestServer;
+let slug: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startTestServer(db.url);
+  ({ slug } = await seedScraper(db.pool));
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await db?.drop();
+});
+
+/** scraper → runs → edges → node → scraper → runs …: each round adds four levels. */
+function nested(rounds: number): string {
+  let inner = 'id';
+  for (let i = 0; i < rounds; i++) inner = `scraper { id runs(first: 1) { edges { node { ${inner} } } } }`;
+  return `query($slug: String!) { scraper(slug: $slug) { runs(first: 1) { edges { node { ${inner} } } } } }`;
+}
+
+const messages = (result: { errors?: Array<{ message: string }> }) => (result.errors ?? []).map((e) => e.message).join('\n');
+
+describe('GraphQL Armor limits', () => {
+  it('answers a reasonably nested query', async () => {
+    const result = await server.admin.request(nested(1), { slug });
+    expect(result.errors).toBeUndefined();
+    expect(result.data.scraper.runs.edges).toEqual([]);
+  });
+
+  it('refuses a query nested deeper than 12 levels before running it', async () => {
+    const result = await server.admin.request(nested(3), { slug });
+    expect(result.data ?? null).toBeNull();
+    expect(messages(result)).toMatch(/depth/i);
+  });
+
+  it('refuses a query whose cost is above the limit, counting what first asks for', async () => {
+    const paged = (first: number) =>
+      `{ scrapers { runs(first: ${first}) { edges { node { id scraper { runs(first: ${first}) { edges { node { id status } } } } } } } } }`;
+    const modest = await server.admin.request(paged(5));
+    expect(modest.errors).toBeUndefined();
+    // The same shape asking for 200 × 200 runs is refused before it runs.
+    const greedy = await server.admin.request(paged(200));
+    expect(greedy.data ?? null).toBeNull();
+    expect(messages(greedy)).toMatch(/cost/i);
+  });
+
+  it('refuses more than 20 aliases', async () => {
+    const aliases = (n: number) => Array.from({ length: n }, (_, i) => `s${i}: scrapers { id }`).join(' ');
+    expect((await server.admin.request(`{ ${aliases(20)} }`)).errors).toBeUndefined();
+    const result = await server.admin.request(`{ ${aliases(21)} }`);
+    expect(result.data ?? null).toBeNull();
+    expect(messages(result)).toMatch(/alias/i);
+  });
+
+  it('refuses a document of more than 5000 tokens', async () => {
+    const fields = Array.from({ length: 5000 }, () => 'id').join(' ');
+    const result = await server.admin.request(`{ scrapers { ${fields} } }`);
+    expect(result.data ?? null).toBeNull();
+    expect(messages(result)).toMatch(/token/i);
+  });
+
+  it('applies the same limits to operations sent over graphql-ws', async () => {
+    const ws = server.admin.ws();
+    const deep = collect(ws, nested(3), { slug });
+    await deep.waitFor(() => deep.errors.length > 0 || deep.completed);
+    expect(deep.events).toEqual([]);
+    expect(JSON.stringify(deep.errors)).toMatch(/depth/i);
+    deep.dispose();
+    const broken = collect(ws, '{ scrapers { id ');
+    await broken.waitFor(() => broken.errors.length > 0);
+    expect(JSON.stringify(broken.errors)).toMatch(/Syntax Error/);
+    // The refusals were answers on a healthy connection, which still serves the next operation.
+    const fine = collect(ws, '{ scrapers { slug } }');
+    await fine.waitFor(() => fine.completed);
+    expect(fine.events).toEqual([{ scrapers: [{ slug }] }]);
+    expect(fine.errors).toEqual([]);
+    await ws.dispose();
+  });
+});
