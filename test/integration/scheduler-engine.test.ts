@@ -1,0 +1,115 @@
+/**
+ * The scheduler through the real job engine: pg-boss's own schedule fires the tick job, with
+ * pg-boss's TestClock standing in for a minute-granular wall clock. Two instances share one
+ * database and one clock; each minute's tick runs once and queues one run.
+ */
+import pg from 'pg';
+import { TestClock } from 'pg-boss';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../server/logger.ts';
+import { JOB_ENGINE_SCHEMA, Scheduler, TICK_QUEUE } from '../../server/scheduler/scheduler.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { finishActiveRuns, minuteFromNow, PASS_OPTIONS, runsOf, setSchedule, ticksOf } from '../helpers/scheduler.ts';
+import { seedScraper } from '../helpers/seed.ts';
+import { startTestServer } from '../helpers/server.ts';
+
+let db: TestDatabase;
+const pools: pg.Pool[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+
+afterAll(async () => {
+  await Promise.all(pools.map((pool) => pool.end()));
+  await db?.drop();
+});
+
+function instance(clock: TestClock): Scheduler {
+  // Each instance has its own pool, as separate server processes would.
+  const pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  pools.push(pool);
+  return new Scheduler({ databaseUrl: db.url, pool, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), clock, ...PASS_OPTIONS });
+}
+
+/**
+ * Moves the engine's clock in steps of 5 s (pg-boss's polls run on it) until the condition holds.
+ * TestClock.tick waits for pg-boss's statements but not for job handlers, so each step gives the
+ * handlers a moment of real time before the clock moves on.
+ */
+async function advanceUntil(clock: TestClock, condition: () => Promise<boolean>, what: string, maxSeconds = 120): Promise<void> {
+  for (let elapsed = 0; elapsed <= maxSeconds; elapsed += 5) {
+    const settleBy = Date.now() + 150;
+    do {
+      if (await condition()) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } while (Date.now() < settleBy);
+    await clock.tick(5000);
+  }
+  throw new Error(`engine clock advanced ${maxSeconds} s without ${what}`);
+}
+
+const tickJobs = async () =>
+  (await db.pool.query(`SELECT count(*)::int AS n FROM ${JOB_ENGINE_SCHEMA}.job WHERE name = $1`, [TICK_QUEUE])).rows[0].n as number;
+
+describe('through pg-boss', () => {
+  it('two instances fire each minute once; after a restart and downtime the missed-run policy applies once', async () => {
+    const { scraperId: everyMinute } = await seedScraper(db.pool, { cron: '* * * * *' });
+    const { scraperId: hourly } = await seedScraper(db.pool, { cron: '0 * * * *' });
+    const first = minuteFromNow(2);
+    const clock = new TestClock(new Date(first.getTime() + 10_000));
+    const a = instance(clock);
+    const b = instance(clock);
+    await Promise.all([a.start(), b.start()]);
+    expect(a.running && b.running).toBe(true);
+
+    await advanceUntil(clock, async () => (await runsOf(db.pool, everyMinute)).length === 1, 'the first run');
+    await finishActiveRuns(db.pool, everyMinute);
+    await advanceUntil(clock, async () => (await runsOf(db.pool, everyMinute)).length === 2, 'the second run');
+
+    const second = new Date(first.getTime() + 60_000);
+    expect(await ticksOf(db.pool, everyMinute)).toMatchObject([
+      { fireAt: first, outcome: 'QUEUED' },
+      { fireAt: second, outcome: 'QUEUED' },
+    ]);
+    expect((await runsOf(db.pool, everyMinute)).every((r) => r.triggeredBy === 'SCHEDULER')).toBe(true);
+    // One tick job per minute for the deployment, not one per instance.
+    expect(await tickJobs()).toBe(2);
+
+    // Both instances go down for three hours; one comes back.
+    await Promise.all([a.stop(), b.stop()]);
+    expect(a.running || b.running).toBe(false);
+    await finishActiveRuns(db.pool, everyMinute);
+    await finishActiveRuns(db.pool, hourly);
+    const hourlyRunsBefore = (await runsOf(db.pool, hourly)).length;
+    await clock.setTime(new Date(second.getTime() + 3 * 3600_000 + 30_000));
+    const c = instance(clock);
+    await c.start();
+    try {
+      await advanceUntil(clock, async () => (await runsOf(db.pool, hourly)).length === hourlyRunsBefore + 1, 'the caught-up hourly run');
+      const caughtUp = (await ticksOf(db.pool, hourly)).at(-1)!;
+      expect(caughtUp).toMatchObject({ outcome: 'QUEUED', caughtUp: true });
+      expect(caughtUp.fireAt.getUTCMinutes()).toBe(0);
+      // The minutes before the downtime never run again.
+      const fireTimes = (await ticksOf(db.pool, everyMinute)).map((t) => t.fireAt.getTime());
+      expect(new Set(fireTimes).size).toBe(fireTimes.length);
+      expect(fireTimes.filter((t) => t <= second.getTime())).toEqual([first.getTime(), second.getTime()]);
+    } finally {
+      await c.stop();
+    }
+  });
+});
+
+describe('server wiring', () => {
+  it('a server started with the scheduler reports it running and stops it on shutdown', async () => {
+    const server = await startTestServer(db.url, { scheduler: true });
+    try {
+      const { schedulerStatus } = await server.admin.data(`query { schedulerStatus { running } }`);
+      expect(schedulerStatus.running).toBe(true);
+    } finally {
+      await server.stop();
+    }
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'scrapedeck-scheduler'`);
+    expect(rows[0].n).toBe(0);
+  });
+});
