@@ -3,7 +3,7 @@
  * /graphql path (both through Yoga's envelop, so they share plugins, validation and context),
  * /healthz, and the admin's static files.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
@@ -16,7 +16,7 @@ import { schema } from './graphql/schema.ts';
 import { serveAdmin } from './admin/serveAdmin.ts';
 import { CLOSE_FORBIDDEN as CLOSE_REVOKED, credentialKey, type OpenConnections } from './auth/openConnections.ts';
 import { clientIp, CLOSE_RATE_LIMITED, createRateLimits, principalKey, useMutationRateLimit } from './ops/rateLimit.ts';
-import { assignRequestId, logRequestWhenDone, useUnexpectedErrorLog } from './ops/requestId.ts';
+import { assignRequestId, logRequestWhenDone, requestScope, useUnexpectedErrorLog } from './ops/requestId.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 /** 1000 lines of 64 KiB is the largest legitimate request; anything larger is refused unread. */
@@ -65,8 +65,8 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       const requestId = initial.requestId ?? initial.request.headers.get('x-request-id')?.slice(0, 64) ?? randomUUID();
       return {
         ...services,
-        // Every log line written while serving the request carries its id.
-        logger: logger.child({ requestId }),
+        // Every log line of the request carries its id: over HTTP through the logger's mixin, over websocket bound here.
+        logger: initial.requestId ? logger.child({ requestId }) : logger,
         principal: initial.principal ?? (await resolvePrincipal(db, adminToken, credentialsFromHeaders(initial.request.headers))),
         requestId,
         clientIp: initial.clientIp ?? clientIp(initial.req, config.trustProxy),
@@ -77,8 +77,13 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     const route = url.startsWith(GRAPHQL_PATH) ? 'graphql' : url === '/healthz' || url === '/metrics' ? url.slice(1) : 'admin';
-    logRequestWhenDone(logger.child({ requestId: assignRequestId(req, res) }), req, res, route);
+    const requestId = assignRequestId(req, res);
+    logRequestWhenDone(logger, requestId, req, res, route);
     services.metrics?.countRequest(res, route);
+    requestScope.run({ requestId }, () => handle(req, res, url));
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse, url: string): void {
     if (url === '/metrics' && services.metrics) return void services.metrics.serve(res);
     if (url === '/healthz') return void healthz(services).then((ok) => res.writeHead(ok ? 200 : 503).end(ok ? 'ok' : 'database unreachable'));
     if (url.startsWith(GRAPHQL_PATH)) {
@@ -90,7 +95,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       return void yoga.handle(req, res);
     }
     return void serveAdmin(req, res);
-  });
+  }
 
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_BODY_BYTES });
   services.metrics?.countConnectionsWith(() => wss.clients.size);

@@ -1,8 +1,9 @@
 /** The process's one structured logger. */
 import { pino, type Logger } from 'pino';
+import { requestIdMixin } from './ops/requestId.ts';
 
 export type { Logger };
 
 export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'scrapedeck' } });
+  return pino({ level, base: { service: 'scrapedeck' }, mixin: requestIdMixin });
 }

@@ -3,6 +3,7 @@
  * client's id follows the request through), otherwise one is made; it is returned in the response
  * header and carried by every log line of the request.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
@@ -10,7 +11,19 @@ import type { Logger } from '../logger.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Anything else (too long, spaces, control characters) could forge log lines or bloat them. */
-const ACCEPTABLE = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+const ACCEPTABLE = /^[A-Za-z0-9._:@/+=-]{1,64}$/;
+
+/**
+ * The request being served, for the logger's mixin: every line logged while serving an HTTP
+ * request carries its id, lines logged by Yoga and by shared services included.
+ */
+export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+
+/** pino mixin: adds the current request's id (a line that names one itself keeps its own). */
+export function requestIdMixin(): { requestId?: string } {
+  const scope = requestScope.getStore();
+  return scope ? { requestId: scope.requestId } : {};
+}
 
 /** Decides the request's id, writes it back onto the request (where the GraphQL context reads it) and the response. */
 export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
@@ -26,11 +39,11 @@ export function assignRequestId(req: IncomingMessage, res: ServerResponse): stri
  * One access log line per HTTP request, when its response is finished. Successful GraphQL calls
  * log at debug: at ingest rates an info line per appendLogs would outweigh the logs themselves.
  */
-export function logRequestWhenDone(logger: Logger, req: IncomingMessage, res: ServerResponse, route: string): void {
+export function logRequestWhenDone(logger: Logger, requestId: string, req: IncomingMessage, res: ServerResponse, route: string): void {
   const started = process.hrtime.bigint();
   res.once('close', () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const entry = { method: req.method, url: req.url?.slice(0, 200), route, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+    const entry = { requestId, method: req.method, url: req.url?.slice(0, 200), route, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
     if (res.statusCode >= 500) logger.error(entry, 'request failed');
     else if (res.statusCode >= 400) logger.info(entry, 'request refused');
     else logger.debug(entry, 'request completed');
