@@ -81,7 +81,7 @@ export async function fanoutLatency(
   while (subscribers.samplesBetween(from, to).length < expected && performance.now() < deadline) await sleep(50);
   const samples = subscribers.samplesBetween(from, to);
   const peakRss = await peak.stop();
-  if (subscribers.errors.length > 0) throw new Error(`subscribers got errors: ${JSON.stringify(subscribers.errors.slice(0, 3))}`);
+  if (subscribers.errors.length > 0) throw new Error(`subscribers got errors: ${subscribers.errors.slice(0, 3).join('; ')}`);
   await subscribers.close();
   return {
     ...latency(samples),

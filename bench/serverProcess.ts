@@ -44,6 +44,10 @@ export async function startServerProcess(databaseUrl: string): Promise<ServerPro
       DEMO: 'false',
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
+      // Every simulated client comes from one address with one token: per-IP and per-key limits off.
+      RATE_LIMIT_MUTATIONS_PER_MINUTE: '0',
+      RATE_LIMIT_IP_MUTATIONS_PER_MINUTE: '0',
+      RATE_LIMIT_CONNECTIONS_PER_MINUTE: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

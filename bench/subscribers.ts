@@ -10,11 +10,19 @@ const JOB_LOGS = `subscription Logs($jobId: ID!, $afterSeq: Int) {
   jobLogs(jobId: $jobId, afterSeq: $afterSeq) { lastSeq lines { seq level message timestamp } }
 }`;
 
+/** Errors reach graphql-ws sinks as Errors, GraphQL error lists or websocket CloseEvents. */
+export function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const close = error as { code?: number; reason?: string };
+  if (typeof close?.code === 'number') return `connection closed with ${close.code} ${close.reason ?? ''}`;
+  return JSON.stringify(error);
+}
+
 export type Subscribers = {
   count: number;
   /** Latency samples (ms) of probe lines sent inside [from, to) of performance.now(). */
   samplesBetween(from: number, to: number): number[];
-  errors: unknown[];
+  errors: string[];
   close(): Promise<void>;
 };
 
@@ -29,7 +37,7 @@ export async function openSubscribers(
   options: { concurrency?: number; timeoutMs?: number } = {},
 ): Promise<Subscribers> {
   const samples: Array<{ sentAt: number; latency: number }> = [];
-  const errors: unknown[] = [];
+  const errors: string[] = [];
   const clients: Client[] = [];
   const disposers: Array<() => void> = [];
   const concurrency = options.concurrency ?? 200;
@@ -46,7 +54,7 @@ export async function openSubscribers(
           {
             next: (result) => {
               const receivedAt = performance.now();
-              if (result.errors) errors.push(...result.errors);
+              if (result.errors) errors.push(...result.errors.map((e) => e.message));
               for (const line of result.data?.jobLogs.lines ?? []) {
                 const sentAt = probeSentAt(line.message);
                 if (sentAt !== null) samples.push({ sentAt, latency: receivedAt - sentAt });
@@ -58,9 +66,9 @@ export async function openSubscribers(
               }
             },
             error: (error) => {
-              errors.push(error);
+              errors.push(describe(error));
               clearTimeout(timer);
-              reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
+              reject(new Error(`subscription to run ${run.jobId} failed: ${describe(error)}`));
             },
             complete: () => undefined,
           },
@@ -68,7 +76,13 @@ export async function openSubscribers(
       );
     });
 
-  for (let i = 0; i < runs.length; i += concurrency) await Promise.all(runs.slice(i, i + concurrency).map(openOne));
+  try {
+    for (let i = 0; i < runs.length; i += concurrency) await Promise.all(runs.slice(i, i + concurrency).map(openOne));
+  } catch (error) {
+    for (const dispose of disposers) dispose();
+    await Promise.all(clients.map((c) => c.dispose()));
+    throw error;
+  }
 
   return {
     count: runs.length,
