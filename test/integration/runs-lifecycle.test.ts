@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { collect } from '../helpers/graphql.ts';
 import { insertRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -196,5 +197,40 @@ describe('runs', () => {
     const { runs } = await server.admin.data(RUNS, { first: 1000, filter: { scraperId: String(many.scraperId) } });
     expect(runs.edges).toHaveLength(200);
     expect(runs.pageInfo.hasNextPage).toBe(true);
+  });
+});
+
+describe('runUpdated', () => {
+  it('follows one run through claim and completion, and every run when given no filter', async () => {
+    const runner = await seedRunner(db.pool);
+    const client = server.client({ apiKey: runner.apiKey });
+    const jobId = (await trigger(scraperId)).data.id;
+    const ws = server.admin.ws();
+    const byJob = collect(ws, `subscription($jobId: ID!) { runUpdated(jobId: $jobId) { id status productsFound } }`, { jobId });
+    const all = collect(ws, `subscription { runUpdated { id status } }`);
+    // Announce the run as a transition would, until both subscriptions have surely registered.
+    const deadline = Date.now() + 10_000;
+    while (byJob.events.length === 0 || all.events.length === 0) {
+      if (Date.now() > deadline) throw new Error('subscriptions did not register');
+      await db.pool.query(`SELECT pg_notify('run_updated', $1)`, [`${jobId}:${scraperId}`]);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect((await client.data(CLAIM)).claimRun.data.id).toBe(jobId);
+    await byJob.waitFor(() => byJob.events.some((e: any) => e.runUpdated.status === 'RUNNING'));
+    const { completeRun } = await client.data(COMPLETE, { jobId });
+    expect(completeRun.__typename).toBe('MutationCompleteRunSuccess');
+    await byJob.waitFor(() => byJob.events.some((e: any) => e.runUpdated.status === 'SUCCESS'));
+    expect(byJob.events.at(-1).runUpdated).toEqual({ id: jobId, status: 'SUCCESS', productsFound: 3 });
+    expect(byJob.events.every((e: any) => e.runUpdated.id === jobId)).toBe(true);
+
+    const other = await seedScraper(db.pool);
+    const otherJob = (await trigger(other.scraperId)).data.id;
+    await all.waitFor(() => all.events.some((e: any) => e.runUpdated.id === otherJob));
+    expect(all.events.some((e: any) => e.runUpdated.id === jobId && e.runUpdated.status === 'SUCCESS')).toBe(true);
+    expect(byJob.events.some((e: any) => e.runUpdated.id === otherJob)).toBe(false);
+    expect([...byJob.errors, ...all.errors]).toEqual([]);
+    byJob.dispose();
+    all.dispose();
+    await ws.dispose();
   });
 });
