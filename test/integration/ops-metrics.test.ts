@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { collect } from '../helpers/graphql.ts';
+import { claimRunFor } from '../helpers/runs.ts';
+import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+const APPEND = `mutation($jobId: ID!, $batchId: String!) { appendLogs(jobId: $jobId, batchId: $batchId, logs: [
+  { level: INFO, message: "one" }, { level: WARNING, message: "two" }, { level: ERROR, message: "three" }]) { __typename } }`;
+const COMPLETE = `mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 1, productsProcessed: 1 }) { __typename } }`;
+
+let db: TestDatabase;
+let server: TestServer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startTestServer(db.url);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await db?.drop();
+});
+
+type Samples = { text: string; contentType: string | null; value(name: string, labels?: Record<string, string>): number | undefined };
+
+/** Scrapes /metrics like Prometheus does and reads samples by name and labels. */
+async function scrape(): Promise<Samples> {
+  const response = await fetch(`http://127.0.0.1:${server.port}/metrics`);
+  expect(response.status).toBe(200);
+  const text = await response.text();
+  const samples = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const match = line.match(/^([a-zA-Z_:][\w:]*)(\{.*\})? (\S+)$/);
+    if (!match) throw new Error(`not Prometheus text format: ${line}`);
+    const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    delete labels.service;
+    samples.set(`${match[1]}${JSON.stringify(Object.entries(labels).sort())}`, Number(match[3]));
+  }
+  return {
+    text,
+    contentType: response.headers.get('content-type'),
+    value: (name, labels = {}) => samples.get(`${name}${JSON.stringify(Object.entries(labels).sort())}`),
+  };
+}
+
+describe('/metrics', () => {
+  it('reports requests, errors, appended lines, subscribers, NOTIFY lag, queue depth and run outcomes', async () => {
+    const { scraperId } = await seedScraper(db.pool);
+    const runner = await seedRunner(db.pool);
+    const viewer = server.client({ token: (await seedToken(db.pool, 'VIEWER')).token });
+    const runnerClient = server.client({ apiKey: runner.apiKey });
+
+    const jobId = await claimRunFor(server, scraperId, runner.apiKey);
+    const ws = viewer.ws();
+    const logs = collect(ws, `subscription($jobId: ID!) { jobLogs(jobId: $jobId) { lastSeq } }`, { jobId });
+    await runnerClient.data(APPEND, { jobId, batchId: 'm1' });
+    // A retried batch stores nothing, and is not counted again.
+    await runnerClient.data(APPEND, { jobId, batchId: 'm1' });
+    await logs.waitFor(() => logs.events.some((e) => e.jobLogs.lastSeq === 3));
+    await runnerClient.data(COMPLETE, { jobId });
+    await server.admin.data(`mutation($id: ID!) { triggerRun(scraperId: $id) { __typename } }`, { id: String(scraperId) });
+    expect((await viewer.request(`{ runs { nope } }`)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await viewer.request(`{ runs { `)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+
+    // The probe NOTIFYs at start; its round trip shows up as NOTIFY lag.
+    await expect.poll(async () => (await scrape()).value('scrapedeck_notify_lag_seconds_count') ?? 0, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    const metrics = await scrape();
+    expect(metrics.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(metrics.text).toMatch(/# HELP scrapedeck_log_lines_appended_total /);
+    expect(metrics.text).toMatch(/# TYPE scrapedeck_notify_lag_seconds histogram/);
+
+    expect(metrics.value('scrapedeck_http_requests_total', { route: 'graphql', status: '200' })).toBeGreaterThanOrEqual(6);
+    expect(metrics.value('scrapedeck_graphql_operations_total', { type: 'mutation' })).toBeGreaterThanOrEqual(5);
+    expect(metrics.value('scrapedeck_graphql_operations_total', { type: 'subscription' })).toBe(1);
+    expect(metrics.value('scrapedeck_graphql_errors_total', { code: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
+    expect(metrics.value('scrapedeck_graphql_errors_total', { code: 'GRAPHQL_PARSE_FAILED' })).toBe(1);
+    expect(metrics.value('scrapedeck_log_lines_appended_total')).toBe(3);
+    expect(metrics.value('scrapedeck_subscribers', { subscription: 'jobLogs' })).toBe(1);
+    expect(metrics.value('scrapedeck_subscribers', { subscription: 'runUpdated' })).toBe(0);
+    expect(metrics.value('scrapedeck_websocket_connections')).toBe(1);
+    expect(metrics.value('scrapedeck_listener_connected')).toBe(1);
+    expect(metrics.value('scrapedeck_queue_depth')).toBe(1);
+    expect(metrics.value('scrapedeck_runs', { status: 'QUEUED' })).toBe(1);
+    expect(metrics.value('scrapedeck_runs', { status: 'SUCCESS' })).toBe(1);
+    expect(metrics.value('scrapedeck_runs', { status: 'ERROR' })).toBe(0);
+    expect(metrics.value('scrapedeck_notify_queue_usage_ratio')).toBeGreaterThanOrEqual(0);
+    expect(metrics.value('scrapedeck_process_resident_memory_bytes')).toBeGreaterThan(0);
+
+    logs.dispose();
+    await ws.dispose();
+    await expect.poll(async () => (await scrape()).value('scrapedeck_websocket_connections')).toBe(0);
+  });
+
+  it('counts refused websocket connections by close code', async () => {
+    const before = (await scrape()).value('scrapedeck_websocket_refusals_total', { code: '4403' }) ?? 0;
+    const ws = server.client({ token: 'sdt_nope' }).ws();
+    const sub = collect(ws, `subscription { runUpdated { id } }`);
+    await sub.waitFor(() => sub.errors.length > 0);
+    await ws.dispose();
+    expect((await scrape()).value('scrapedeck_websocket_refusals_total', { code: '4403' })).toBe(before + 1);
+  });
+});
