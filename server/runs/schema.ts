@@ -41,6 +41,7 @@ export const RunRef = builder.prismaObject('Run', {
     errorMessage: t.exposeString('errorMessage', { nullable: true }),
     errorType: t.exposeString('errorType', { nullable: true }),
     retryCount: t.exposeInt('retryCount'),
+    retryOf: t.relation('retryOf', { nullable: true, description: 'The failed or lost run this one retries.' }),
     runner: t.relation('runner', { nullable: true }),
     leaseExpiresAt: t.expose('leaseExpiresAt', { type: 'DateTime', nullable: true }),
     lastSeq: t.exposeInt('lastSeq', { description: 'The seq of the newest stored log line (0 before the first).' }),

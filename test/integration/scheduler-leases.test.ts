@@ -76,6 +76,8 @@ describe('lease expiry', () => {
       { status: 'QUEUED', triggeredBy: 'MANUAL', retryCount: 1, retryOfId: runId, errorType: null },
     ]);
     expect(expired).toEqual([{ runId, retryRunId: runs[1]!.id }]);
+    const attempt = await server.admin.data(`query($id: ID!) { run(id: $id) { retryCount retryOf { id errorType } } }`, { id: String(runs[1]!.id) });
+    expect(attempt.run).toEqual({ retryCount: 1, retryOf: { id: String(runId), errorType: 'RUNNER_LOST' } });
     // The runner that comes back learns that its run is over.
     const late = await runner().data(HEARTBEAT, { id: String(runId) });
     expect(late.heartbeat).toEqual({ __typename: 'RunStateError', status: 'ERROR' });
