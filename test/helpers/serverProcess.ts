@@ -50,6 +50,8 @@ export async function startServerProcess(options: {
       HOME: process.env.HOME ?? '/tmp',
       NODE_ENV: 'test',
       DEMO: 'false',
+      // Tests drive the scheduler themselves (test/helpers/scheduler.ts); pass SCHEDULER=true in env to run it.
+      SCHEDULER: 'false',
       LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
       PORT: String(options.port),
