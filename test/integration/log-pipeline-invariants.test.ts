@@ -346,6 +346,10 @@ describe('appendLogs input bounds', () => {
     const unknownJob = await append('987654', 'unknown', [{ level: 'INFO', message: 'nowhere' }]);
     expect(unknownJob).toMatchObject({ __typename: 'NotFoundError', entity: 'Run', id: '987654' });
 
+    for (const badId of ['abc', '0', '-1', '99999999999', '1e3']) {
+      expect(await append(badId, 'bad-id', [{ level: 'INFO', message: 'x' }]), badId).toMatchObject({ __typename: 'NotFoundError', entity: 'Run' });
+    }
+
     const after = await runCounters(jobId);
     expect(after).toEqual(before);
     expect((await stored(jobId)).map((r) => r.message)).toEqual(['kept']);
