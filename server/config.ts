@@ -24,7 +24,8 @@ const envSchema = z.object({
     .refine((url) => /^rediss?:\/\//.test(url), 'PUBSUB_URL must be a redis:// or rediss:// URL')
     .optional(),
   SCHEDULER: bool.default(true),
-  SCHEDULER_GRACE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(180),
+  // At least two tick intervals: a pass can start half a minute after the minute it serves.
+  SCHEDULER_GRACE_SECONDS: z.coerce.number().int().min(120).max(86_400).default(180),
   RUN_RETRY_BACKOFF_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
   /** Lines older than this are deleted in the background; 0 keeps them forever. */
   LOG_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(30),

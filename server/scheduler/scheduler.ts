@@ -60,7 +60,13 @@ export class Scheduler {
       // Every instance upserts the same schedule row; 'once' sends one tick after a gap in which no instance ran.
       await boss.schedule(TICK_QUEUE, TICK_CRON, null, { tz: 'UTC', missed: 'once' });
       await boss.work(TICK_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
-        await this.runPass();
+        try {
+          await this.runPass();
+        } catch (error) {
+          // Rethrown so that pg-boss records the job as failed; the next minute's pass starts over.
+          logger.error({ err: error }, 'scheduler pass failed');
+          throw error;
+        }
       });
     } catch (error) {
       await boss.stop({ graceful: false });
