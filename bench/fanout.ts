@@ -20,6 +20,8 @@ export type FanoutFigures = Latency & {
   backgroundLinesPerSecond: number;
   peakRss: number;
   connectSeconds: number;
+  /** The probes' own appendLogs round trips: the share of the latency spent storing the line. */
+  appendRoundTrip: Latency;
 };
 
 /** One client LISTENs, another NOTIFYs with the send time in the payload: PostgreSQL's own delivery latency. */
@@ -73,7 +75,7 @@ export async function fanoutLatency(
     load.probesPerSecond,
   );
   await sleep(load.seconds * 1000);
-  const { sent } = await prober.stop();
+  const { sent, appendMs } = await prober.stop();
   const to = performance.now();
   const achieved = await background.stop();
   const expected = sent * (subscriberCount / watched.length);
@@ -90,5 +92,6 @@ export async function fanoutLatency(
     backgroundLinesPerSecond: achieved.linesPerSecond,
     peakRss,
     connectSeconds,
+    appendRoundTrip: latency(appendMs),
   };
 }

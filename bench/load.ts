@@ -54,11 +54,15 @@ export function probes(httpUrl: string, runs: Array<{ jobId: string; credentials
   const inFlight = new Set<Promise<unknown>>();
   let failures = 0;
   let sent = 0;
+  const appendMs: number[] = [];
   const pacer = every(perSecond, (n) => {
     sent++;
     const sentAt = performance.now();
     const line = JSON.stringify([{ level: 'INFO', message: probeMessage(sentAt), timestamp: new Date().toISOString() }]);
-    const request = appenders[n % appenders.length]!(`probe-${tag}-${n}`, line).catch(() => void failures++);
+    const request = appenders[n % appenders.length]!(`probe-${tag}-${n}`, line).then(
+      () => void appendMs.push(performance.now() - sentAt),
+      () => void failures++,
+    );
     inFlight.add(request);
     void request.finally(() => inFlight.delete(request));
   });
@@ -66,7 +70,8 @@ export function probes(httpUrl: string, runs: Array<{ jobId: string; credentials
     async stop() {
       pacer.stop();
       await Promise.all(inFlight);
-      return { sent, failures };
+      /** appendMs: each probe's appendLogs round trip, the part of the latency spent before the commit is known. */
+      return { sent, failures, appendMs };
     },
   };
 }

@@ -52,7 +52,7 @@ export function tableRows(r: BenchResults): Row[] {
   for (const f of r.fanout) {
     rows.push([
       `fan-out latency, ${n(f.subscribers)} subscriber${f.subscribers === 1 ? '' : 's'} (background ${n(f.backgroundLinesPerSecond)} lines/s, ${round(f.delivered * 100, 1)}% delivered)`,
-      `p50 ${ms(f.p50)}, p99 ${ms(f.p99)}`,
+      `p50 ${ms(f.p50)}, p99 ${ms(f.p99)} (appendLogs itself: p50 ${ms(f.appendRoundTrip.p50)}, p99 ${ms(f.appendRoundTrip.p99)})`,
       `NOTIFY p50 ${ms(r.notifyRoundTrip.p50)}, p99 ${ms(r.notifyRoundTrip.p99)}`,
       `${round(f.p50Ratio, 1)}×, ${round(f.p99Ratio, 1)}×`,
       f.subscribers === most ? 'p50 < 5 ms, p99 < 25 ms' : '',
