@@ -107,7 +107,7 @@ export function LogViewer({ stream, runId }: { stream: LogStream; runId: string 
       <div className="log-frame">
         <div ref={scroller} className="log-scroll" onScroll={onScroll} tabIndex={0} role="region" aria-label="Log lines" data-testid="log-scroll">
           {count === 0 ? (
-            <p className="state state--empty">{lines.length === 0 ? (stream.state === 'connecting' ? 'Connecting…' : 'No log lines yet.') : 'No lines match the filters.'}</p>
+            <p className="state state--empty">{lines.length === 0 ? 'No log lines yet.' : 'No lines match the filters.'}</p>
           ) : (
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {virtualizer.getVirtualItems().map((item) => {

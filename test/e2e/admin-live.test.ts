@@ -1,0 +1,209 @@
+/**
+ * The admin in a real browser against a real server and database: sign in, start a run and watch it
+ * change state and log live, pause and resume a scraper, filter the log, and a viewer's read-only view.
+ * A runner's side is played over GraphQL with a runner key, exactly the calls a runner makes.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureAdminBuilt, launchBrowser, signIn } from '../helpers/browser.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import type { GraphQLTestClient } from '../helpers/graphql.ts';
+import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+
+const CLAIM = `mutation { claimRun { ... on MutationClaimRunSuccess { data { id } } } }`;
+const APPEND = `mutation($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {
+  appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) { __typename ... on MutationAppendLogsSuccess { data { toSeq } } } }`;
+const COMPLETE = `mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 12, productsProcessed: 12 }) { __typename } }`;
+
+let db: TestDatabase;
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let runner: GraphQLTestClient;
+let baseUrl: string;
+let scraperId: number;
+let runId: string;
+let batch = 0;
+
+async function append(lines: Array<{ level: string; message: string }>) {
+  const { appendLogs } = await runner.data(APPEND, { jobId: runId, batchId: `b${++batch}`, logs: lines });
+  expect(appendLogs.__typename).toBe('MutationAppendLogsSuccess');
+  return appendLogs.data.toSeq as number;
+}
+
+const levelOf = (i: number) => (i % 50 === 49 ? 'ERROR' : i % 10 === 9 ? 'WARNING' : 'INFO');
+const linesFrom = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ level: levelOf(from + i), message: `fetched page ${from + i}` }));
+
+/** How far the log view is from its end, in pixels. */
+const distanceFromEnd = () =>
+  page.getByTestId('log-scroll').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+
+beforeAll(async () => {
+  await ensureAdminBuilt();
+  db = await createTestDatabase();
+  server = await startTestServer(db.url);
+  baseUrl = `http://127.0.0.1:${server.port}`;
+  ({ scraperId } = await seedScraper(db.pool, { slug: 'green-leaf', cron: '*/30 * * * *' }));
+  runner = server.client({ apiKey: (await seedRunner(db.pool, 'runner-one')).apiKey });
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => console.error('error in the admin page:', error));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await db?.drop();
+});
+
+describe('the admin, live', () => {
+  it('signs an admin in with a token and refuses a wrong one', async () => {
+    await page.goto(`${baseUrl}/scrapers`);
+    await page.getByRole('heading', { name: 'Scrapedeck' }).waitFor();
+    await page.getByLabel('Token').fill('not-a-real-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'not accepted' }).waitFor();
+    await page.getByLabel('Token').fill(TEST_ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Back where the person wanted to go.
+    await page.getByRole('heading', { level: 1, name: 'Scrapers' }).waitFor();
+    expect(await page.getByTestId('role').textContent()).toBe('Admin');
+  });
+
+  it('shows a run started with Run now going QUEUED -> RUNNING -> SUCCESS without a reload', async () => {
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+    const card = page.locator('[data-scraper="green-leaf"]');
+    await card.getByRole('button', { name: 'Run now' }).click();
+
+    const row = page.getByTestId('runs-table').locator('tbody tr').first();
+    await row.locator('[data-status="QUEUED"]').waitFor();
+    runId = (await row.getAttribute('data-run-id'))!;
+    await card.getByTestId('last-run').locator('[data-status="QUEUED"]').waitFor();
+
+    const { claimRun } = await runner.data(CLAIM);
+    expect(claimRun.data.id).toBe(runId);
+    await page.locator(`tr[data-run-id="${runId}"] [data-status="RUNNING"]`).waitFor();
+
+    await append(linesFrom(1, 20));
+    await runner.data(COMPLETE, { jobId: runId });
+    await page.locator(`tr[data-run-id="${runId}"] [data-status="SUCCESS"]`).waitFor();
+    await card.getByTestId('last-run').locator('[data-status="SUCCESS"]').waitFor();
+    // Counts of the run's 20 lines: 2 warnings, 0 errors.
+    expect(await page.locator(`tr[data-run-id="${runId}"] [data-testid="warnings"]`).textContent()).toBe('2');
+    expect(await page.evaluate(() => (window as unknown as { marker: string }).marker)).toBe('same page');
+  });
+
+  it('streams log lines of a running run into the viewer and follows them', async () => {
+    await page.locator('[data-scraper="green-leaf"]').getByRole('button', { name: 'Run now' }).click();
+    const row = page.getByTestId('runs-table').locator('tbody tr').first();
+    await row.locator('[data-status="QUEUED"]').waitFor();
+    runId = (await row.getAttribute('data-run-id'))!;
+    expect((await runner.data(CLAIM)).claimRun.data.id).toBe(runId);
+    batch = 0;
+
+    await row.getByRole('link', { name: `#${runId}` }).click();
+    await page.getByRole('heading', { level: 1, name: `Scraper green-leaf · run #${runId}` }).waitFor();
+    await page.getByTestId('run-status').locator('[data-status="RUNNING"]').waitFor();
+    await page.getByText('No log lines yet.').waitFor();
+
+    let last = 0;
+    for (let i = 0; i < 4; i++) last = await append(linesFrom(last + 1, 100));
+    await page.locator(`.log-row[data-seq="${last}"]`).waitFor();
+    await expect.poll(distanceFromEnd).toBeLessThan(40);
+    expect(await page.getByTestId('follow').isChecked()).toBe(true);
+    expect(await page.getByTestId('log-summary').textContent()).toContain('400 lines');
+  });
+
+  it('stops following when the reader scrolls up, counts the new lines, and resumes on request', async () => {
+    await page.getByTestId('log-scroll').evaluate((el) => el.scrollTo({ top: 0 }));
+    await expect.poll(() => page.getByTestId('follow').isChecked()).toBe(false);
+    await page.locator('.log-row[data-seq="1"]').waitFor();
+
+    const last = await append(linesFrom(401, 7));
+    await page.getByTestId('new-lines').filter({ hasText: '7 new lines' }).waitFor();
+    // Still where the reader left it.
+    expect(await page.getByTestId('log-scroll').evaluate((el) => el.scrollTop)).toBe(0);
+
+    await page.getByTestId('new-lines').click();
+    await page.locator(`.log-row[data-seq="${last}"]`).waitFor();
+    await expect.poll(distanceFromEnd).toBeLessThan(40);
+    expect(await page.getByTestId('follow').isChecked()).toBe(true);
+    expect(await page.getByTestId('new-lines').count()).toBe(0);
+  });
+
+  it('filters the log by minimum level and by text', async () => {
+    await page.getByTestId('min-level').selectOption('ERROR');
+    // Lines 49, 99, ... 399 are the errors among 407.
+    await expect.poll(() => page.getByTestId('log-summary').textContent()).toContain('8 of 407 lines');
+    const levels = await page.locator('.log-row__level').allTextContents();
+    expect(levels.length).toBe(8);
+    expect(new Set(levels)).toEqual(new Set(['ERROR']));
+
+    await page.getByTestId('min-level').selectOption('WARNING');
+    await page.getByTestId('log-text').fill('page 199');
+    await expect.poll(() => page.locator('.log-row').count()).toBe(1);
+    expect(await page.locator('.log-row__message').textContent()).toBe('fetched page 199');
+
+    await page.getByTestId('log-text').fill('');
+    await page.getByTestId('min-level').selectOption('DEBUG');
+    await expect.poll(() => page.getByTestId('log-summary').textContent()).toContain('407 lines');
+    await runner.data(COMPLETE, { jobId: runId });
+    await page.getByTestId('run-status').locator('[data-status="SUCCESS"]').waitFor();
+  });
+
+  it('pauses and resumes a scraper', async () => {
+    await page.getByRole('link', { name: 'Scrapers' }).click();
+    const card = page.locator('[data-scraper="green-leaf"]');
+    await card.getByRole('button', { name: 'Pause' }).click();
+    await card.getByText('Paused', { exact: true }).waitFor();
+    await card.getByRole('button', { name: 'Resume' }).waitFor();
+    expect((await db.pool.query('SELECT paused FROM scraper WHERE id = $1', [scraperId])).rows[0].paused).toBe(true);
+
+    await card.getByRole('button', { name: 'Resume' }).click();
+    await card.getByText('Active', { exact: true }).waitFor();
+    expect((await db.pool.query('SELECT paused FROM scraper WHERE id = $1', [scraperId])).rows[0].paused).toBe(false);
+  });
+
+  it('edits the schedule and shows the server’s validation issues', async () => {
+    const card = page.locator('[data-scraper="green-leaf"]');
+    await card.getByRole('button', { name: 'Edit schedule' }).click();
+    await card.getByLabel('Cron (five fields, empty for none)').fill('not a cron');
+    await card.getByRole('button', { name: 'Save' }).click();
+    await card.getByRole('alert').filter({ hasText: 'cron' }).waitFor();
+
+    await card.getByLabel('Cron (five fields, empty for none)').fill('0 6 * * *');
+    await card.getByLabel('Time zone').fill('Europe/Berlin');
+    await card.getByRole('button', { name: 'Save' }).click();
+    await card.getByText('0 6 * * *').waitFor();
+    const { rows } = await db.pool.query('SELECT cron, timezone FROM scraper WHERE id = $1', [scraperId]);
+    expect(rows[0]).toEqual({ cron: '0 6 * * *', timezone: 'Europe/Berlin' });
+  });
+
+  it('shows a viewer every page without a single mutating button', async () => {
+    const viewerContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const viewer = await viewerContext.newPage();
+      viewer.setDefaultTimeout(10_000);
+      await signIn(viewer, baseUrl, (await seedToken(db.pool, 'VIEWER')).token);
+      expect(await viewer.getByTestId('role').textContent()).toBe('Viewer (read only)');
+
+      await viewer.getByRole('link', { name: 'Scrapers' }).click();
+      await viewer.locator('[data-scraper="green-leaf"]').waitFor();
+      for (const name of ['Run now', 'Pause', 'Resume', 'Edit schedule']) {
+        expect(await viewer.getByRole('button', { name }).count(), name).toBe(0);
+      }
+      await viewer.getByRole('link', { name: `#${runId}` }).first().click();
+      await viewer.getByTestId('run-status').waitFor();
+      expect(await viewer.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
+      await viewer.getByRole('link', { name: 'Cleanup queue' }).click();
+      await viewer.getByRole('heading', { level: 1, name: 'Cleanup queue' }).waitFor();
+      expect(await viewer.getByRole('button', { name: /Approve|Dismiss/ }).count()).toBe(0);
+    } finally {
+      await viewerContext.close();
+    }
+  });
+});
