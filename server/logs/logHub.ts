@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { LiveBus } from '../pubsub/liveBus.ts';
+import { releasable } from '../graphql/releasable.ts';
 import { levelRank, type LogLevelName } from './limits.ts';
 import { readLogLines, type LogLineRow } from './sql/readLogLines.ts';
 
@@ -35,6 +36,8 @@ type Subscriber = {
   queue: LogEvent[];
   queuedLines: number;
   failure: Error | null;
+  /** Set when the client leaves: the stream ends at its next step instead of waiting on. */
+  closed: boolean;
   wake: (() => void) | null;
 };
 
@@ -80,7 +83,7 @@ export class LogHub {
   }
 
   /** Replays the stored lines after afterSeq, then streams new ones, in seq order, without gap or repeat. */
-  async *subscribe(runId: number, afterSeq: number, minLevel: LogLevelName): AsyncGenerator<LogEvent> {
+  subscribe(runId: number, afterSeq: number, minLevel: LogLevelName): AsyncIterableIterator<LogEvent> {
     const subscriber: Subscriber = {
       minRank: levelRank(minLevel),
       throughSeq: afterSeq,
@@ -90,13 +93,22 @@ export class LogHub {
       queue: [],
       queuedLines: 0,
       failure: null,
+      closed: false,
       wake: null,
     };
+    return releasable(this.stream(runId, subscriber), () => {
+      subscriber.closed = true;
+      subscriber.wake?.();
+    });
+  }
+
+  private async *stream(runId: number, subscriber: Subscriber): AsyncGenerator<LogEvent> {
     const channel = this.channel(runId);
     channel.subscribers.add(subscriber);
     try {
       for (;;) {
         const rows = await readLogLines(this.pool, runId, subscriber.throughSeq, MAX_SEQ, READ_CHUNK);
+        if (subscriber.closed) return;
         if (rows.length === 0) break;
         subscriber.throughSeq = rows[rows.length - 1]!.seq;
         const event = this.eventFor(subscriber, runId, rows);
@@ -118,6 +130,7 @@ export class LogHub {
           continue;
         }
         if (subscriber.failure) throw subscriber.failure;
+        if (subscriber.closed) return;
         await new Promise<void>((resolve) => (subscriber.wake = resolve));
         subscriber.wake = null;
       }

@@ -161,15 +161,22 @@ builder.subscriptionFields((t) => ({
   }),
 }));
 
-async function* mapSlowSubscriber(events: AsyncGenerator<LogEvent>): AsyncGenerator<LogEvent> {
-  try {
-    yield* events;
-  } catch (error) {
+/** Turns a slow subscriber's failure into an error the client can act on; not a generator, so that return() reaches the hub at once. */
+function mapSlowSubscriber(events: AsyncIterableIterator<LogEvent>): AsyncIterableIterator<LogEvent> {
+  const mapError = (error: unknown): never => {
     if (error instanceof SubscriberTooSlowError) {
       throw new GraphQLError(error.message, {
         extensions: { code: 'SUBSCRIBER_TOO_SLOW', resumeAfterSeq: error.resumeAfterSeq },
       });
     }
     throw error;
-  }
+  };
+  return {
+    next: () => events.next().catch(mapError),
+    return: (value?: unknown) => events.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+    throw: (error?: unknown) => events.throw?.(error) ?? Promise.reject(error),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }

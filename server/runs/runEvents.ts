@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../logger.ts';
 import type { PgListener } from '../db/listener.ts';
+import { releasable } from '../graphql/releasable.ts';
 import { RUN_UPDATED_CHANNEL } from './sql/notifyRunUpdated.ts';
 
 export type RunChange = { runId: number; scraperId: number };
@@ -51,8 +52,15 @@ export class RunEvents {
   }
 
   /** Yields the id of each matching run that changed, once per change burst. */
-  async *subscribe(filter: Filter): AsyncGenerator<number> {
+  subscribe(filter: Filter): AsyncIterableIterator<number> {
     const l: Listener = { filter, pending: new Set(), wake: null, closed: false };
+    return releasable(this.stream(l), () => {
+      l.closed = true;
+      l.wake?.();
+    });
+  }
+
+  private async *stream(l: Listener): AsyncGenerator<number> {
     this.listeners.add(l);
     try {
       while (!l.closed) {
