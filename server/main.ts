@@ -3,6 +3,7 @@ import { loadConfig } from './config.ts';
 import { loadAdminToken } from './auth/adminToken.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
+import { startDemo } from './demo/startDemo.ts';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
@@ -11,6 +12,7 @@ const embedded = config.databaseUrl ? null : await startEmbedded(config.dataDir)
 const databaseUrl = config.databaseUrl ?? embedded!.url;
 const adminToken = await loadAdminToken(config.adminToken, config.dataDir, logger);
 const server = await startServer({ config, databaseUrl, adminToken, logger });
+const demo = config.demo ? await startDemo({ config, databaseUrl, apiUrl: server.url, logger }) : null;
 process.stdout.write(`Scrapedeck is up: admin http://localhost:${server.port}/  GraphQL ${server.url}\n`);
 
 let stopping = false;
@@ -19,6 +21,8 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, 'shutting down');
   try {
+    // The demo runner goes first: it sends its last lines and results while the API is still up.
+    await demo?.stop();
     await server.stop();
     await embedded?.stop();
     process.exit(0);

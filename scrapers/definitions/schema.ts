@@ -1,0 +1,124 @@
+/**
+ * The declarative scraper definition: what a runner needs to scrape one source, validated with zod
+ * so that a bad definition is refused with a message naming the field (`fields.price: …`).
+ * The server stores it as Scraper.config; the runner checks it again before every run.
+ */
+import { z } from 'zod';
+
+const url = z.string().refine((value) => {
+  try {
+    const parsed = new URL(value);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'must be an absolute http or https URL');
+
+/**
+ * Where a value is: a string (a CSS selector whose text is read, for HTML; a dotted path such as
+ * `pricing.amount`, for JSON), or an object naming the selector and the attribute to read.
+ */
+export const fieldSpec = z.union(
+  [
+    z.string().min(1, 'must not be empty').max(500),
+    z.strictObject({
+      selector: z.string().max(500).optional(),
+      attr: z.string().min(1).max(100).optional(),
+      path: z.string().min(1).max(500).optional(),
+    }),
+  ],
+  { error: 'must be a selector or path string, or an object { selector, attr } or { path }' },
+);
+export type FieldSpec = z.infer<typeof fieldSpec>;
+
+export const PRODUCT_FIELDS = ['sku', 'name', 'brand', 'category', 'price', 'thcPercent', 'cbdPercent', 'url'] as const;
+
+const fields = z.strictObject({
+  sku: fieldSpec,
+  name: fieldSpec,
+  brand: fieldSpec.optional(),
+  category: fieldSpec.optional(),
+  price: fieldSpec.optional(),
+  thcPercent: fieldSpec.optional(),
+  cbdPercent: fieldSpec.optional(),
+  url: fieldSpec.optional(),
+});
+
+export const definitionSchema = z
+  .strictObject({
+    slug: z
+      .string()
+      .min(2)
+      .max(64)
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'may hold lowercase letters, digits and single dashes between them'),
+    name: z.string().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    source: z.strictObject({
+      name: z.string().min(1).max(200),
+      url,
+      staleAfterMinutes: z.number().int().min(1).optional(),
+      criticalAfterMinutes: z.number().int().min(1).optional(),
+    }),
+    /** Five-field cron schedule; left out, the scraper runs only when triggered. */
+    cron: z.string().max(120).nullish(),
+    format: z.enum(['html', 'json'], { error: 'must be html or json' }),
+    /** Listing pages to start from (each followed through its pagination)… */
+    urls: z.array(url).min(1, 'must list at least one URL').max(100).optional(),
+    /** …or a list of SKUs, each fetched from its own URL ({sku} is replaced). */
+    skus: z
+      .strictObject({
+        list: z.array(z.string().min(1).max(256)).max(10_000),
+        url: url.refine((u) => u.includes('%7Bsku%7D') || u.includes('{sku}'), 'must contain {sku}'),
+      })
+      .optional(),
+    /** CSS selector of one product (HTML) or path to the product array or object (JSON; empty = the whole document). */
+    items: z.string().max(500).default(''),
+    fields,
+    pagination: z
+      .strictObject({
+        next: fieldSpec,
+        maxPages: z.number().int().min(1).max(1000).default(20),
+      })
+      .optional(),
+    rateLimit: z
+      .strictObject({
+        concurrency: z.number().int().min(1).max(32).default(2),
+        delayMs: z.number().int().min(0).max(60_000).default(0),
+      })
+      .default({ concurrency: 2, delayMs: 0 }),
+    timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    retries: z.number().int().min(0).max(10).default(2),
+  })
+  .superRefine((d, ctx) => {
+    if ((d.urls === undefined) === (d.skus === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['urls'], message: 'give either urls (listing pages) or skus (one URL per SKU), not both' });
+    }
+    if (d.format === 'html' && d.items === '') {
+      ctx.addIssue({ code: 'custom', path: ['items'], message: 'an html definition needs the CSS selector of one product' });
+    }
+  });
+
+export type ScraperDefinition = z.infer<typeof definitionSchema>;
+
+export class DefinitionError extends Error {
+  constructor(
+    readonly issues: Array<{ path: string; message: string }>,
+    where?: string,
+  ) {
+    super(`${where ? `${where}: ` : ''}${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`);
+    this.name = 'DefinitionError';
+  }
+}
+
+/** Validates a definition; throws a DefinitionError whose message names every bad field. */
+export function parseDefinition(value: unknown, where?: string): ScraperDefinition {
+  const parsed = definitionSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new DefinitionError(
+    parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.') + (issue.code === 'unrecognized_keys' ? `${issue.path.length ? '.' : ''}${issue.keys.join(', ')}` : ''),
+      message: issue.message,
+    })),
+    where,
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * Per-source politeness: at most `concurrency` requests in flight and at least `delayMs` between
+ * the starts of two requests, shared by every run of this process that reads the same source.
+ */
+export class RateLimiter {
+  private active = 0;
+  private nextStartAt = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly delayMs: number,
+  ) {}
+
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.acquire(signal);
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async acquire(signal?: AbortSignal): Promise<void> {
+    while (this.active >= this.concurrency) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.active++;
+    const wait = this.nextStartAt - Date.now();
+    this.nextStartAt = Math.max(Date.now(), this.nextStartAt) + this.delayMs;
+    if (wait > 0) await abortableSleep(wait, signal);
+  }
+}
+
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+const limiters = new Map<string, RateLimiter>();
+
+/** One limiter per source and setting, so that concurrent runs of one source share it. */
+export function limiterFor(source: string, concurrency: number, delayMs: number): RateLimiter {
+  const key = `${source}|${concurrency}|${delayMs}`;
+  let limiter = limiters.get(key);
+  if (!limiter) limiters.set(key, (limiter = new RateLimiter(concurrency, delayMs)));
+  return limiter;
+}

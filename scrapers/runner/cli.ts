@@ -1,0 +1,71 @@
+/** Reads the runner's settings from its command line, falling back to environment variables. */
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const settings = z.object({
+  api: z.string().url('must be the URL of the GraphQL endpoint, such as http://localhost:4000/graphql'),
+  key: z.string().min(1, 'is required: the API key createRunner returned'),
+  name: z.string().min(1).max(64),
+  concurrency: z.coerce.number().int().min(1).max(64),
+  pollMs: z.coerce.number().int().min(50).max(60_000),
+  heartbeatMs: z.coerce.number().int().min(100).max(10_000, 'must be at most 10000: the API expects a sign of life every 10 s'),
+  spoolDir: z.string().min(1),
+  graceMs: z.coerce.number().int().min(0),
+  flushMs: z.coerce.number().int().min(0),
+  memoryLimit: z.coerce.number().int().min(1).max(100_000),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+});
+
+export type RunnerSettings = z.infer<typeof settings>;
+
+export const USAGE = `Usage: npm run runner -- --api URL --key KEY [--name NAME] [--concurrency N]
+  --api URL            GraphQL endpoint (SCRAPEDECK_API_URL)
+  --key KEY            runner API key from createRunner (SCRAPEDECK_RUNNER_KEY)
+  --name NAME          name in this runner's own logs (RUNNER_NAME; default: host name)
+  --concurrency N      runs executed at once (RUNNER_CONCURRENCY; default 1)
+  --poll-ms MS         wait between empty claims (RUNNER_POLL_MS; default 1000)
+  --heartbeat-ms MS    heartbeat interval while a run is in progress (RUNNER_HEARTBEAT_MS; default 5000)
+  --spool-dir DIR      where unsent lines wait while the API is away (RUNNER_SPOOL_DIR; default .data/runner-spool/NAME)
+  --grace-ms MS        on SIGTERM, how long runs in progress may finish (RUNNER_GRACE_MS; default 20000)
+  --flush-ms MS        then how long to keep sending before leaving the rest on disk (RUNNER_FLUSH_MS; default 10000)
+  --log-level LEVEL    (RUNNER_LOG_LEVEL; default info)`;
+
+export function readSettings(argv: string[], env: NodeJS.ProcessEnv): RunnerSettings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      api: { type: 'string' },
+      key: { type: 'string' },
+      name: { type: 'string' },
+      concurrency: { type: 'string' },
+      'poll-ms': { type: 'string' },
+      'heartbeat-ms': { type: 'string' },
+      'spool-dir': { type: 'string' },
+      'grace-ms': { type: 'string' },
+      'flush-ms': { type: 'string' },
+      'memory-limit': { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+    strict: true,
+  });
+  const name = values.name ?? env.RUNNER_NAME ?? os.hostname();
+  const parsed = settings.safeParse({
+    api: values.api ?? env.SCRAPEDECK_API_URL,
+    key: values.key ?? env.SCRAPEDECK_RUNNER_KEY ?? '',
+    name,
+    concurrency: values.concurrency ?? env.RUNNER_CONCURRENCY ?? 1,
+    pollMs: values['poll-ms'] ?? env.RUNNER_POLL_MS ?? 1000,
+    heartbeatMs: values['heartbeat-ms'] ?? env.RUNNER_HEARTBEAT_MS ?? 5000,
+    spoolDir: values['spool-dir'] ?? env.RUNNER_SPOOL_DIR ?? path.join('.data', 'runner-spool', name.replace(/[^A-Za-z0-9._-]/g, '_')),
+    graceMs: values['grace-ms'] ?? env.RUNNER_GRACE_MS ?? 20_000,
+    flushMs: values['flush-ms'] ?? env.RUNNER_FLUSH_MS ?? 10_000,
+    memoryLimit: values['memory-limit'] ?? env.RUNNER_MEMORY_LIMIT ?? 200,
+    logLevel: values['log-level'] ?? env.RUNNER_LOG_LEVEL ?? 'info',
+  });
+  if (!parsed.success) {
+    throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${i.message}`).join('\n'));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,55 @@
+/**
+ * A run's log handler: collects lines and hands them to the run's outbox as one appendLogs batch
+ * every 50 lines or 1 second, whichever comes first, and whenever the run asks (at its end and on
+ * every error path). Each line is also written to the runner's own output.
+ */
+import type { Logger } from 'pino';
+import type { LogLine } from './apiClient.ts';
+import type { Outbox } from './outbox.ts';
+import type { Level } from '../engine/runScraper.ts';
+
+export const FLUSH_LINES = 50;
+export const FLUSH_INTERVAL_MS = 1_000;
+/** The API refuses larger messages; a longer one is cut rather than lost. */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+const PINO_LEVEL = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error', CRITICAL: 'fatal' } as const;
+
+export class LogShipper {
+  private lines: LogLine[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private batches = 0;
+
+  constructor(
+    private readonly jobId: string,
+    private readonly outbox: Outbox,
+    private readonly logger: Logger,
+    /** Unique per runner process, so batch ids never collide across restarts. */
+    private readonly session: string,
+  ) {}
+
+  log(level: Level, message: string): void {
+    const text = Buffer.byteLength(message, 'utf8') > MAX_MESSAGE_BYTES ? clip(message) : message;
+    this.logger[PINO_LEVEL[level]]({ jobId: this.jobId, jobLevel: level }, text);
+    this.lines.push({ level, message: text, timestamp: new Date().toISOString() });
+    if (this.lines.length >= FLUSH_LINES) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+  }
+
+  /** Seals the lines collected so far into a batch (the outbox sends it in order). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.lines.length === 0) return;
+    const batchId = `logs.${this.session}.${this.jobId}.${++this.batches}`;
+    this.outbox.push({ kind: 'logs', jobId: this.jobId, batchId, lines: this.lines });
+    this.lines = [];
+  }
+}
+
+function clip(message: string): string {
+  let text = Buffer.from(message, 'utf8').subarray(0, MAX_MESSAGE_BYTES - 64).toString('utf8');
+  // A cut through a multi-byte character leaves U+FFFD at the end; drop it.
+  text = text.replace(/\uFFFD$/, '');
+  return `${text} … [cut: ${Buffer.byteLength(message, 'utf8')} bytes]`;
+}

@@ -1,0 +1,33 @@
+/** The process entry of `npm run runner`: reads its settings, runs the claim loop, stops cleanly on SIGTERM. */
+import { pino } from 'pino';
+import { ApiClient } from './apiClient.ts';
+import { readSettings, USAGE } from './cli.ts';
+import { Runner } from './runner.ts';
+
+let settings;
+try {
+  settings = readSettings(process.argv.slice(2), process.env);
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+const logger = pino({ level: settings.logLevel, base: { service: 'scrapedeck-runner', runner: settings.name } });
+const runner = new Runner({ ...settings, api: new ApiClient(settings.api, settings.key), logger });
+runner.start();
+logger.info({ api: settings.api, concurrency: settings.concurrency, spoolDir: settings.spoolDir }, 'runner started');
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  await runner.stop();
+  logger.info('runner stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));
+
+await runner.done();
+if (!stopping) process.exit(runner.fatal ? 1 : 0);

@@ -1,0 +1,199 @@
+/**
+ * Everything a run sends to the API after claiming it (log batches, product batches, the final
+ * completeRun) goes through one ordered queue per run. Operations leave in the order they were
+ * queued, one at a time, each retried with backoff and the same batch id until the API stores it
+ * (the API drops repeats), so lines arrive exactly once and in order whatever the API does.
+ *
+ * The queue holds at most `memoryLimit` operations in memory; beyond that it spills to numbered
+ * segment files under `dir`, which it reads back in order. On shutdown what is left is written to
+ * disk too, and a runner started on the same spool folder sends it before anything else.
+ */
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { RejectedError, type ApiClient, type LogLine, type RunResult } from './apiClient.ts';
+
+export type OutboundOp =
+  | { kind: 'logs'; jobId: string; batchId: string; lines: LogLine[] }
+  | { kind: 'products'; jobId: string; batchId: string; products: unknown[] }
+  | { kind: 'complete'; jobId: string; result: RunResult };
+
+const SEGMENT_DIGITS = 12;
+/** Segments count up from here; what is left in memory at shutdown is written below the first one. */
+const FIRST_SEGMENT = 500_000_000_000;
+const MAX_BACKOFF_MS = 5_000;
+
+export type OutboxOptions = { memoryLimit?: number; onDelivered?: (op: OutboundOp, answer: unknown) => void };
+
+export class Outbox {
+  private memory: OutboundOp[] = [];
+  private segments: number[];
+  private tailCount = 0;
+  private pumping: Promise<void> | null = null;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private readonly memoryLimit: number;
+  private readonly drainedWaiters = new Set<() => void>();
+  /** When the API last accepted something; a delivered batch proves the runner alive like a heartbeat. */
+  lastDeliveredAt = 0;
+
+  constructor(
+    private readonly api: ApiClient,
+    readonly dir: string,
+    private readonly logger: Logger,
+    private readonly options: OutboxOptions = {},
+  ) {
+    this.memoryLimit = options.memoryLimit ?? 200;
+    mkdirSync(dir, { recursive: true });
+    // Segments left by an earlier process come first, in order.
+    this.segments = readdirSync(dir)
+      .map((f) => /^(\d+)\.jsonl$/.exec(f)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+    if (this.segments.length > 0) this.tailCount = Number.POSITIVE_INFINITY; // never append to a recovered file
+    if (this.segments.length > 0) this.kick();
+  }
+
+  get pending(): number {
+    return this.memory.length + this.segments.length;
+  }
+
+  push(op: OutboundOp): void {
+    if (this.stopped) throw new Error('the outbox is closed');
+    if (this.segments.length === 0 && this.memory.length < this.memoryLimit) this.memory.push(op);
+    else this.spill(op);
+    this.kick();
+  }
+
+  /** Resolves once everything queued so far was delivered (or refused), or at the deadline; true when empty. */
+  async drain(deadline = Number.POSITIVE_INFINITY): Promise<boolean> {
+    while (this.pending > 0 && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(deadline - Date.now(), 1_000));
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.drainedWaiters.add(done);
+      });
+    }
+    return this.pending === 0;
+  }
+
+  /** Stops sending and keeps whatever is left on disk for the next runner process; removes the folder when empty. */
+  async close(): Promise<number> {
+    this.stopped = true;
+    this.wake?.();
+    await this.pumping;
+    const left = this.pending;
+    if (this.memory.length > 0) {
+      const index = (this.segments[0] ?? FIRST_SEGMENT) - 1;
+      writeFileSync(this.segmentPath(index), this.memory.map((op) => JSON.stringify(op)).join('\n') + '\n');
+      this.memory = [];
+      this.segments.unshift(index);
+    }
+    if (this.segments.length === 0) rmSync(this.dir, { recursive: true, force: true });
+    return left;
+  }
+
+  private segmentPath(index: number) {
+    return path.join(this.dir, `${String(index).padStart(SEGMENT_DIGITS, '0')}.jsonl`);
+  }
+
+  private spill(op: OutboundOp) {
+    if (this.segments.length === 0 || this.tailCount >= this.memoryLimit) {
+      this.segments.push((this.segments.at(-1) ?? FIRST_SEGMENT - 1) + 1);
+      this.tailCount = 0;
+    }
+    appendFileSync(this.segmentPath(this.segments.at(-1)!), JSON.stringify(op) + '\n');
+    this.tailCount++;
+  }
+
+  /** Moves the oldest segment back into memory once memory is empty. */
+  private refill() {
+    if (this.memory.length > 0 || this.segments.length === 0) return;
+    const index = this.segments.shift()!;
+    const file = this.segmentPath(index);
+    const text = readFileSync(file, 'utf8');
+    this.memory = text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as OutboundOp);
+    unlinkSync(file);
+    if (this.segments.length === 0) this.tailCount = 0;
+  }
+
+  private kick() {
+    if (this.pumping || this.stopped) return;
+    this.pumping = this.pump().finally(() => {
+      this.pumping = null;
+      if (this.pending > 0 && !this.stopped) this.kick();
+    });
+  }
+
+  private async pump() {
+    for (;;) {
+      this.refill();
+      const op = this.memory[0];
+      if (!op || this.stopped) break;
+      const delivered = await this.deliver(op);
+      if (!delivered) break; // stopped while retrying: the op stays queued
+      this.memory.shift();
+    }
+    if (this.pending === 0) for (const done of [...this.drainedWaiters]) done();
+    this.drainedWaiters.clear();
+  }
+
+  /** Sends one operation until it is stored or refused; false when the outbox was closed first. */
+  private async deliver(op: OutboundOp): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const answer = await this.send(op);
+        this.lastDeliveredAt = Date.now();
+        this.options.onDelivered?.(op, answer);
+        return true;
+      } catch (error) {
+        if (error instanceof RejectedError) {
+          // Retrying cannot change the answer (the run was cancelled, the input is refused): drop it, loudly.
+          this.logger.warn({ jobId: op.jobId, op: op.kind, err: error.message, details: error.details }, 'the API refused an operation; dropped');
+          this.options.onDelivered?.(op, error);
+          return true;
+        }
+        if (this.stopped) return false;
+        const delay = Math.min(MAX_BACKOFF_MS, 200 * 2 ** Math.min(attempt, 10)) * (0.5 + Math.random() / 2);
+        if (attempt === 0 || attempt % 10 === 0) {
+          this.logger.warn({ jobId: op.jobId, op: op.kind, attempt, err: (error as Error).message }, 'API unreachable; retrying with the same batch');
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.wake = () => (clearTimeout(timer), resolve());
+        });
+        this.wake = null;
+        if (this.stopped) return false;
+      }
+    }
+  }
+
+  private send(op: OutboundOp): Promise<unknown> {
+    switch (op.kind) {
+      case 'logs':
+        return this.api.appendLogs(op.jobId, op.batchId, op.lines);
+      case 'products':
+        return this.api.reportProducts(op.jobId, op.batchId, op.products);
+      case 'complete':
+        return this.api.completeRun(op.jobId, op.result);
+    }
+  }
+}
+
+/** The run folders a stopped runner left in its spool folder. */
+export function leftoverOutboxDirs(spoolDir: string): string[] {
+  try {
+    return readdirSync(spoolDir)
+      .filter((f) => /^job-\d+$/.test(f))
+      .map((f) => path.join(spoolDir, f));
+  } catch {
+    return [];
+  }
+}

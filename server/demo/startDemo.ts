@@ -1,0 +1,66 @@
+/**
+ * The demo of `npm start` (DEMO=true): the demo shop sites, the built-in scraper definitions
+ * registered against them, a first run of each new demo scraper, and a demo runner process that
+ * executes them, so that a newcomer sees live runs and logs within a minute.
+ */
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import { openDatabase } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+import { RunnerNameTakenError } from '../runners/errors.ts';
+import { createRunner, rotateRunnerKey } from '../runners/runnerOperations.ts';
+import { triggerRun } from '../runs/runOperations.ts';
+import { registerDefinitions } from '../scrapers/registerDefinitions.ts';
+import { BUILT_IN_DEFINITIONS } from '../../scrapers/definitions/loadDefinitions.ts';
+import { startFixtureSites } from '../../scrapers/fixtures/fixtureSites.ts';
+import { spawnRunner, stopChild } from '../../scrapers/runner/spawnRunner.ts';
+
+const DEMO_RUNNER = 'demo-runner';
+const ADMIN = { kind: 'admin', tokenId: null } as const;
+
+export async function startDemo(options: { config: Config; databaseUrl: string; apiUrl: string; logger: Logger }) {
+  const { config, apiUrl, logger } = options;
+  const db = openDatabase(options.databaseUrl, logger, { max: 2 });
+  const sites = await startFixtureSites({ host: '127.0.0.1' });
+  const registered = await registerDefinitions(db, BUILT_IN_DEFINITIONS, { FIXTURES_URL: sites.url });
+  for (const { scraperId, slug } of registered) {
+    if ((await db.prisma.run.count({ where: { scraperId } })) === 0) {
+      await triggerRun(db, scraperId, 'API');
+      logger.info({ slug }, 'queued a first demo run');
+    }
+  }
+
+  let apiKey: string;
+  try {
+    ({ apiKey } = await createRunner(db, ADMIN, { name: DEMO_RUNNER }));
+  } catch (error) {
+    if (!(error instanceof RunnerNameTakenError)) throw error;
+    // Keys are stored hashed: a restart gives the existing demo runner a new one.
+    const runner = await db.prisma.runner.findUniqueOrThrow({ where: { name: DEMO_RUNNER }, select: { id: true } });
+    ({ apiKey } = await rotateRunnerKey(db, ADMIN, runner.id));
+  }
+  await db.close();
+
+  const runner = spawnRunner({
+    apiUrl,
+    apiKey,
+    name: DEMO_RUNNER,
+    spoolDir: path.resolve(config.dataDir, 'runner-spool', DEMO_RUNNER),
+    env: { RUNNER_CONCURRENCY: '2', RUNNER_LOG_LEVEL: process.env.RUNNER_LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  let stopping = false;
+  runner.once('exit', (code, signal) => {
+    if (!stopping) logger.error({ code, signal }, 'the demo runner exited');
+  });
+  logger.info({ sites: sites.url, scrapers: registered.map((r) => r.slug), pid: runner.pid }, 'demo sites and demo runner started');
+
+  return {
+    sitesUrl: sites.url,
+    async stop() {
+      stopping = true;
+      await stopChild(runner, 30_000);
+      await sites.stop();
+    },
+  };
+}

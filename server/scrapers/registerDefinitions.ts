@@ -1,0 +1,49 @@
+/**
+ * Stores the scraper definitions of a folder at server start: each source is created or updated by
+ * name and each scraper by slug, with the definition as its config. A scraper an admin disabled or
+ * paused stays so; a malformed definition stops the start with a message naming the bad field.
+ */
+import type { Database } from '../db/database.ts';
+import type { Prisma } from '../db/generated/prisma/client.ts';
+import { loadDefinitions, type Placeholders } from '../../scrapers/definitions/loadDefinitions.ts';
+import type { ScraperDefinition } from '../../scrapers/definitions/schema.ts';
+import { cron as cronRule } from './inputRules.ts';
+
+export type RegisteredScraper = { slug: string; scraperId: number; sourceId: number };
+
+export async function registerDefinitions(db: Database, dir: string, placeholders: Placeholders = {}): Promise<RegisteredScraper[]> {
+  const definitions = await loadDefinitions(dir, placeholders);
+  const registered: RegisteredScraper[] = [];
+  for (const definition of definitions) registered.push(await registerDefinition(db, definition));
+  return registered;
+}
+
+export async function registerDefinition(db: Database, definition: ScraperDefinition): Promise<RegisteredScraper> {
+  const { source } = definition;
+  const cron = definition.cron ?? null;
+  if (cron !== null && !cronRule.safeParse(cron).success) {
+    throw new Error(`${definition.slug}: cron: must be a cron expression of 5 fields`);
+  }
+  return db.prisma.$transaction(async (tx) => {
+    const thresholds = { staleAfterMinutes: source.staleAfterMinutes, criticalAfterMinutes: source.criticalAfterMinutes };
+    const storedSource = await tx.source.upsert({
+      where: { name: source.name },
+      create: { name: source.name, url: source.url, ...thresholds },
+      update: { url: source.url, ...thresholds },
+      select: { id: true },
+    });
+    const fields = {
+      name: definition.name,
+      sourceId: storedSource.id,
+      cron,
+      config: definition as unknown as Prisma.InputJsonObject,
+    };
+    const scraper = await tx.scraper.upsert({
+      where: { slug: definition.slug },
+      create: { slug: definition.slug, ...fields },
+      update: fields,
+      select: { id: true },
+    });
+    return { slug: definition.slug, scraperId: scraper.id, sourceId: storedSource.id };
+  });
+}
