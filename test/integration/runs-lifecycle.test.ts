@@ -200,6 +200,30 @@ describe('runs', () => {
   });
 });
 
+describe('run', () => {
+  it('shows one run with its log counts and last seq, to a reader and to the runner that holds it; null when unknown', async () => {
+    const runner = await seedRunner(db.pool);
+    const client = server.client({ apiKey: runner.apiKey });
+    await trigger(scraperId);
+    const jobId = (await client.data(CLAIM)).claimRun.data.id;
+    const logs = ['DEBUG', 'INFO', 'INFO', 'WARNING', 'ERROR', 'CRITICAL', 'CRITICAL'].map((level, i) => ({ level, message: `l${i}` }));
+    await client.data(`mutation($jobId: ID!, $logs: [LogLineInput!]!) { appendLogs(jobId: $jobId, batchId: "counts", logs: $logs) { __typename } }`, { jobId, logs });
+    const RUN = `query($id: ID!) { run(id: $id) { id status triggeredBy lastSeq logCounts { debug info warning error critical } scraper { id } runner { id } } }`;
+    const expected = {
+      id: jobId,
+      status: 'RUNNING',
+      triggeredBy: 'MANUAL',
+      lastSeq: 7,
+      logCounts: { debug: 1, info: 2, warning: 1, error: 1, critical: 2 },
+      scraper: { id: String(scraperId) },
+      runner: { id: String(runner.runnerId) },
+    };
+    expect((await server.admin.data(RUN, { id: jobId })).run).toEqual(expected);
+    expect((await client.data(RUN, { id: jobId })).run).toEqual(expected);
+    expect((await server.admin.data(RUN, { id: '987654' })).run).toBeNull();
+  });
+});
+
 describe('runUpdated', () => {
   it('follows one run through claim and completion, and every run when given no filter', async () => {
     const runner = await seedRunner(db.pool);
