@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -14,7 +15,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLIENT = path.join(ROOT, 'client');
 const DIST = path.join(CLIENT, 'dist');
 const STAMP = path.join(DIST, '.source-hash');
-const LOCK = path.join(CLIENT, '.build-lock');
+const LOCK = path.join(os.tmpdir(), `scrapedeck-admin-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 function sourceHash(): string {

@@ -1,0 +1,91 @@
+/**
+ * A run of 100,000 log lines in the viewer: it renders them all through a virtualised list (only the
+ * rows on screen exist in the page) and scrolls from end to start to middle. Timings are printed for
+ * the benchmark, never asserted.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureAdminBuilt, launchBrowser, signIn } from '../helpers/browser.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { insertRun } from '../helpers/runs.ts';
+import { seedScraper } from '../helpers/seed.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+
+const LINES = 100_000;
+
+let db: TestDatabase;
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let runId: number;
+
+beforeAll(async () => {
+  await ensureAdminBuilt();
+  db = await createTestDatabase();
+  server = await startTestServer(db.url);
+  const { scraperId } = await seedScraper(db.pool, { slug: 'big-shop' });
+  runId = await insertRun(db.pool, { scraperId, status: 'SUCCESS', completedMinutesAgo: 1, durationSeconds: 600 });
+  // Every 100th line is an ERROR, every 10th otherwise a WARNING.
+  await db.pool.query(
+    `INSERT INTO log_line (run_id, seq, level, message, timestamp)
+     SELECT $1, g,
+            (CASE WHEN g % 100 = 0 THEN 'ERROR' WHEN g % 10 = 0 THEN 'WARNING' ELSE 'INFO' END)::"LogLevel",
+            'processed item ' || g || ' of the catalogue',
+            now() - interval '10 minutes' + g * interval '5 milliseconds'
+       FROM generate_series(1, $2::int) g`,
+    [runId, LINES],
+  );
+  await db.pool.query(
+    `UPDATE run SET last_seq = $2, info_count = $2 - $2 / 10, warning_count = $2 / 10 - $2 / 100, error_count = $2 / 100 WHERE id = $1`,
+    [runId, LINES],
+  );
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(60_000);
+  page.on('pageerror', (error) => console.error('error in the admin page:', error));
+  await signIn(page, `http://127.0.0.1:${server.port}`, TEST_ADMIN_TOKEN);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await db?.drop();
+});
+
+const scroller = () => page.getByTestId('log-scroll');
+const renderedRows = () => page.locator('.log-row').count();
+const seqsOnScreen = async () => (await page.locator('.log-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-seq')))));
+
+describe('the log viewer with 100,000 lines', () => {
+  it('loads every line, keeps only the visible rows in the page, and follows the end', async () => {
+    const started = Date.now();
+    await page.goto(`http://127.0.0.1:${server.port}/runs/${runId}`);
+    await page.getByTestId('log-summary').filter({ hasText: `${LINES.toLocaleString('en-US')} lines` }).waitFor();
+    await page.locator(`.log-row[data-seq="${LINES}"]`).waitFor();
+    console.log(`[bench] 100,000 log lines replayed and rendered in ${Date.now() - started} ms`);
+    expect(await renderedRows()).toBeLessThan(200);
+    expect(await page.getByTestId('follow').isChecked()).toBe(true);
+  }, 120_000);
+
+  it('scrolls to the first line, to the middle and back to the end', async () => {
+    await scroller().evaluate((el) => el.scrollTo({ top: 0 }));
+    await page.locator('.log-row[data-seq="1"]').waitFor();
+    expect(await page.getByTestId('follow').isChecked()).toBe(false);
+
+    await scroller().evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 }));
+    await expect.poll(async () => (await seqsOnScreen()).some((seq) => Math.abs(seq - LINES / 2) < 100)).toBe(true);
+    expect(await renderedRows()).toBeLessThan(200);
+
+    // Keyboard: the log region takes focus and End goes to the last line.
+    await scroller().focus();
+    await page.keyboard.press('End');
+    await page.locator(`.log-row[data-seq="${LINES}"]`).waitFor();
+    await expect.poll(() => page.getByTestId('follow').isChecked()).toBe(true);
+  });
+
+  it('filters 100,000 lines by level', async () => {
+    await page.getByTestId('min-level').selectOption('ERROR');
+    await page.getByTestId('log-summary').filter({ hasText: `1,000 of ${LINES.toLocaleString('en-US')} lines` }).waitFor();
+    expect(new Set(await page.locator('.log-row__level').allTextContents())).toEqual(new Set(['ERROR']));
+  });
+});
