@@ -1,0 +1,114 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiProcess, type ApiProcess } from '../helpers/apiProcess.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { labDefinition, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
+import { startRunner, type TestRunner } from '../helpers/runner.ts';
+import { seedScraper } from '../helpers/seed.ts';
+
+const CREATE_RUNNER = /* GraphQL */ `
+  mutation($name: String!) { createRunner(name: $name) { ... on MutationCreateRunnerSuccess { data { apiKey } } } }`;
+const TRIGGER = /* GraphQL */ `
+  mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`;
+
+let db: TestDatabase;
+let api: ApiProcess;
+let sites: FixtureSites;
+let apiKey: string;
+let scraperId: number;
+const runners: TestRunner[] = [];
+const spoolDirs: string[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  sites = await startFixtureSites();
+  api = await startApiProcess({ databaseUrl: db.url });
+  apiKey = (await api.admin.data(CREATE_RUNNER, { name: 'outage-runner' })).createRunner.data.apiKey;
+  // About 6 seconds of scraping: long enough to stop the API in the middle of it.
+  ({ scraperId } = await seedScraper(db.pool, { config: labDefinition(sites, { slug: 'outage-lab', count: 80, delayMs: 70 }) }));
+});
+
+afterAll(async () => {
+  for (const runner of runners) await runner.stop();
+  await api?.stop();
+  await sites?.stop();
+  await db?.drop();
+  for (const dir of spoolDirs) await rm(dir, { recursive: true, force: true });
+});
+
+/** Polls the database (the source of truth) until a condition holds. */
+async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const runRow = async (jobId: string) =>
+  (await db.pool.query<{ status: string; last_seq: number; error_type: string | null }>(`SELECT status, last_seq, error_type FROM run WHERE id = $1`, [Number(jobId)])).rows[0]!;
+
+const storedLines = async (jobId: string) =>
+  (await db.pool.query<{ seq: number; level: string; message: string }>(`SELECT seq, level, message FROM log_line WHERE run_id = $1 ORDER BY seq`, [Number(jobId)])).rows;
+
+const found = (runner: TestRunner, jobId: string, sku: string) => () =>
+  runner.jobLines(jobId).some((l) => l.message.startsWith(`SKU ${sku}: found data`));
+
+describe('a runner while the API is away', () => {
+  it('keeps scraping, then delivers every line exactly once and in order after the API restarts', async () => {
+    const runner = await startRunner({ apiUrl: api.httpUrl, apiKey, heartbeatMs: 1_000 });
+    runners.push(runner);
+    const jobId: string = (await api.admin.data(TRIGGER, { id: String(scraperId) })).triggerRun.data.id;
+    await waitUntil('the first lines stored', async () => (await runRow(jobId)).last_seq >= 10);
+
+    await api.kill();
+    // Scraping goes on without the API, and the runner says that it keeps its lines.
+    await runner.waitForOutput(found(runner, jobId, 'LAB-0040'), 30_000);
+    await runner.waitForOutput((out) => out.some((l) => l.msg === 'API unreachable; retrying with the same batch'));
+    await api.restart();
+
+    await waitUntil('the run completed', async () => (await runRow(jobId)).status === 'SUCCESS');
+    const logged = runner.jobLines(jobId);
+    const stored = await storedLines(jobId);
+    expect(stored.map((l) => l.seq)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
+    expect(stored.map(({ level, message }) => ({ level, message }))).toEqual(logged);
+    expect(logged.at(-1)!.message).toBe(`Job ${jobId} complete: 80 SKUs processed (80 with data, 0 without, 0 failed)`);
+    const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM product WHERE run_id = $1`, [Number(jobId)]);
+    expect(rows[0]!.n).toBe(80);
+    await runner.stop();
+    runners.pop();
+  });
+
+  it('keeps what it could not send on disk when stopped, and the next runner on that spool sends it', async () => {
+    const spoolDir = await mkdtemp(path.join(os.tmpdir(), 'scrapedeck-spool-'));
+    spoolDirs.push(spoolDir);
+    const first = await startRunner({
+      apiUrl: api.httpUrl,
+      apiKey,
+      spoolDir,
+      heartbeatMs: 1_000,
+      // No grace: SIGTERM stops the run at once and releases it as ERROR.
+      env: { RUNNER_GRACE_MS: '0', RUNNER_FLUSH_MS: '300' },
+    });
+    const jobId: string = (await api.admin.data(TRIGGER, { id: String(scraperId) })).triggerRun.data.id;
+    await waitUntil('the first lines stored', async () => (await runRow(jobId)).last_seq >= 5);
+
+    await api.kill();
+    await first.waitForOutput(found(first, jobId, 'LAB-0020'), 30_000);
+    expect(await first.stop()).toBe(0);
+    const logged = first.jobLines(jobId);
+    expect(logged.at(-1)!.message).toMatch(/^Runner is shutting down: run stopped after \d+ SKUs and released as ERROR$/);
+    expect(await readdir(path.join(spoolDir, `job-${jobId}`))).not.toHaveLength(0);
+
+    await api.restart();
+    const second = await startRunner({ apiUrl: api.httpUrl, apiKey, spoolDir });
+    runners.push(second);
+    await waitUntil('the released run reported', async () => (await runRow(jobId)).status === 'ERROR');
+    expect((await runRow(jobId)).error_type).toBe('RUNNER_SHUTDOWN');
+    const stored = await storedLines(jobId);
+    expect(stored.map((l) => l.seq)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
+    expect(stored.map(({ level, message }) => ({ level, message }))).toEqual(logged);
+  });
+});
