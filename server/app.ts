@@ -17,6 +17,7 @@ import { serveAdmin } from './admin/serveAdmin.ts';
 import { CLOSE_FORBIDDEN as CLOSE_REVOKED, credentialKey, type OpenConnections } from './auth/openConnections.ts';
 import { clientIp, CLOSE_RATE_LIMITED, createRateLimits, principalKey, useMutationRateLimit } from './ops/rateLimit.ts';
 import { assignRequestId, logRequestWhenDone, requestScope, useUnexpectedErrorLog } from './ops/requestId.ts';
+import { useParseGuard } from './ops/parseGuard.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 /** 1000 lines of 64 KiB is the largest legitimate request; anything larger is refused unread. */
@@ -59,6 +60,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       ...(services.metrics ? [services.metrics.plugin()] : []),
       useMutationRateLimit(rateLimits),
       useUnexpectedErrorLog(),
+      useParseGuard(),
     ],
     // Who is calling is decided here, once: websocket operations bring the principal found at connect time.
     context: async (initial): Promise<Context> => {

@@ -3,6 +3,7 @@
  * is returned inside a field's result union instead of a bare message in `errors`.
  */
 import { InputValidationError } from '@pothos/plugin-validation';
+import { GraphQLError } from 'graphql';
 import { builder } from './builder.ts';
 
 export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
@@ -10,12 +11,16 @@ export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
   fields: (t) => ({ message: t.exposeString('message') }),
 });
 
-export class NotFoundError extends Error {
+/**
+ * A GraphQLError as well, so that where a field has no result union (a query by id) the client
+ * still gets this message and code NOT_FOUND, not a masked "Unexpected error.".
+ */
+export class NotFoundError extends GraphQLError {
   constructor(
     readonly entity: string,
     readonly id: string,
   ) {
-    super(`${entity} ${id} does not exist`);
+    super(`${entity} ${id} does not exist`, { extensions: { code: 'NOT_FOUND' } });
     this.name = 'NotFoundError';
   }
 }
