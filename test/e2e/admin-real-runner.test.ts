@@ -1,0 +1,99 @@
+/**
+ * The admin against everything real at once: server, database, the demo shop sites and a runner
+ * process. Run now on a scraper that takes a few seconds, see its status change in the table and its
+ * log arrive in the viewer while it runs, and see the runner on the runners page.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureAdminBuilt, launchBrowser, signIn } from '../helpers/browser.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { registerDemoScrapers, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
+import { startRunner, type TestRunner } from '../helpers/runner.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+
+const CREATE_RUNNER = `mutation($name: String!) { createRunner(name: $name) { ... on MutationCreateRunnerSuccess { data { apiKey } } } }`;
+
+let db: TestDatabase;
+let server: TestServer;
+let sites: FixtureSites;
+let runner: TestRunner;
+let browser: Browser;
+let page: Page;
+let runId: string;
+
+beforeAll(async () => {
+  await ensureAdminBuilt();
+  db = await createTestDatabase();
+  server = await startTestServer(db.url);
+  sites = await startFixtureSites();
+  await registerDemoScrapers(db.url, sites);
+  const created = await server.admin.data(CREATE_RUNNER, { name: 'e2e-runner' });
+  // Polling once a second leaves a new run QUEUED long enough to be seen before the runner takes it.
+  runner = await startRunner({ apiUrl: server.httpUrl, apiKey: created.createRunner.data.apiKey, name: 'e2e-runner', pollMs: 1000 });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(30_000);
+  page.on('pageerror', (error) => console.error('error in the admin page:', error));
+  await signIn(page, `http://127.0.0.1:${server.port}`, TEST_ADMIN_TOKEN);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await runner?.stop();
+  await sites?.stop();
+  await server?.stop();
+  await db?.drop();
+});
+
+describe('the admin with a real runner', () => {
+  it('shows Run now going QUEUED -> RUNNING -> finished in the table, live', async () => {
+    await page.getByRole('link', { name: 'Scrapers' }).click();
+    const card = page.locator('[data-scraper="slow-farm"]');
+    // Every status the newest row shows is recorded in the page as it renders.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      const record = () => {
+        const badge = document.querySelector('[data-testid="runs-table"] tbody tr:first-child [data-status]');
+        const status = badge?.getAttribute('data-status');
+        if (status && seen.at(-1) !== status) seen.push(status);
+      };
+      new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
+    await card.getByRole('button', { name: 'Run now' }).click();
+    const row = page.getByTestId('runs-table').locator('tbody tr').first();
+    await row.locator('[data-status="RUNNING"]').waitFor();
+    runId = (await row.getAttribute('data-run-id'))!;
+    await row.locator('[data-status="WARNING"], [data-status="SUCCESS"]').waitFor();
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    expect(seen.slice(0, 2)).toEqual(['QUEUED', 'RUNNING']);
+    expect(['SUCCESS', 'WARNING']).toContain(seen.at(-1));
+    expect(runner.claimedJobs()).toContain(runId);
+  }, 60_000);
+
+  it('shows the log of a running run growing in the viewer, following the end', async () => {
+    await page.locator('[data-scraper="slow-farm"]').getByRole('button', { name: 'Run now' }).click();
+    const row = page.getByTestId('runs-table').locator('tbody tr').first();
+    await row.locator('[data-status="RUNNING"]').waitFor();
+    runId = (await row.getAttribute('data-run-id'))!;
+    await row.getByRole('link', { name: `#${runId}` }).click();
+    await page.getByTestId('run-status').locator('[data-status="RUNNING"]').waitFor();
+    const whileRunning = await page.locator('.log-row').count();
+
+    await page.getByTestId('run-status').locator('[data-status="WARNING"], [data-status="SUCCESS"]').waitFor();
+    const lastSeq = (await db.pool.query('SELECT last_seq FROM run WHERE id = $1', [runId])).rows[0].last_seq as number;
+    await page.locator(`.log-row[data-seq="${lastSeq}"]`).waitFor();
+    expect(lastSeq).toBeGreaterThan(whileRunning);
+    expect(await page.getByTestId('follow').isChecked()).toBe(true);
+    // The viewer shows the runner's own words, in its order.
+    const shipped = runner.jobLines(runId).map((l) => l.message);
+    const shown = await page.locator('.log-row__message').allTextContents();
+    expect(shipped.slice(-shown.length)).toEqual(shown);
+  }, 60_000);
+
+  it('lists the runner as connected on the runners page', async () => {
+    await page.getByRole('link', { name: 'Runners' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'e2e-runner' });
+    await row.getByText('Connected').waitFor();
+  });
+});
