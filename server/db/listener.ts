@@ -33,7 +33,13 @@ export async function createPgListener(url: string, logger: Logger, options: Lis
   const quote = (channel: string) => `"${channel.replaceAll('"', '""')}"`;
 
   async function connect(): Promise<void> {
-    const next = new pg.Client({ connectionString: url, application_name: 'scrapedeck-listener', keepAlive: true });
+    const next = new pg.Client({
+      connectionString: url,
+      application_name: 'scrapedeck-listener',
+      keepAlive: true,
+      // A connect into a silent network would otherwise wait forever and stop the reconnect loop.
+      connectionTimeoutMillis: Math.max(keepAliveMs, 5_000),
+    });
     next.on('notification', (message) => {
       for (const handler of handlers.get(message.channel) ?? []) {
         try {
@@ -63,12 +69,23 @@ export async function createPgListener(url: string, logger: Logger, options: Lis
     }
     client = next;
     connected = true;
-    // A dead TCP peer can stay silent for minutes; a query that fails is how we learn of it.
+    // A dead TCP peer can stay silent for minutes: a probe that fails, or is still unanswered when
+    // the next one is due, is how we learn of it.
+    let probing = false;
     keepAlive = setInterval(() => {
-      next.query('SELECT 1').catch((error) => {
-        logger.warn({ err: error }, 'LISTEN keep-alive failed');
+      if (probing) {
+        logger.warn({ keepAliveMs }, 'LISTEN keep-alive unanswered; reconnecting');
         dropped(next);
-      });
+        return;
+      }
+      probing = true;
+      next.query('SELECT 1').then(
+        () => (probing = false),
+        (error) => {
+          logger.warn({ err: error }, 'LISTEN keep-alive failed');
+          dropped(next);
+        },
+      );
     }, keepAliveMs);
     keepAlive.unref();
   }

@@ -1,0 +1,106 @@
+/**
+ * The LISTEN connection notices a network that went silent (no error, no FIN: a dead peer, a
+ * dropped NAT entry) through its keep-alive probe, reconnects, and tells its users to replay.
+ * A TCP proxy that can freeze the connections passing through it plays the broken network.
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgListener, type PgListener } from '../../server/db/listener.ts';
+import { createLogger } from '../../server/logger.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+
+type FreezingProxy = { url: string; connections(): number; freeze(): void; close(): Promise<void> };
+
+/** Forwards TCP to PostgreSQL; freeze() stops moving bytes on the connections open now, silently. */
+async function startProxy(targetUrl: string): Promise<FreezingProxy> {
+  const target = new URL(targetUrl);
+  const pairs = new Set<[Socket, Socket]>();
+  const frozen: Socket[] = [];
+  const server: Server = createServer((downstream) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    const pair: [Socket, Socket] = [downstream, upstream];
+    pairs.add(pair);
+    downstream.pipe(upstream);
+    upstream.pipe(downstream);
+    const forget = () => {
+      pairs.delete(pair);
+      downstream.destroy();
+      upstream.destroy();
+    };
+    downstream.on('error', forget).on('close', forget);
+    upstream.on('error', forget).on('close', forget);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const proxied = new URL(targetUrl);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(typeof address === 'object' && address ? address.port : 0);
+  return {
+    url: proxied.toString(),
+    connections: () => pairs.size,
+    freeze() {
+      for (const [downstream, upstream] of pairs) {
+        downstream.unpipe(upstream);
+        upstream.unpipe(downstream);
+        downstream.pause();
+        upstream.pause();
+        frozen.push(downstream, upstream);
+      }
+      pairs.clear();
+    },
+    async close() {
+      for (const socket of frozen) socket.destroy();
+      for (const [downstream, upstream] of pairs) {
+        downstream.destroy();
+        upstream.destroy();
+      }
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+let db: TestDatabase;
+let proxy: FreezingProxy;
+let listener: PgListener | undefined;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  proxy = await startProxy(db.url);
+});
+
+afterAll(async () => {
+  await listener?.close();
+  await proxy?.close();
+  await db?.drop();
+});
+
+describe('the LISTEN keep-alive', () => {
+  it('reconnects when the network goes silent, and notifications flow again', async () => {
+    listener = await createPgListener(proxy.url, createLogger('silent'), { keepAliveMs: 150, maxBackoffMs: 200 });
+    const received: string[] = [];
+    let reconnects = 0;
+    await listener.on('probe_channel', (payload) => received.push(payload));
+    listener.onReconnect(() => reconnects++);
+
+    const waitFor = async (condition: () => boolean, what: string) => {
+      const deadline = Date.now() + 10_000;
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await db.pool.query(`SELECT pg_notify('probe_channel', 'before')`);
+    await waitFor(() => received.includes('before'), 'the first notification');
+
+    // The connection stays open at both ends, but nothing passes any more: no error will ever come.
+    proxy.freeze();
+    await db.pool.query(`SELECT pg_notify('probe_channel', 'lost')`);
+    await waitFor(() => reconnects > 0 && listener!.connected, 'a reconnect');
+    expect(proxy.connections()).toBe(1);
+
+    await db.pool.query(`SELECT pg_notify('probe_channel', 'after')`);
+    await waitFor(() => received.includes('after'), 'a notification over the new connection');
+    // 'lost' went to the frozen connection: gone, which is why users replay from the table on reconnect.
+    expect(received).toEqual(['before', 'after']);
+  });
+});
