@@ -91,6 +91,7 @@ describe('/metrics', () => {
     logs.dispose();
     await ws.dispose();
     await expect.poll(async () => (await scrape()).value('scrapedeck_websocket_connections')).toBe(0);
+    await expect.poll(async () => (await scrape()).value('scrapedeck_subscribers', { subscription: 'jobLogs' })).toBe(0);
   });
 
   it('counts refused websocket connections by close code', async () => {
