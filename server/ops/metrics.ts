@@ -61,7 +61,7 @@ export function createMetrics(sources: MetricsSources) {
   });
   const websocketRefusals = new Counter({
     name: 'scrapedeck_websocket_refusals_total',
-    help: 'Websocket connections closed by the server, by close code (4403 forbidden or revoked, 4429 rate limited).',
+    help: 'Websocket connections closed by the server, by close code (4403 forbidden or revoked, 4430 rate limited).',
     labelNames: ['code'] as const,
     registers,
   });

@@ -8,8 +8,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../auth/principal.ts';
 
 export const RATE_LIMITED = 'RATE_LIMITED';
-/** graphql-ws close code for a refused connection: 4429, after HTTP's 429. */
-export const CLOSE_RATE_LIMITED = 4429;
+/**
+ * Close code of a connection refused by a limit: 4430, near HTTP's 429 but not graphql-ws's own
+ * 4429 (too many initialisation requests), which its client treats as fatal; on 4430 it retries
+ * with backoff, which is what a rate-limited client should do.
+ */
+export const CLOSE_RATE_LIMITED = 4430;
 
 type Bucket = { tokens: number; at: number };
 

@@ -108,7 +108,7 @@ describe('rate limits on mutations', () => {
 });
 
 describe('rate limits on websocket connections', () => {
-  it('closes connections past the per-IP limit with 4429 and a retry-after', async () => {
+  it('closes connections past the per-IP limit with 4430 and a retry-after', async () => {
     const { token } = await seedToken(db.pool, 'VIEWER');
     const opened = [];
     for (let i = 0; i < CONNECTIONS; i++) {
@@ -120,7 +120,7 @@ describe('rate limits on websocket connections', () => {
     }
     const refused = await connect({ Authorization: `Bearer ${token}` }, '10.6.0.1');
     expect(refused.ack).toBe(false);
-    expect(refused.code).toBe(4429);
+    expect(refused.code).toBe(4430);
     expect(refused.reason).toMatch(/^Too many connections; retry after \d+ s$/);
     opened.forEach((s) => s.close());
   });
@@ -133,7 +133,7 @@ describe('rate limits on websocket connections', () => {
       connection.socket.close();
     }
     const refused = await connect({ Authorization: `Bearer ${token}` }, '10.7.1.1');
-    expect(refused.code).toBe(4429);
+    expect(refused.code).toBe(4430);
   });
 });
 
