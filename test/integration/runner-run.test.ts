@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { registerDemoScrapers, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
+import { labDefinition, registerDemoScrapers, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
 import { collect } from '../helpers/graphql.ts';
 import { startRunner, type TestRunner } from '../helpers/runner.ts';
 import { seedScraper } from '../helpers/seed.ts';
@@ -166,5 +166,31 @@ describe('a runner process against the API and the demo sites', () => {
     const failed = lines.find((l) => l.message.includes('failed to initialise'));
     expect(failed).toMatchObject({ level: 'CRITICAL' });
     expect(failed!.message).toMatch(/NETWORK_ERROR/);
+  });
+
+  it('stops a run an admin cancels at its next heartbeat, and still ships its lines', async () => {
+    const { scraperId } = await seedScraper(db.pool, { config: labDefinition(sites, { slug: 'cancel-lab', count: 200, delayMs: 50 }) });
+    const jobId: string = (await server.admin.data(TRIGGER, { id: String(scraperId) })).triggerRun.data.id;
+    await runner.waitForOutput(() => runner.jobLines(jobId).some((l) => l.message.startsWith('SKU LAB-0005: found data')));
+    await server.admin.data(`mutation($id: ID!) { cancelRun(jobId: $id) { __typename } }`, { id: jobId });
+    const cancelled = () => runner.jobLines(jobId).some((l) => l.message.startsWith('Job cancelled: stopped after'));
+    await runner.waitForOutput(cancelled, 15_000);
+    await runner.waitForOutput((out) => out.some((l) => l.jobId === jobId && l.msg === 'job reported'));
+    const { rows } = await db.pool.query<{ level: string; message: string }>(`SELECT level, message FROM log_line WHERE run_id = $1 ORDER BY seq`, [Number(jobId)]);
+    expect(rows).toEqual(runner.jobLines(jobId));
+    expect((await server.admin.data(RUN, { id: jobId })).run.status).toBe('CANCELLED');
+    expect(rows.filter((l) => l.message.startsWith('SKU ')).length).toBeLessThan(200);
+  });
+
+  it('on SIGTERM lets the run in progress finish, reports it, sends every line and exits', async () => {
+    const { scraperId } = await seedScraper(db.pool, { config: labDefinition(sites, { slug: 'sigterm-lab', count: 30, delayMs: 50 }) });
+    const jobId: string = (await server.admin.data(TRIGGER, { id: String(scraperId) })).triggerRun.data.id;
+    await runner.waitForOutput(() => runner.jobLines(jobId).some((l) => l.message.startsWith('SKU LAB-0003: found data')));
+    expect(await runner.stop()).toBe(0);
+    const { run } = await server.admin.data(RUN, { id: jobId });
+    expect(run).toMatchObject({ status: 'SUCCESS', productsProcessed: 30 });
+    const { rows } = await db.pool.query<{ level: string; message: string }>(`SELECT level, message FROM log_line WHERE run_id = $1 ORDER BY seq`, [Number(jobId)]);
+    expect(rows).toEqual(runner.jobLines(jobId));
+    expect(rows.at(-1)!.message).toBe(`Job ${jobId} complete: 30 SKUs processed (30 with data, 0 without, 0 failed)`);
   });
 });
