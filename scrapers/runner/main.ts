@@ -4,6 +4,11 @@ import { ApiClient } from './apiClient.ts';
 import { readSettings, USAGE } from './cli.ts';
 import { Runner } from './runner.ts';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
 let settings;
 try {
   settings = readSettings(process.argv.slice(2), process.env);
