@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { TestClock } from 'pg-boss';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/logger.ts';
 import { JOB_ENGINE_SCHEMA, Scheduler, TICK_QUEUE } from '../../server/scheduler/scheduler.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -49,10 +49,24 @@ async function advanceUntil(clock: TestClock, condition: () => Promise<boolean>,
   throw new Error(`engine clock advanced ${maxSeconds} s without ${what}`);
 }
 
+async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 const tickJobs = async () =>
   (await db.pool.query(`SELECT count(*)::int AS n FROM ${JOB_ENGINE_SCHEMA}.job WHERE name = $1`, [TICK_QUEUE])).rows[0].n as number;
 
 describe('through pg-boss', () => {
+  const started: Scheduler[] = [];
+  // Stopping twice is harmless, so whatever a test left running is stopped here.
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((scheduler) => scheduler.stop()));
+  });
+
   it('two instances fire each minute once; after a restart and downtime the missed-run policy applies once', async () => {
     const { scraperId: everyMinute } = await seedScraper(db.pool, { cron: '* * * * *' });
     const { scraperId: hourly } = await seedScraper(db.pool, { cron: '0 * * * *' });
@@ -60,7 +74,10 @@ describe('through pg-boss', () => {
     const clock = new TestClock(new Date(first.getTime() + 10_000));
     const a = instance(clock);
     const b = instance(clock);
-    await Promise.all([a.start(), b.start()]);
+    started.push(a, b);
+    // One after the other: TestClock.attach replaces its clock table, which two attaching at once would race on.
+    await a.start();
+    await b.start();
     expect(a.running && b.running).toBe(true);
 
     await advanceUntil(clock, async () => (await runsOf(db.pool, everyMinute)).length === 1, 'the first run');
@@ -84,19 +101,16 @@ describe('through pg-boss', () => {
     const hourlyRunsBefore = (await runsOf(db.pool, hourly)).length;
     await clock.setTime(new Date(second.getTime() + 3 * 3600_000 + 30_000));
     const c = instance(clock);
+    started.push(c);
     await c.start();
-    try {
-      await advanceUntil(clock, async () => (await runsOf(db.pool, hourly)).length === hourlyRunsBefore + 1, 'the caught-up hourly run');
-      const caughtUp = (await ticksOf(db.pool, hourly)).at(-1)!;
-      expect(caughtUp).toMatchObject({ outcome: 'QUEUED', caughtUp: true });
-      expect(caughtUp.fireAt.getUTCMinutes()).toBe(0);
-      // The minutes before the downtime never run again.
-      const fireTimes = (await ticksOf(db.pool, everyMinute)).map((t) => t.fireAt.getTime());
-      expect(new Set(fireTimes).size).toBe(fireTimes.length);
-      expect(fireTimes.filter((t) => t <= second.getTime())).toEqual([first.getTime(), second.getTime()]);
-    } finally {
-      await c.stop();
-    }
+    await advanceUntil(clock, async () => (await runsOf(db.pool, hourly)).length === hourlyRunsBefore + 1, 'the caught-up hourly run');
+    const caughtUp = (await ticksOf(db.pool, hourly)).at(-1)!;
+    expect(caughtUp).toMatchObject({ outcome: 'QUEUED', caughtUp: true });
+    expect(caughtUp.fireAt.getUTCMinutes()).toBe(0);
+    // The minutes before the downtime never run again.
+    const fireTimes = (await ticksOf(db.pool, everyMinute)).map((t) => t.fireAt.getTime());
+    expect(new Set(fireTimes).size).toBe(fireTimes.length);
+    expect(fireTimes.filter((t) => t <= second.getTime())).toEqual([first.getTime(), second.getTime()]);
   });
 });
 
@@ -109,7 +123,12 @@ describe('server wiring', () => {
     } finally {
       await server.stop();
     }
-    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'scrapedeck-scheduler'`);
-    expect(rows[0].n).toBe(0);
+    // pg-boss has closed its pool; the server side of each connection goes away a moment later.
+    await waitFor(async () => {
+      const { rows } = await db.pool.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'scrapedeck-scheduler'`,
+      );
+      return rows[0].n === 0;
+    }, 'the scheduler connections to close');
   });
 });
