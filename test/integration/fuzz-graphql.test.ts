@@ -19,6 +19,7 @@ import {
   type GraphQLInputType,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { schema } from '../../server/graphql/schema.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
@@ -430,6 +431,104 @@ function brokenHttp(): Request[] {
   ];
 }
 
+
+// ---- graphql-ws frames ----------------------------------------------------------------------
+
+type Frame = string | Buffer | Record<string, unknown> | unknown[];
+type WsCase = { label: string; init?: Record<string, unknown> | null; frames: Frame[]; answerId?: string };
+
+/**
+ * Opens a graphql-ws connection, sends `init` (waiting for its ack when it is acknowledged) and the
+ * frames, then waits until the server closes the socket or answers the operation `answerId`.
+ */
+async function sendFrames(c: WsCase): Promise<void> {
+  cases++;
+  const messages: Array<{ type: string; id?: string; payload?: unknown }> = [];
+  const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+  socket.on('error', () => undefined);
+  const problem = await new Promise<string | null>((resolve) => {
+    const timer = setTimeout(() => resolve(`no answer in 15 s; got ${JSON.stringify(messages).slice(0, 300)}`), 15_000);
+    const done = (result: string | null) => {
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const sendAll = () => {
+      for (const frame of c.frames) socket.send(typeof frame === 'string' || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame));
+    };
+    socket.on('open', () => {
+      if (c.init === undefined) return sendAll();
+      socket.send(JSON.stringify({ type: 'connection_init', ...(c.init === null ? {} : { payload: c.init }) }));
+    });
+    socket.on('message', (raw) => {
+      const text = String(raw);
+      if (LEAKS.test(text)) return done(`leaks internals: ${text.match(LEAKS)![0]} in ${text.slice(0, 300)}`);
+      const message = JSON.parse(text);
+      messages.push(message);
+      if (message.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
+      if (message.type === 'connection_ack') sendAll();
+      const errors = message.type === 'error' ? message.payload : message.type === 'next' ? message.payload?.errors : undefined;
+      for (const error of errors ?? []) {
+        if (typeof error.message !== 'string' || !error.message) return done(`error without a message: ${text.slice(0, 300)}`);
+        if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') return done(`masked internal error: ${text.slice(0, 300)}`);
+      }
+      if (c.answerId && message.id === c.answerId && (message.type === 'error' || message.type === 'complete')) done(null);
+    });
+    socket.on('close', (code, reason) => {
+      // 4400-4499 are graphql-ws's and our own clear refusals; 1011, 4500 or an abnormal close are not.
+      done(code >= 4400 && code < 4500 ? null : `closed with ${code} ${String(reason)}`);
+    });
+  });
+  socket.terminate();
+  if (problem) failures.push({ label: `websocket: ${c.label}`, problem });
+}
+
+function websocketCases(): WsCase[] {
+  const admin = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+  const subscribe = (id: string, payload: unknown) => ({ id, type: 'subscribe', payload });
+  const list: WsCase[] = [
+    { label: 'text that is not JSON before init', frames: ['not json at all'] },
+    { label: 'a binary frame', frames: [Buffer.from([0, 1, 2, 255])] },
+    { label: 'a JSON array', frames: [[1, 2, 3]] },
+    { label: 'an unknown message type', frames: [{ type: 'explode' }] },
+    { label: 'subscribe before connection_init', frames: [subscribe('1', { query: '{ __typename }' })] },
+    { label: 'connection_init twice', init: admin, frames: [{ type: 'connection_init', payload: admin }] },
+    { label: 'connection_init with a string payload', frames: [{ type: 'connection_init', payload: 'token' }] },
+    { label: 'connection_init with a 1 MB payload', init: { Authorization: `Bearer ${'t'.repeat(1_000_000)}` }, frames: [] },
+    { label: 'connection_init without credentials', init: null, frames: [] },
+    { label: 'connection_init with forged credentials', init: { 'x-api-key': "' OR '1'='1", Authorization: 'Bearer sdt_x' }, frames: [] },
+    { label: 'subscribe without an id', init: admin, frames: [{ type: 'subscribe', payload: { query: '{ __typename }' } }] },
+    { label: 'subscribe with a numeric query', init: admin, frames: [subscribe('q', { query: 42 })] },
+    { label: 'subscribe without a payload', init: admin, frames: [{ id: 'q', type: 'subscribe' }] },
+    { label: 'the same id twice while active', init: admin, frames: [subscribe('d', { query: 'subscription { runUpdated { id } }' }), subscribe('d', { query: 'subscription { runUpdated { id } }' })] },
+    { label: 'a 3 MB frame of junk', init: admin, frames: ['x'.repeat(3_000_000)] },
+  ];
+  const documents: Array<[string, string, Record<string, unknown>?]> = [
+    ['a malformed document', 'subscription { runUpdated { id }'],
+    ['an unknown field', 'subscription { nope }'],
+    ['deep nested list literal (20000)', `subscription { jobLogs(jobId: ${'['.repeat(20_000)}"1"${']'.repeat(20_000)}) { lastSeq } }`],
+    ['deep inline fragments (3000)', `subscription { ${'... on Subscription { '.repeat(3000)}__typename${' }'.repeat(3000)} }`],
+    ['alias flood', `subscription { ${Array.from({ length: 500 }, (_, i) => `a${i}: runUpdated { id }`).join(' ')} }`],
+    ['a mistyped variable', 'subscription($j: ID!) { jobLogs(jobId: $j) { lastSeq } }', { j: { not: 'an id' } }],
+    ['a job that does not exist', 'subscription { jobLogs(jobId: "abc") { lastSeq } }'],
+    ['a huge afterSeq', `subscription { jobLogs(jobId: "${ids[1]}", afterSeq: 99999999999) { lastSeq } }`],
+    ['a negative afterSeq', `subscription { jobLogs(jobId: "${ids[1]}", afterSeq: -5) { lastSeq } }`],
+    ['an unknown minLevel', `subscription { jobLogs(jobId: "${ids[1]}", minLevel: LOUD) { lastSeq } }`],
+    ['a query', '{ scrapers { id } }'],
+    ['a mutation', `mutation { triggerRun(scraperId: "${ids[0]}") { __typename } }`],
+    ['two operations without a name', 'subscription A { runUpdated { id } } subscription B { runUpdated { id } }'],
+  ];
+  for (const [label, query, variables] of documents) {
+    list.push({ label, init: admin, frames: [subscribe('op', { query, variables })], answerId: 'op' });
+  }
+  // Every query and mutation document of the HTTP fuzzing, as websocket operations, from a sample.
+  const sampled = [...mutationCases(), ...queryCases(), ...malformedDocuments()].filter(() => random.chance(0.04));
+  for (const request of sampled) {
+    const body = JSON.parse(request.body) as { query: string; variables: Record<string, unknown> };
+    list.push({ label: request.label, init: admin, frames: [subscribe('op', body)], answerId: 'op' });
+  }
+  return list;
+}
+
 describe('fuzzing the GraphQL surface', () => {
   it('answers every malformed, mistyped, oversized and flooding request with a clear error and stays healthy', async () => {
     const requests = [...mutationCases(), ...queryCases(), ...malformedDocuments(), ...floods(), ...brokenHttp()].map((r) =>
@@ -444,4 +543,18 @@ describe('fuzzing the GraphQL surface', () => {
     expect(failures, JSON.stringify(failures.slice(0, 25), null, 2)).toEqual([]);
     expect(cases).toBeGreaterThan(1000);
   }, 240_000);
+
+  it('answers every malformed or hostile graphql-ws frame with a clear error or close code and stays healthy', async () => {
+    const before = cases;
+    failures.length = 0;
+    const list = websocketCases();
+    for (let i = 0; i < list.length; i += 4) {
+      await Promise.all(list.slice(i, i + 4).map(sendFrames));
+      if (i % 40 === 0 && !(await healthy())) failures.push({ label: `after websocket: ${list[i]!.label}`, problem: '/healthz is not 200' });
+    }
+    expect(await healthy()).toBe(true);
+    process.stdout.write(`\nfuzz-graphql websocket: ${cases - before} cases tried (seed ${SEED}), ${failures.length} failed\n`);
+    expect(failures, JSON.stringify(failures.slice(0, 25), null, 2)).toEqual([]);
+    expect(cases - before).toBeGreaterThan(60);
+  }, 120_000);
 });
