@@ -73,6 +73,22 @@ describe('due ticks', () => {
   });
 });
 
+describe('tick history', () => {
+  it('keeps 30 days of ticks per scraper', async () => {
+    const { scraperId } = await seedScraper(db.pool, { cron: '0 12 * * *' });
+    await setSchedule(db.pool, scraperId, { scheduledThrough: at('2030-08-01T00:00:00Z') });
+
+    await passAt(db.pool, at('2030-08-01T12:00:05Z'));
+    await finishActiveRuns(db.pool, scraperId);
+    await passAt(db.pool, at('2030-08-31T12:00:05Z'));
+    expect(await ticksOf(db.pool, scraperId)).toHaveLength(2);
+    await finishActiveRuns(db.pool, scraperId);
+    await passAt(db.pool, at('2030-09-01T12:00:05Z'));
+
+    expect((await ticksOf(db.pool, scraperId)).map((t) => t.fireAt)).toEqual([at('2030-08-31T12:00:00Z'), at('2030-09-01T12:00:00Z')]);
+  });
+});
+
 describe('overlap', () => {
   it('records a tick that finds a queued or running run as skipped, and queues again once it ended', async () => {
     const { scraperId } = await seedScraper(db.pool, { cron: '*/5 * * * *' });

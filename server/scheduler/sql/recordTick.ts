@@ -10,6 +10,9 @@ import { enqueueRun } from '../../runs/sql/enqueueRun.ts';
 import { decideTick } from '../decideTick.ts';
 import { SCHEDULED_SCRAPER_COLUMNS, type ScheduledScraper } from './listScheduledScrapers.ts';
 
+/** Tick history kept per scraper; each tick prunes its own scraper's older rows along the unique index. */
+export const TICK_RETENTION_DAYS = 30;
+
 export type RecordedTick = { scraperId: number; fireAt: Date; outcome: SchedulerTickOutcome; caughtUp: boolean; runId: number | null };
 
 export async function recordTick(pool: pg.Pool, scraperId: number, now: Date, graceSeconds: number): Promise<RecordedTick | null> {
@@ -50,6 +53,11 @@ export async function recordTick(pool: pg.Pool, scraperId: number, now: Date, gr
       runId = await enqueueRun(client, { scraperId, triggeredBy: 'SCHEDULER' });
       await client.query({ name: 'link_scheduler_tick_run', text: `UPDATE scheduler_tick SET run_id = $2 WHERE id = $1`, values: [inserted[0].id, runId] });
     }
+    await client.query({
+      name: 'prune_scheduler_ticks',
+      text: `DELETE FROM scheduler_tick WHERE scraper_id = $1 AND fire_at < $2::timestamptz - make_interval(days => $3)`,
+      values: [scraperId, decision.fireAt, TICK_RETENTION_DAYS],
+    });
     await client.query({
       name: 'advance_scheduled_through',
       text: `UPDATE scraper SET scheduled_through = greatest(coalesce(scheduled_through, created_at), $2) WHERE id = $1`,
