@@ -29,6 +29,7 @@ const envSchema = z.object({
   RUN_RETRY_BACKOFF_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
   /** Lines older than this are deleted in the background; 0 keeps them forever. */
   LOG_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(30),
+  LOG_RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(12_000),
   RATE_LIMIT_IP_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(60_000),
   RATE_LIMIT_CONNECTIONS_PER_MINUTE: z.coerce.number().int().min(0).default(300),
@@ -60,6 +61,8 @@ export type Config = {
   retryBackoffSeconds: number;
   /** Days log lines are kept; 0 keeps them forever. */
   logRetentionDays: number;
+  /** How often a retention pass runs (the first one at most a minute after start). */
+  logRetentionIntervalSeconds: number;
   /** Mutations a minute per API key or token, and per client IP (0: no limit). */
   rateLimitMutationsPerMinute: number;
   rateLimitIpMutationsPerMinute: number;
@@ -95,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schedulerGraceSeconds: e.SCHEDULER_GRACE_SECONDS,
     retryBackoffSeconds: e.RUN_RETRY_BACKOFF_SECONDS,
     logRetentionDays: e.LOG_RETENTION_DAYS,
+    logRetentionIntervalSeconds: e.LOG_RETENTION_INTERVAL_SECONDS,
     rateLimitMutationsPerMinute: e.RATE_LIMIT_MUTATIONS_PER_MINUTE,
     rateLimitIpMutationsPerMinute: e.RATE_LIMIT_IP_MUTATIONS_PER_MINUTE,
     rateLimitConnectionsPerMinute: e.RATE_LIMIT_CONNECTIONS_PER_MINUTE,

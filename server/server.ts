@@ -13,7 +13,7 @@ import { RunEvents } from './runs/runEvents.ts';
 import { OpenConnections } from './auth/openConnections.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { LogRetention } from './ops/retention.ts';
-import { Scheduler } from './scheduler/scheduler.ts';
+import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.ts';
 import type { Logger } from './logger.ts';
 
 export type RunningServer = { port: number; url: string; stop(): Promise<void> };
@@ -23,6 +23,8 @@ export async function startServer(options: {
   databaseUrl: string;
   adminToken: string;
   logger: Logger;
+  /** The scheduler's time; tests hand in pg-boss's TestClock. */
+  schedulerClock?: SchedulerOptions['clock'];
 }): Promise<RunningServer> {
   const { config, databaseUrl, adminToken, logger } = options;
   const db = openDatabase(databaseUrl, logger);
@@ -40,6 +42,7 @@ export async function startServer(options: {
         databaseUrl,
         pool: db.pool,
         logger,
+        clock: options.schedulerClock,
         graceSeconds: config.schedulerGraceSeconds,
         retryBackoffSeconds: config.retryBackoffSeconds,
       })
@@ -53,7 +56,7 @@ export async function startServer(options: {
     runUpdatedSubscribers: () => runEvents.subscriberCount,
   });
   const openConnections = new OpenConnections(db, adminToken, listener, logger);
-  const retention = new LogRetention(db.pool, logger, { days: config.logRetentionDays });
+  const retention = new LogRetention(db.pool, logger, { days: config.logRetentionDays, intervalMs: config.logRetentionIntervalSeconds * 1000 });
   await metrics.start();
   await openConnections.start();
   retention.start();

@@ -53,6 +53,12 @@ describe('npm run doctor', () => {
     expect(code).toBe(1);
   });
 
+  it('says that the embedded database will be used when DATABASE_URL is not set', async () => {
+    const { code, output } = await doctor({ DATA_DIR: '/var/lib/scrapedeck' });
+    expect(output).toMatch(/ok\s+database: DATABASE_URL is not set: the server starts an embedded PostgreSQL under \/var\/lib\/scrapedeck/);
+    expect(code).toBe(0);
+  });
+
   it('says which setting is invalid', async () => {
     const { code, output } = await doctor({ PORT: 'eighty', DATABASE_URL: migrated.url });
     expect(output).toMatch(/FAIL\s+configuration: Invalid configuration: PORT/);

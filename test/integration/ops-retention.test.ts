@@ -86,10 +86,11 @@ describe('log retention', () => {
     await db.pool.query(`DELETE FROM log_line WHERE run_id = $1`, [run]);
   });
 
-  it('runs in the background while runners keep appending, and every appended line is stored in order', async () => {
-    const server: TestServer = await startTestServer(db.url, { logRetentionDays: 0 });
+  it('runs in the server\'s background while runners keep appending, and every appended line is stored in order', async () => {
+    const expired = await runWithLines('SUCCESS', 60, Array(3000).fill(60));
+    // The server's own retention, from its configuration: a pass every second, 5000 lines a delete.
+    const server: TestServer = await startTestServer(db.url, { logRetentionDays: 30, logRetentionIntervalSeconds: 1 });
     try {
-      const expired = await runWithLines('SUCCESS', 60, Array(3000).fill(60));
       const runner = await seedRunner(db.pool);
       const { rows } = await db.pool.query(
         `INSERT INTO run (scraper_id, triggered_by, status, runner_id, started_at, lease_expires_at)
@@ -98,23 +99,17 @@ describe('log retention', () => {
       );
       const jobId = String(rows[0].id);
       const client = server.client({ apiKey: runner.apiKey });
-      const retention = new LogRetention(db.pool, logger, { days: 30, intervalMs: 20, batchSize: 100 });
-      retention.start();
       let batches = 0;
-      try {
-        // Appends go on while the background passes delete the expired run's lines.
-        while ((await seqsOf(expired)).length > 0 || batches < 5) {
-          const lines = Array.from({ length: 20 }, (_, i) => ({ level: 'INFO', message: `live ${batches}.${i}` }));
-          const { appendLogs } = await client.data(
-            `mutation($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) { appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) { ... on MutationAppendLogsSuccess { data { fromSeq toSeq } } } }`,
-            { jobId, batchId: `b${batches}`, logs: lines },
-          );
-          expect(appendLogs.data).toEqual({ fromSeq: batches * 20 + 1, toSeq: batches * 20 + 20 });
-          batches++;
-          if (batches > 2000) throw new Error('retention never finished');
-        }
-      } finally {
-        await retention.stop();
+      // Appends go on until a background pass has deleted the expired run's lines.
+      while ((await seqsOf(expired)).length > 0 || batches < 5) {
+        const lines = Array.from({ length: 20 }, (_, i) => ({ level: 'INFO', message: `live ${batches}.${i}` }));
+        const { appendLogs } = await client.data(
+          `mutation($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) { appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) { ... on MutationAppendLogsSuccess { data { fromSeq toSeq } } } }`,
+          { jobId, batchId: `b${batches}`, logs: lines },
+        );
+        expect(appendLogs.data).toEqual({ fromSeq: batches * 20 + 1, toSeq: batches * 20 + 20 });
+        batches++;
+        if (batches > 5000) throw new Error('retention never ran');
       }
       expect(await seqsOf(expired)).toEqual([]);
       expect(await seqsOf(Number(jobId))).toEqual(range(1, batches * 20));
