@@ -1,7 +1,7 @@
 /**
  * The scheduler through the real job engine: pg-boss's own schedule fires the tick job, with
- * pg-boss's TestClock standing in for a minute-granular wall clock. Two instances share one
- * database and one clock; each minute's tick runs once and queues one run.
+ * pg-boss's TestClock standing in for a minute-granular wall clock. Two instances (schedulers,
+ * then whole servers) share one database and one clock; each minute's tick runs once and queues one run.
  */
 import pg from 'pg';
 import { TestClock } from 'pg-boss';
@@ -11,7 +11,7 @@ import { JOB_ENGINE_SCHEMA, Scheduler, TICK_QUEUE } from '../../server/scheduler
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { finishActiveRuns, minuteFromNow, PASS_OPTIONS, runsOf, setSchedule, ticksOf } from '../helpers/scheduler.ts';
 import { seedScraper } from '../helpers/seed.ts';
-import { startTestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let db: TestDatabase;
 const pools: pg.Pool[] = [];
@@ -114,18 +114,47 @@ describe('through pg-boss', () => {
   });
 });
 
-describe('server wiring', () => {
-  it('a server started with the scheduler reports it running and stops it on shutdown', async () => {
-    const server = await startTestServer(db.url, { scheduler: true });
+describe('two server instances', () => {
+  let own: TestDatabase;
+
+  beforeAll(async () => {
+    // A database of its own: the engine's clock above has run hours ahead, and pg-boss keeps its last pass time.
+    own = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await own?.drop();
+  });
+
+  it('each report the scheduler running, queue one run per fire time between them, and stop it on shutdown', async () => {
+    const { scraperId } = await seedScraper(own.pool, { cron: '* * * * *' });
+    const first = minuteFromNow(2);
+    const clock = new TestClock(new Date(first.getTime() + 10_000));
+    const servers: TestServer[] = [];
     try {
-      const { schedulerStatus } = await server.admin.data(`query { schedulerStatus { running } }`);
-      expect(schedulerStatus.running).toBe(true);
+      servers.push(await startTestServer(own.url, { scheduler: true }, { schedulerClock: clock }));
+      servers.push(await startTestServer(own.url, { scheduler: true }, { schedulerClock: clock }));
+      for (const server of servers) {
+        const { schedulerStatus } = await server.admin.data(`query { schedulerStatus { running } }`);
+        expect(schedulerStatus.running).toBe(true);
+      }
+
+      await advanceUntil(clock, async () => (await runsOf(own.pool, scraperId)).length === 1, 'the first run');
+      await finishActiveRuns(own.pool, scraperId);
+      await advanceUntil(clock, async () => (await runsOf(own.pool, scraperId)).length === 2, 'the second run');
+
+      expect((await ticksOf(own.pool, scraperId)).map((t) => [t.fireAt, t.outcome])).toEqual([
+        [first, 'QUEUED'],
+        [new Date(first.getTime() + 60_000), 'QUEUED'],
+      ]);
+      const { schedulerStatus } = await servers[1]!.admin.data(`query { schedulerStatus { scrapers { lastTick { fireAt } } } }`);
+      expect(schedulerStatus.scrapers[0].lastTick.fireAt).toBe(new Date(first.getTime() + 60_000).toISOString());
     } finally {
-      await server.stop();
+      await Promise.all(servers.map((server) => server.stop()));
     }
-    // pg-boss has closed its pool; the server side of each connection goes away a moment later.
+    // pg-boss has closed its pools; the server side of each connection goes away a moment later.
     await waitFor(async () => {
-      const { rows } = await db.pool.query(
+      const { rows } = await own.pool.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'scrapedeck-scheduler'`,
       );
       return rows[0].n === 0;
