@@ -50,7 +50,7 @@ export async function loadBulkData(
          FROM generate_series(1, $1) i
          CROSS JOIN (SELECT $2::int[] AS ids) sc
          CROSS JOIN LATERAL (SELECT now() - (180 * 86400.0 * i / $1) * interval '1 second' AS queued_at) q
-         CROSS JOIN LATERAL (SELECT 10 + (i * 7919) % 600 AS duration) d
+         CROSS JOIN LATERAL (SELECT 10 + (i::int8 * 7919) % 600 AS duration) d
          CROSS JOIN LATERAL (SELECT (CASE WHEN i % 100 < 80 THEN 'SUCCESS' WHEN i % 100 < 88 THEN 'WARNING'
                                          WHEN i % 100 < 95 THEN 'ERROR' WHEN i % 100 < 97 THEN 'CANCELLED'
                                          WHEN i % 100 < 99 THEN 'QUEUED' ELSE 'RUNNING' END)::"RunStatus" AS status) st
@@ -94,7 +94,7 @@ export async function loadBulkData(
        SELECT so.ids[1 + i % array_length(so.ids, 1)], 'sku-' || i, 'Product ' || i,
               CASE WHEN i % 7 = 0 THEN NULL ELSE 'Brand ' || i % 40 END,
               CASE WHEN i % 23 = 0 THEN NULL ELSE (ARRAY['flower','edibles','vapes','oils','topicals','seeds','accessories','concentrates'])[1 + i % 8] END,
-              CASE WHEN i % 11 = 0 THEN NULL WHEN i % 97 = 0 THEN 900 + i % 100 ELSE 10 + (i * 7919) % 90 END,
+              CASE WHEN i % 11 = 0 THEN NULL WHEN i % 97 = 0 THEN 900 + i % 100 ELSE 10 + (i::int8 * 7919) % 90 END,
               CASE WHEN i % 5 = 0 THEN NULL ELSE (i % 300) / 10.0 END,
               CASE WHEN i % 3 = 0 THEN NULL ELSE (i % 200) / 10.0 END,
               'https://shop.example.com/p/' || i, now() - (i % 1000) * interval '1 minute'

@@ -27,8 +27,9 @@ export type FanoutFigures = Latency & {
 /** One client LISTENs, another NOTIFYs with the send time in the payload: PostgreSQL's own delivery latency. */
 export async function notifyRoundTrip(databaseUrl: string, server: ServerProcess, load: LoadOptions): Promise<Latency> {
   const listener = new pg.Client({ connectionString: databaseUrl });
-  const notifier = new pg.Client({ connectionString: databaseUrl });
-  await Promise.all([listener.connect(), notifier.connect()]);
+  // A pool, so that a NOTIFY waiting on a busy server never holds up the next one.
+  const notifier = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  await listener.connect();
   const samples: number[] = [];
   listener.on('notification', (message) => samples.push(performance.now() - Number(message.payload)));
   await listener.query('LISTEN bench_round_trip');

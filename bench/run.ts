@@ -37,6 +37,7 @@ try {
   const api = await ingestThroughApi(server.httpUrl, ingestRuns, { batchLines: sizes.ingestBatchLines, seconds: sizes.ingestSeconds });
   const [copyRun] = await runningRuns(db.pool, 1, 'copy');
   const copy = await ingestWithCopy(db.url, copyRun!.runId, api.lines, sizes.ingestBatchLines);
+  say(`  API ${api.linesPerSecond} lines/s, COPY ${copy.linesPerSecond} lines/s`);
   await settle(db.pool);
 
   const load: LoadOptions = {
@@ -48,6 +49,7 @@ try {
   };
   say('LISTEN/NOTIFY round trip under the background load');
   const notify = await notifyRoundTrip(db.url, server, load);
+  say(`  p50 ${notify.p50} ms, p99 ${notify.p99} ms`);
   await settle(db.pool);
 
   const withRatios = (f: FanoutFigures) => ({ ...f, p50Ratio: f.p50 / notify.p50, p99Ratio: f.p99 / notify.p99 });
@@ -66,6 +68,7 @@ try {
     say(`fan-out: ${count} subscribers`);
     const figures = await fanoutLatency(server, viewer, await watchable([probeRun!]), count, load);
     fanout.push(withRatios(figures));
+    say(`  p50 ${figures.p50} ms, p99 ${figures.p99} ms, appendLogs p50 ${figures.appendRoundTrip.p50} ms, peak RSS ${Math.round(figures.peakRss / 2 ** 20)} MB`);
     peakRssAtMost = figures.peakRss;
     await settle(db.pool);
   }
@@ -76,6 +79,7 @@ try {
   const rssBefore = await server.rss();
   let rssOpen = 0;
   const manyLatency = await fanoutLatency(server, viewer, manyRuns, sizes.manySubscriptions, load, (rss) => (rssOpen = rss));
+  say(`  p50 ${manyLatency.p50} ms, p99 ${manyLatency.p99} ms, RSS ${Math.round(rssBefore / 2 ** 20)} -> ${Math.round(rssOpen / 2 ** 20)} MB, connected in ${Math.round(manyLatency.connectSeconds)} s`);
   await settle(db.pool);
 
   say(`bulk data: ${sizes.queryRuns} runs, ${sizes.queryLogLines} log lines`);
@@ -86,11 +90,13 @@ try {
     replayLines: sizes.replayLines,
     products: sizes.queryProducts,
   });
+  say(`  loaded in ${Math.round(bulk.seconds)} s`);
   await settle(db.pool);
 
   say(`replay of ${bulk.replayLines} lines`);
   const replaySelect = await replayWithSelect(db.url, bulk.replayRunId, bulk.replayLines);
   const replayApi = await replayToSubscriber(server.wsUrl, viewer, bulk.replayRunId, bulk.replayLines);
+  say(`  subscriber ${replayApi.linesPerSecond} lines/s, SELECT ${replaySelect.linesPerSecond} lines/s`);
 
   say('queries');
   const queries = await measureQueries(server.httpUrl, viewer, queryProbes(bulk), sizes.queryIterations);
