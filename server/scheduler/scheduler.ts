@@ -14,6 +14,8 @@ export const JOB_ENGINE_SCHEMA = 'pgboss';
 export const TICK_QUEUE = 'scheduler-tick';
 /** pg-boss reads a schedule at minute granularity; a scraper's own cron is evaluated by the pass. */
 const TICK_CRON = '* * * * *';
+/** A running pass proves its instance alive this often; pg-boss's minimum. */
+const TICK_HEARTBEAT_SECONDS = 10;
 
 export type SchedulerOptions = PassOptions & {
   databaseUrl: string;
@@ -49,6 +51,9 @@ export class Scheduler {
       clock: this.clock,
       max: 3,
       application_name: 'scrapedeck-scheduler',
+      // How often pg-boss looks for ticks whose instance died (see heartbeatSeconds below).
+      monitorIntervalSeconds: TICK_HEARTBEAT_SECONDS,
+      superviseIntervalSeconds: TICK_HEARTBEAT_SECONDS,
     });
     boss.on('error', (error) => logger.error({ err: error }, 'job engine error'));
     boss.on('warning', (warning) => logger.warn({ warning }, 'job engine warning'));
@@ -56,7 +61,12 @@ export class Scheduler {
     try {
       // stately: at most one tick waiting and one running, so a slow pass never piles up passes behind it.
       // No retries: the next minute's pass does whatever a failed one left undone.
-      await boss.createQueue(TICK_QUEUE, { policy: 'stately', retryLimit: 0, expireInSeconds: 300 });
+      // A tick held by an instance that was killed would fill the one running slot until it expired,
+      // stalling every instance's schedule; without its heartbeat it is failed within seconds instead.
+      const queueOptions = { retryLimit: 0, expireInSeconds: 300, heartbeatSeconds: TICK_HEARTBEAT_SECONDS };
+      await boss.createQueue(TICK_QUEUE, { policy: 'stately', ...queueOptions });
+      // createQueue leaves an existing queue as it was; this brings one made by an older version up to date.
+      await boss.updateQueue(TICK_QUEUE, queueOptions);
       // Every instance upserts the same schedule row; 'once' sends one tick after a gap in which no instance ran.
       await boss.schedule(TICK_QUEUE, TICK_CRON, null, { tz: 'UTC', missed: 'once' });
       await boss.work(TICK_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
