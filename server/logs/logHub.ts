@@ -33,6 +33,9 @@ type Subscriber = {
   emittedSeq: number;
   live: boolean;
   buffered: LogLineRow[][];
+  bufferedLines: number;
+  /** Set when the buffer overflowed during the replay: the replay reads the table once more instead. */
+  overflowed: boolean;
   queue: LogEvent[];
   queuedLines: number;
   failure: Error | null;
@@ -90,6 +93,8 @@ export class LogHub {
       emittedSeq: afterSeq,
       live: false,
       buffered: [],
+      bufferedLines: 0,
+      overflowed: false,
       queue: [],
       queuedLines: 0,
       failure: null,
@@ -106,21 +111,28 @@ export class LogHub {
     const channel = this.channel(runId);
     channel.subscribers.add(subscriber);
     try {
-      for (;;) {
-        const rows = await readLogLines(this.pool, runId, subscriber.throughSeq, MAX_SEQ, READ_CHUNK);
-        if (subscriber.closed) return;
-        if (rows.length === 0) break;
-        subscriber.throughSeq = rows[rows.length - 1]!.seq;
-        const event = this.eventFor(subscriber, runId, rows);
-        if (event) {
-          subscriber.emittedSeq = event.lastSeq;
-          yield event;
+      // A pass reads until the table has nothing more. Lines dropped from an overflowing buffer were
+      // committed before the drop, so a pass that starts after it reads them: repeat until none was dropped.
+      do {
+        subscriber.overflowed = false;
+        for (;;) {
+          const rows = await readLogLines(this.pool, runId, subscriber.throughSeq, MAX_SEQ, READ_CHUNK);
+          if (subscriber.closed) return;
+          if (rows.length === 0) break;
+          subscriber.throughSeq = rows[rows.length - 1]!.seq;
+          const event = this.eventFor(subscriber, runId, rows);
+          if (event) {
+            subscriber.emittedSeq = event.lastSeq;
+            yield event;
+          }
+          if (rows.length < READ_CHUNK) break;
         }
-        if (rows.length < READ_CHUNK) break;
-      }
+      } while (subscriber.overflowed);
       // Everything committed before the last read is emitted; what came since waits in the buffer.
       subscriber.live = true;
-      for (const rows of subscriber.buffered.splice(0)) this.enqueue(subscriber, runId, rows);
+      const buffered = subscriber.buffered.splice(0);
+      subscriber.bufferedLines = 0;
+      for (const rows of buffered) this.enqueue(subscriber, runId, rows);
       for (;;) {
         const event = subscriber.queue.shift();
         if (event) {
@@ -197,7 +209,15 @@ export class LogHub {
   private deliver(subscriber: Subscriber, runId: number, rows: LogLineRow[]): void {
     if (subscriber.failure) return;
     if (!subscriber.live) {
+      // Bounded like the live queue; but a replaying subscriber is not slow, the table still has the lines.
+      if (subscriber.bufferedLines + rows.length > this.queueLimit) {
+        subscriber.buffered = [];
+        subscriber.bufferedLines = 0;
+        subscriber.overflowed = true;
+        return;
+      }
       subscriber.buffered.push(rows);
+      subscriber.bufferedLines += rows.length;
       return;
     }
     this.enqueue(subscriber, runId, rows);
@@ -209,7 +229,8 @@ export class LogHub {
     subscriber.throughSeq = fresh[fresh.length - 1]!.seq;
     const event = this.eventFor(subscriber, runId, fresh);
     if (!event) return;
-    if (subscriber.queuedLines + event.lines.length > this.queueLimit) {
+    // Behind means lines already waiting: one batch larger than the limit, into an empty queue, is not.
+    if (subscriber.queue.length > 0 && subscriber.queuedLines + event.lines.length > this.queueLimit) {
       subscriber.queue = [];
       subscriber.queuedLines = 0;
       this.fail(subscriber, new SubscriberTooSlowError(subscriber.emittedSeq));
