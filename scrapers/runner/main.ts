@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { ApiClient } from './apiClient.ts';
 import { readSettings, USAGE } from './cli.ts';
 import { Runner } from './runner.ts';
+import { lockSpoolDir } from './spoolLock.ts';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write(`${USAGE}\n`);
@@ -17,6 +18,14 @@ try {
   process.exit(2);
 }
 
+let unlock: () => void;
+try {
+  unlock = lockSpoolDir(settings.spoolDir);
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(2);
+}
+
 const logger = pino({ level: settings.logLevel, base: { service: 'scrapedeck-runner', runner: settings.name } });
 const runner = new Runner({ ...settings, api: new ApiClient(settings.api, settings.key), logger });
 runner.start();
@@ -28,11 +37,17 @@ async function stop(signal: string) {
   stopping = true;
   logger.info({ signal }, 'stopping');
   await runner.stop();
+  unlock();
   logger.info('runner stopped');
   process.exit(0);
 }
 process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));
+// Started by another process (the demo of npm start, a test): end with it, even when it crashes.
+if (process.connected) process.on('disconnect', () => void stop('parent exited'));
 
 await runner.done();
-if (!stopping) process.exit(runner.fatal ? 1 : 0);
+if (!stopping) {
+  unlock();
+  process.exit(runner.fatal ? 1 : 0);
+}

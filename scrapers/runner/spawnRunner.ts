@@ -15,13 +15,16 @@ export type SpawnRunnerOptions = {
   spoolDir: string;
   /** More settings as environment variables (RUNNER_CONCURRENCY, RUNNER_POLL_MS, …). */
   env?: Record<string, string>;
+  /** stdin, stdout and stderr; an IPC channel is always added. */
   stdio?: StdioOptions;
 };
 
 export function spawnRunner(options: SpawnRunnerOptions): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+  const [stdin, stdout, stderr] = (options.stdio as unknown[] | undefined) ?? ['ignore', 'pipe', 'pipe'];
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
     cwd: REPO_ROOT,
-    stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'],
+    // The IPC channel closes when this process dies, however it dies: the runner then stops too.
+    stdio: [stdin, stdout, stderr, 'ipc'] as StdioOptions,
     env: {
       ...process.env,
       SCRAPEDECK_API_URL: options.apiUrl,
@@ -31,6 +34,9 @@ export function spawnRunner(options: SpawnRunnerOptions): ChildProcess {
       ...options.env,
     },
   });
+  // The channel is only a lifeline for the child: it must not keep this process running.
+  (child.channel as { unref?: () => void } | undefined)?.unref?.();
+  return child;
 }
 
 /** Sends SIGTERM and waits for the exit; SIGKILL after `killAfterMs`. Resolves to the exit code. */

@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiProcess, type ApiProcess } from '../helpers/apiProcess.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+
+let db: TestDatabase;
+let api: ApiProcess;
+let dataDir: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'scrapedeck-demo-'));
+  api = await startApiProcess({ databaseUrl: db.url, env: { DEMO: 'true', DATA_DIR: dataDir } });
+});
+
+afterAll(async () => {
+  await api?.stop();
+  await db?.drop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function waitUntil(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 40_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const finishedRuns = async () =>
+  (
+    await db.pool.query<{ slug: string; status: string }>(
+      `SELECT s.slug, r.status FROM run r JOIN scraper s ON s.id = r.scraper_id
+        WHERE r.status NOT IN ('QUEUED', 'RUNNING') ORDER BY s.slug`,
+    )
+  ).rows;
+
+describe('npm start with DEMO=true', () => {
+  it('registers the demo scrapers and its demo runner completes their first runs', async () => {
+    await waitUntil('four finished demo runs', async () => (await finishedRuns()).length >= 4);
+    expect(await finishedRuns()).toEqual([
+      { slug: 'corner-store', status: 'WARNING' },
+      { slug: 'green-leaf', status: 'SUCCESS' },
+      { slug: 'slow-farm', status: 'WARNING' },
+      { slug: 'sunset-api', status: 'SUCCESS' },
+    ]);
+    const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM product`);
+    expect(rows[0]!.n).toBe(15 + 10 + 8 + 4);
+  });
+
+  it('stops its demo runner on shutdown, and when the API dies the runner ends with it', async () => {
+    const lock = path.join(dataDir, 'runner-spool', 'demo-runner', 'runner.lock');
+    expect(existsSync(lock)).toBe(true);
+    await api.stop();
+    expect(existsSync(lock)).toBe(false);
+
+    // A restart rotates the demo runner's key and starts a new one, without queuing first runs again.
+    await api.restart();
+    await waitUntil('the demo runner started again', () => existsSync(lock));
+    await api.kill();
+    await waitUntil('the orphaned demo runner stopped', () => !existsSync(lock), 20_000);
+    const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM run`);
+    expect(rows[0]!.n).toBe(4);
+  });
+});
