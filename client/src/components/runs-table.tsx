@@ -32,7 +32,7 @@ export const RunRow = graphql(`
 export function RunsTable({ runs, caption }: { runs: RunRowFragment[]; caption: string }) {
   return (
     <div className="table-scroll">
-      <table className="table" data-testid="runs-table">
+      <table className="table table--stack" data-testid="runs-table">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
@@ -50,19 +50,19 @@ export function RunsTable({ runs, caption }: { runs: RunRowFragment[]; caption: 
         <tbody>
           {runs.map((run) => (
             <tr key={run.id} data-run-id={run.id}>
-              <td>
+              <td data-label="Run">
                 <Link to={`/runs/${run.id}`}>#{run.id}</Link>
               </td>
-              <td>{run.scraper.name}</td>
-              <td>
+              <td data-label="Scraper">{run.scraper.name}</td>
+              <td data-label="Status">
                 <RunStatusBadge status={run.status} />
               </td>
-              <td>{run.triggeredBy}</td>
-              <td>{formatDateTime(run.queuedAt)}</td>
-              <td>{formatDuration(run.durationSeconds)}</td>
-              <td className="num">{run.productsFound}</td>
-              <td className="num" data-testid="warnings">{run.logCounts.warning}</td>
-              <td className="num" data-testid="errors">{run.logCounts.error + run.logCounts.critical}</td>
+              <td data-label="Trigger">{run.triggeredBy}</td>
+              <td data-label="Queued">{formatDateTime(run.queuedAt)}</td>
+              <td data-label="Duration">{formatDuration(run.durationSeconds)}</td>
+              <td className="num" data-label="Products">{run.productsFound}</td>
+              <td className="num" data-label="Warnings" data-testid="warnings">{run.logCounts.warning}</td>
+              <td className="num" data-label="Errors" data-testid="errors">{run.logCounts.error + run.logCounts.critical}</td>
             </tr>
           ))}
         </tbody>

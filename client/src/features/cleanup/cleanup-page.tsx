@@ -148,7 +148,7 @@ export function CleanupPage() {
         <Empty>Nothing to clean up here.</Empty>
       ) : (
         <div className="table-scroll">
-          <table className="table">
+          <table className="table table--stack">
             <thead>
               <tr>
                 {canMutate && (
@@ -173,24 +173,26 @@ export function CleanupPage() {
               {flags.map((f) => (
                 <tr key={f.id}>
                   {canMutate && (
-                    <td>
+                    <td data-label="Select">
                       <input type="checkbox" aria-label={`Select flag on ${f.product.name}`} checked={selected.has(f.id)} onChange={() => toggle(f.id)} />
                     </td>
                   )}
-                  <td>{KIND_LABEL[f.kind]}</td>
-                  <td>
-                    {f.product.name}
-                    <div className="muted">
-                      {f.product.source.name} · {f.product.sku}
-                    </div>
+                  <td data-label="Kind">{KIND_LABEL[f.kind]}</td>
+                  <td data-label="Product">
+                    <span>
+                      {f.product.name}
+                      <span className="muted cell-line">
+                        {f.product.source.name} · {f.product.sku}
+                      </span>
+                    </span>
                   </td>
-                  <td>{f.detail}</td>
-                  <td>
+                  <td data-label="Detail">{f.detail}</td>
+                  <td data-label="Status">
                     <Badge tone={STATUS_TONE[f.status]}>{f.status}</Badge>
                   </td>
-                  <td>{formatDateTime(f.createdAt)}</td>
+                  <td data-label="Raised">{formatDateTime(f.createdAt)}</td>
                   {canMutate && (
-                    <td className="row-actions">
+                    <td className="row-actions" data-label="Actions">
                       {f.status !== 'APPROVED' && (
                         <button type="button" className="button button--small" disabled={resolving.fetching} onClick={() => apply([f.id], 'APPROVED')}>
                           Approve

@@ -83,7 +83,7 @@ export function QualityPage() {
           <div className="stat-grid">
             <StatCard label="Products" value={m.products.toLocaleString()} />
             {cards.map((c) => (
-              <StatCard key={c.label} label={c.label} value={formatPercent(c.ratio)} hint={`${c.count.toLocaleString()} products`} tone={severity(c.ratio)} />
+              <StatCard key={c.label} label={c.label} value={formatPercent(c.ratio)} hint={`${c.count.toLocaleString()} of ${m.products.toLocaleString()} products`} tone={severity(c.ratio)} />
             ))}
           </div>
         )}
@@ -98,7 +98,7 @@ export function QualityPage() {
           <Empty>No price outliers.</Empty>
         ) : (
           <div className="table-scroll">
-            <table className="table">
+            <table className="table table--stack">
               <thead>
                 <tr>
                   <th scope="col">Product</th>
@@ -111,13 +111,13 @@ export function QualityPage() {
               <tbody>
                 {priceOutliers.map((o) => (
                   <tr key={o.product.id}>
-                    <td>
+                    <td data-label="Product">
                       {o.product.name} <span className="muted">{o.product.sku}</span>
                     </td>
-                    <td>{o.product.source.name}</td>
-                    <td>{o.category}</td>
-                    <td className="num">{money.format(o.price)}</td>
-                    <td className="num">
+                    <td data-label="Source">{o.product.source.name}</td>
+                    <td data-label="Category">{o.category}</td>
+                    <td className="num" data-label="Price">{money.format(o.price)}</td>
+                    <td className="num" data-label="Expected range">
                       {money.format(o.lowerBound)} – {money.format(o.upperBound)}
                     </td>
                   </tr>
@@ -133,7 +133,7 @@ export function QualityPage() {
           <Empty>No sources yet.</Empty>
         ) : (
           <div className="table-scroll">
-            <table className="table">
+            <table className="table table--stack">
               <thead>
                 <tr>
                   <th scope="col">Source</th>
@@ -146,13 +146,13 @@ export function QualityPage() {
               <tbody>
                 {data.freshness.map((f) => (
                   <tr key={f.source.id}>
-                    <td>{f.source.name}</td>
-                    <td>
+                    <td data-label="Source">{f.source.name}</td>
+                    <td data-label="Status">
                       <FreshnessBadge status={f.status} />
                     </td>
-                    <td>{formatDateTime(f.lastSuccessAt)}</td>
-                    <td>{formatAge(f.ageSeconds)}</td>
-                    <td>
+                    <td data-label="Last success">{formatDateTime(f.lastSuccessAt)}</td>
+                    <td data-label="Age">{formatAge(f.ageSeconds)}</td>
+                    <td data-label="Stale / critical after">
                       {f.source.staleAfterMinutes} / {f.source.criticalAfterMinutes} min
                     </td>
                   </tr>

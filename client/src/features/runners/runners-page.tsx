@@ -44,7 +44,7 @@ export function RunnersPage() {
         <Empty>No runners registered. Create one with the createRunner mutation and start it with its key.</Empty>
       ) : (
         <div className="table-scroll">
-          <table className="table">
+          <table className="table table--stack">
             <thead>
               <tr>
                 <th scope="col">Runner</th>
@@ -59,12 +59,12 @@ export function RunnersPage() {
                 const connected = !r.revokedAt && r.lastSeenAt != null && Date.now() - new Date(r.lastSeenAt).getTime() < CONNECTED_WITHIN_MS;
                 return (
                   <tr key={r.id}>
-                    <td>{r.name}</td>
-                    <td>
+                    <td data-label="Runner">{r.name}</td>
+                    <td data-label="State">
                       {r.revokedAt ? <Badge tone="bad">Revoked</Badge> : connected ? <Badge tone="good">Connected</Badge> : <Badge tone="neutral">Offline</Badge>}
                     </td>
-                    <td title={formatDateTime(r.lastSeenAt)}>{formatRelative(r.lastSeenAt)}</td>
-                    <td>
+                    <td data-label="Last seen" title={formatDateTime(r.lastSeenAt)}>{formatRelative(r.lastSeenAt)}</td>
+                    <td data-label="Current run">
                       {r.currentRun ? (
                         <>
                           <Link to={`/runs/${r.currentRun.id}`}>#{r.currentRun.id}</Link> {r.currentRun.scraper.name} <RunStatusBadge status={r.currentRun.status} />
@@ -73,7 +73,7 @@ export function RunnersPage() {
                         <span className="muted">idle</span>
                       )}
                     </td>
-                    <td>{formatDateTime(r.createdAt)}</td>
+                    <td data-label="Registered">{formatDateTime(r.createdAt)}</td>
                   </tr>
                 );
               })}

@@ -98,9 +98,7 @@ export function ScraperCard({ scraper, health, lastRun }: { scraper: ScraperFiel
     <article className="card scraper-card" aria-labelledby={titleId} data-scraper={scraper.slug}>
       <header className="scraper-card__head">
         <h3 id={titleId}>{scraper.name}</h3>
-        <Badge tone={tone} label={`Success rate ${formatPercent(health?.successRate)}`}>
-          {formatPercent(health?.successRate)}
-        </Badge>
+        <Badge tone={tone}>{health?.successRate == null ? 'no finished runs' : `${formatPercent(health.successRate)} success`}</Badge>
       </header>
       <p className="muted">
         {scraper.source.name} · {scraper.cron ? <code>{scraper.cron}</code> : 'no schedule'} ({scraper.timezone})
