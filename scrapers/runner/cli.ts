@@ -30,6 +30,7 @@ export const USAGE = `Usage: npm run runner -- --api URL --key KEY [--name NAME]
   --spool-dir DIR      where unsent lines wait while the API is away (RUNNER_SPOOL_DIR; default .data/runner-spool/NAME)
   --grace-ms MS        on SIGTERM, how long runs in progress may finish (RUNNER_GRACE_MS; default 20000)
   --flush-ms MS        then how long to keep sending before leaving the rest on disk (RUNNER_FLUSH_MS; default 10000)
+  --memory-limit N     operations kept in memory per run before spilling to disk (RUNNER_MEMORY_LIMIT; default 200)
   --log-level LEVEL    (RUNNER_LOG_LEVEL; default info)`;
 
 export function readSettings(argv: string[], env: NodeJS.ProcessEnv): RunnerSettings {

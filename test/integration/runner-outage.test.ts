@@ -26,8 +26,8 @@ beforeAll(async () => {
   sites = await startFixtureSites();
   api = await startApiProcess({ databaseUrl: db.url });
   apiKey = (await api.admin.data(CREATE_RUNNER, { name: 'outage-runner' })).createRunner.data.apiKey;
-  // About 6 seconds of scraping: long enough to stop the API in the middle of it.
-  ({ scraperId } = await seedScraper(db.pool, { config: labDefinition(sites, { slug: 'outage-lab', count: 80, delayMs: 70 }) }));
+  // About 4 seconds of scraping: long enough to stop the API in the middle of it.
+  ({ scraperId } = await seedScraper(db.pool, { config: labDefinition(sites, { slug: 'outage-lab', count: 80, delayMs: 50 }) }));
 });
 
 afterAll(async () => {
@@ -58,7 +58,8 @@ const found = (runner: TestRunner, jobId: string, sku: string) => () =>
 
 describe('a runner while the API is away', () => {
   it('keeps scraping, then delivers every line exactly once and in order after the API restarts', async () => {
-    const runner = await startRunner({ apiUrl: api.httpUrl, apiKey, heartbeatMs: 1_000 });
+    // Two operations in memory at most: the outage must spill the rest to disk.
+    const runner = await startRunner({ apiUrl: api.httpUrl, apiKey, heartbeatMs: 1_000, env: { RUNNER_MEMORY_LIMIT: '2' } });
     runners.push(runner);
     const jobId: string = (await api.admin.data(TRIGGER, { id: String(scraperId) })).triggerRun.data.id;
     await waitUntil('the first lines stored', async () => (await runRow(jobId)).last_seq >= 10);
@@ -67,6 +68,8 @@ describe('a runner while the API is away', () => {
     // Scraping goes on without the API, and the runner says that it keeps its lines.
     await runner.waitForOutput(found(runner, jobId, 'LAB-0040'), 30_000);
     await runner.waitForOutput((out) => out.some((l) => l.msg === 'API unreachable; retrying with the same batch'));
+    const jobDir = path.join(runner.spoolDir, `job-${jobId}`);
+    await waitUntil('lines spilled to disk', async () => (await readdir(jobDir)).some((f) => f.endsWith('.jsonl')));
     await api.restart();
 
     await waitUntil('the run completed', async () => (await runRow(jobId)).status === 'SUCCESS');
