@@ -201,6 +201,22 @@ describe('jobLogs subscription', () => {
     await ws.dispose();
   });
 
+  it('delivers a live batch as one event, however many lines it holds', async () => {
+    const jobId = await newRun();
+    const ws = server.admin.ws();
+    const sub = collect(ws, SUBSCRIBE, { jobId });
+    // Registered once a first line has come through.
+    await append(jobId, 'first', [{ level: 'INFO', message: 'first' }]);
+    await sub.waitFor(() => sub.events.length >= 1);
+    await append(jobId, 'thousand', range(1, 1000).map((i) => ({ level: 'INFO', message: `line ${i}` })));
+    await sub.waitFor(() => sub.events.length >= 2);
+    expect(sub.events).toHaveLength(2);
+    expect((sub.events[1] as any).jobLogs.lines).toHaveLength(1000);
+    expect((sub.events[1] as any).jobLogs.lastSeq).toBe(1001);
+    sub.dispose();
+    await ws.dispose();
+  });
+
   it('filters by minLevel and still reports the last seq covered, so a client resumes without a gap', async () => {
     const jobId = await newRun();
     await append(jobId, 'lv1', LEVELS.map((level) => ({ level, message: `${level} one` })));
