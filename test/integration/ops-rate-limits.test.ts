@@ -76,6 +76,9 @@ describe('rate limits on mutations', () => {
     // Another key is counted on its own.
     const other = await seedRunner(db.pool);
     expect((await post(CLAIM, '10.1.1.2', { 'x-api-key': other.apiKey })).status).toBe(200);
+    // Operators see refusals in /metrics.
+    const metrics = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+    expect(metrics).toMatch(/scrapedeck_graphql_errors_total\{code="RATE_LIMITED"[^}]*\} [1-9]/);
   });
 
   it('counts a bearer token\'s mutations under the token', async () => {
