@@ -26,6 +26,7 @@ type Documents = {
     "\n  mutation CancelRun($jobId: ID!) {\n    cancelRun(jobId: $jobId) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.CancelRunDocument,
     "\n  subscription JobLogs($jobId: ID!, $afterSeq: Int) {\n    jobLogs(jobId: $jobId, afterSeq: $afterSeq) {\n      lastSeq\n      lines {\n        seq\n        level\n        message\n        timestamp\n      }\n    }\n  }\n": typeof types.JobLogsDocument,
     "\n  query Runners {\n    runners {\n      id\n      name\n      createdAt\n      lastSeenAt\n      revokedAt\n      currentRun {\n        id\n        status\n        scraper {\n          name\n        }\n      }\n    }\n  }\n": typeof types.RunnersDocument,
+    "\n  subscription RunnersRunUpdated {\n    runUpdated {\n      id\n    }\n  }\n": typeof types.RunnersRunUpdatedDocument,
     "\n  query Runs($filter: RunFilter, $first: Int, $after: String) {\n    scrapers {\n      id\n      name\n    }\n    runs(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          ...RunRow\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.RunsDocument,
     "\n  fragment ScraperFields on Scraper {\n    id\n    slug\n    name\n    cron\n    timezone\n    enabled\n    paused\n    source {\n      name\n    }\n  }\n": typeof types.ScraperFieldsFragmentDoc,
     "\n  mutation TriggerRun($scraperId: ID!) {\n    triggerRun(scraperId: $scraperId) {\n      __typename\n      ... on MutationTriggerRunSuccess {\n        data {\n          ...RunRow\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.TriggerRunDocument,
@@ -48,6 +49,7 @@ const documents: Documents = {
     "\n  mutation CancelRun($jobId: ID!) {\n    cancelRun(jobId: $jobId) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.CancelRunDocument,
     "\n  subscription JobLogs($jobId: ID!, $afterSeq: Int) {\n    jobLogs(jobId: $jobId, afterSeq: $afterSeq) {\n      lastSeq\n      lines {\n        seq\n        level\n        message\n        timestamp\n      }\n    }\n  }\n": types.JobLogsDocument,
     "\n  query Runners {\n    runners {\n      id\n      name\n      createdAt\n      lastSeenAt\n      revokedAt\n      currentRun {\n        id\n        status\n        scraper {\n          name\n        }\n      }\n    }\n  }\n": types.RunnersDocument,
+    "\n  subscription RunnersRunUpdated {\n    runUpdated {\n      id\n    }\n  }\n": types.RunnersRunUpdatedDocument,
     "\n  query Runs($filter: RunFilter, $first: Int, $after: String) {\n    scrapers {\n      id\n      name\n    }\n    runs(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          ...RunRow\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.RunsDocument,
     "\n  fragment ScraperFields on Scraper {\n    id\n    slug\n    name\n    cron\n    timezone\n    enabled\n    paused\n    source {\n      name\n    }\n  }\n": types.ScraperFieldsFragmentDoc,
     "\n  mutation TriggerRun($scraperId: ID!) {\n    triggerRun(scraperId: $scraperId) {\n      __typename\n      ... on MutationTriggerRunSuccess {\n        data {\n          ...RunRow\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.TriggerRunDocument,
@@ -120,6 +122,10 @@ export function graphql(source: "\n  subscription JobLogs($jobId: ID!, $afterSeq
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Runners {\n    runners {\n      id\n      name\n      createdAt\n      lastSeenAt\n      revokedAt\n      currentRun {\n        id\n        status\n        scraper {\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Runners {\n    runners {\n      id\n      name\n      createdAt\n      lastSeenAt\n      revokedAt\n      currentRun {\n        id\n        status\n        scraper {\n          name\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RunnersRunUpdated {\n    runUpdated {\n      id\n    }\n  }\n"): (typeof documents)["\n  subscription RunnersRunUpdated {\n    runUpdated {\n      id\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import { graphql } from '@/gql/gql';
+import { onReconnect } from '@/lib/api-client';
 import type { RunRowFragment } from '@/gql/graphql';
 
 const RunUpdatedSubscription = graphql(`
@@ -17,7 +18,7 @@ const RunUpdatedSubscription = graphql(`
 
 export function useLiveRuns(
   initial: RunRowFragment[] | undefined,
-  options: { scraperId?: string | null; accept?: (run: RunRowFragment) => boolean; limit?: number; paused?: boolean; onRun?: (run: RunRowFragment) => void } = {},
+  options: { scraperId?: string | null; accept?: (run: RunRowFragment) => boolean; limit?: number; paused?: boolean; onRun?: (run: RunRowFragment) => void; refetch?: () => void } = {},
 ): RunRowFragment[] {
   const [runs, setRuns] = useState<RunRowFragment[]>(initial ?? []);
   useEffect(() => setRuns(initial ?? []), [initial]);
@@ -26,6 +27,11 @@ export function useLiveRuns(
   const client = useClient();
   const onRunRef = useRef(options.onRun);
   onRunRef.current = options.onRun;
+  const refetchRef = useRef(options.refetch);
+  refetchRef.current = options.refetch;
+
+  // Events sent while the websocket was down are gone: read the list again.
+  useEffect(() => onReconnect(client, () => refetchRef.current?.()), [client]);
   const scraperId = options.scraperId ?? null;
   const paused = options.paused || initial === undefined;
 

@@ -4,6 +4,19 @@ import { cacheExchange, Client, fetchExchange, mapExchange, subscriptionExchange
 
 export const GRAPHQL_PATH = '/graphql';
 
+/**
+ * Listeners told when the websocket connected again after losing its connection. graphql-ws then
+ * repeats every subscription with its first variables; a subscriber that can resume from where it
+ * stopped (jobLogs with afterSeq) or must catch up on what it missed (run lists) acts on this.
+ */
+const reconnectListeners = new WeakMap<Client, Set<() => void>>();
+
+export function onReconnect(client: Client, listener: () => void): () => void {
+  const listeners = reconnectListeners.get(client);
+  listeners?.add(listener);
+  return () => listeners?.delete(listener);
+}
+
 export function createApiClient(token: string, onForbidden: () => void = () => {}): Client {
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${GRAPHQL_PATH}`;
   const ws = createWsClient({
@@ -14,7 +27,7 @@ export function createApiClient(token: string, onForbidden: () => void = () => {
     shouldRetry: () => true,
     lazy: true,
   });
-  return new Client({
+  const client = new Client({
     url: GRAPHQL_PATH,
     fetchOptions: () => ({ headers: { authorization: `Bearer ${token}` } }),
     exchanges: [
@@ -32,4 +45,10 @@ export function createApiClient(token: string, onForbidden: () => void = () => {
       }),
     ],
   });
+  const listeners = new Set<() => void>();
+  reconnectListeners.set(client, listeners);
+  ws.on('connected', (_socket, _payload, wasRetry) => {
+    if (wasRetry) listeners.forEach((listener) => listener());
+  });
+  return client;
 }

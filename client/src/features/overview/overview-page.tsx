@@ -75,7 +75,7 @@ export function OverviewPage() {
     [refresh],
   );
   const latestInitial = useMemo(() => data?.latest.edges.map((e) => e.node), [data]);
-  const latest = useLiveRuns(latestInitial, { limit: LATEST, onRun });
+  const latest = useLiveRuns(latestInitial, { limit: LATEST, onRun, refetch: refresh });
 
   if (error) return <ErrorMessage error={error} retry={refresh} />;
   if (!data) return fetching ? <Loading /> : null;

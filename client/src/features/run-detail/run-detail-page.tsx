@@ -5,6 +5,7 @@ import { useClient, useMutation, useQuery } from 'urql';
 import { ErrorMessage, Loading } from '@/components/async-state';
 import { RunStatusBadge } from '@/components/badge';
 import { graphql } from '@/gql/gql';
+import { onReconnect } from '@/lib/api-client';
 import type { RunDetailFieldsFragment } from '@/gql/graphql';
 import { formatDateTime, formatDuration } from '@/lib/format';
 import { useCanMutate } from '@/lib/session';
@@ -80,13 +81,20 @@ export function RunDetailPage() {
   const canMutate = useCanMutate();
   const [cancelState, cancelRun] = useMutation(CancelRunMutation);
 
+  // A fresh read of the run replaces what the subscription said before it.
+  useEffect(() => setLive(null), [data]);
+
   useEffect(() => {
-    setLive(null);
     const subscription = client.subscription(RunDetailUpdated, { jobId: id }).subscribe((result) => {
       if (result.data) setLive(result.data.runUpdated);
     });
-    return () => subscription.unsubscribe();
-  }, [client, id]);
+    // Changes while the websocket was down are read back from the server.
+    const stopListening = onReconnect(client, () => reexecute({ requestPolicy: 'network-only' }));
+    return () => {
+      stopListening();
+      subscription.unsubscribe();
+    };
+  }, [client, id, reexecute]);
 
   if (error) return <ErrorMessage error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
   if (!data) return fetching ? <Loading /> : null;

@@ -2,11 +2,13 @@
  * Follows a run's log over jobLogs: replay from the start, then live. Lines are kept in one array
  * outside React state (100,000 of them must not be copied per batch); `version` tells React when it
  * grew. After an error (a dropped socket, or SUBSCRIBER_TOO_SLOW) it subscribes again with afterSeq =
- * the last seq it saw, and it skips any seq it already has, so nothing is shown twice or lost.
+ * the last seq it saw (also after the websocket reconnects), and it skips any seq it already has, so
+ * nothing is shown twice or lost.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import { graphql } from '@/gql/gql';
+import { onReconnect } from '@/lib/api-client';
 import type { LogLevel } from '@/gql/graphql';
 
 const JobLogsSubscription = graphql(`
@@ -70,7 +72,15 @@ export function useJobLogs(jobId: string): LogStream {
       });
     };
     start();
+    // After a reconnect graphql-ws repeats the first subscription (afterSeq of the first subscribe);
+    // replace it by one that starts after the last line we have.
+    const stopListening = onReconnect(client, () => {
+      subscription?.unsubscribe();
+      clearTimeout(retry);
+      start();
+    });
     return () => {
+      stopListening();
       stopped = true;
       subscription?.unsubscribe();
       clearTimeout(retry);

@@ -1,9 +1,11 @@
 /** Runners: which are connected (seen recently), when each was last seen, and the run it holds. */
 import { Link } from 'react-router';
-import { useQuery } from 'urql';
+import { useEffect } from 'react';
+import { useClient, useQuery } from 'urql';
 import { Empty, ErrorMessage, Loading } from '@/components/async-state';
 import { Badge, RunStatusBadge } from '@/components/badge';
 import { graphql } from '@/gql/gql';
+import { onReconnect } from '@/lib/api-client';
 import { formatDateTime, formatRelative } from '@/lib/format';
 
 const RunnersQuery = graphql(`
@@ -28,8 +30,27 @@ const RunnersQuery = graphql(`
 /** A runner heartbeats well within this while it works, and polls for runs while idle. */
 const CONNECTED_WITHIN_MS = 2 * 60 * 1000;
 
+const RunnersRunUpdated = graphql(`
+  subscription RunnersRunUpdated {
+    runUpdated {
+      id
+    }
+  }
+`);
+
 export function RunnersPage() {
   const [{ data, fetching, error }, reexecute] = useQuery({ query: RunnersQuery });
+  const client = useClient();
+  // A run that starts or ends changes some runner's current run: read the list again then.
+  useEffect(() => {
+    const refetch = () => reexecute({ requestPolicy: 'network-only' });
+    const subscription = client.subscription(RunnersRunUpdated, {}).subscribe(refetch);
+    const stopListening = onReconnect(client, refetch);
+    return () => {
+      stopListening();
+      subscription.unsubscribe();
+    };
+  }, [client, reexecute]);
   if (error) return <ErrorMessage error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
   if (!data) return fetching ? <Loading /> : null;
   return (

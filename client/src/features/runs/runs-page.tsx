@@ -52,7 +52,8 @@ export function RunsPage() {
     [scraperId, status, triggeredBy],
   );
   const initial = useMemo(() => data?.runs.edges.map((e) => e.node), [data]);
-  const runs = useLiveRuns(initial, { accept, paused: after !== null });
+  const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
+  const runs = useLiveRuns(initial, { accept, paused: after !== null, refetch });
 
   const setFilter = (key: string, value: string) => {
     const next = new URLSearchParams(params);

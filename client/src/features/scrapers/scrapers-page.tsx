@@ -1,5 +1,5 @@
 /** Scrapers: a health card per scraper with its controls, and the newest runs of all of them, live. */
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useQuery } from 'urql';
 import { Empty, ErrorMessage, Loading } from '@/components/async-state';
 import { RunsTable } from '@/components/runs-table';
@@ -38,7 +38,8 @@ const ScrapersQuery = graphql(`
 export function ScrapersPage() {
   const [{ data, fetching, error }, reexecute] = useQuery({ query: ScrapersQuery });
   const initial = useMemo(() => data?.runs.edges.map((e) => e.node), [data]);
-  const recent = useLiveRuns(initial, { limit: 10 });
+  const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
+  const recent = useLiveRuns(initial, { limit: 10, refetch });
 
   if (error) return <ErrorMessage error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
   if (!data) return fetching ? <Loading /> : null;

@@ -1,0 +1,76 @@
+/**
+ * The log viewer across a server restart: the websocket drops, graphql-ws reconnects, and the viewer
+ * subscribes again after the last seq it has, so the lines logged meanwhile arrive once, in order.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureAdminBuilt, launchBrowser, signIn } from '../helpers/browser.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { claimRunFor } from '../helpers/runs.ts';
+import { seedRunner, seedScraper } from '../helpers/seed.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+
+const APPEND = `mutation($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {
+  appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) { __typename } }`;
+
+let db: TestDatabase;
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let apiKey: string;
+let runId: string;
+/** Variables of every jobLogs subscribe message the page sent. */
+const subscribes: Array<{ afterSeq?: number }> = [];
+
+const append = (batchId: string, from: number, n: number) =>
+  server.client({ apiKey }).data(APPEND, {
+    jobId: runId,
+    batchId,
+    logs: Array.from({ length: n }, (_, i) => ({ level: 'INFO', message: `line ${from + i}` })),
+  });
+
+beforeAll(async () => {
+  await ensureAdminBuilt();
+  db = await createTestDatabase();
+  server = await startTestServer(db.url);
+  const { scraperId } = await seedScraper(db.pool, { slug: 'resume-shop' });
+  ({ apiKey } = await seedRunner(db.pool));
+  runId = await claimRunFor(server, scraperId, apiKey);
+  await append('first', 1, 10);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (error) => console.error('error in the admin page:', error));
+  page.on('websocket', (socket) =>
+    socket.on('framesent', (frame) => {
+      const message = JSON.parse(String(frame.payload));
+      if (message.type === 'subscribe' && String(message.payload.query).includes('jobLogs')) subscribes.push(message.payload.variables);
+    }),
+  );
+  await signIn(page, `http://127.0.0.1:${server.port}`, TEST_ADMIN_TOKEN);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await db?.drop();
+});
+
+describe('the log viewer across a server restart', () => {
+  it('resumes after the last line it has, and shows every line once', async () => {
+    await page.goto(`http://127.0.0.1:${server.port}/runs/${runId}`);
+    await page.locator('.log-row[data-seq="10"]').waitFor();
+    expect(subscribes.at(-1)?.afterSeq).toBe(0);
+
+    const port = server.port;
+    await server.stop();
+    server = await startTestServer(db.url, { port });
+    await append('second', 11, 10);
+
+    await page.locator('.log-row[data-seq="20"]').waitFor();
+    await page.getByTestId('log-summary').filter({ hasText: '20 lines' }).waitFor();
+    const seqs = await page.locator('.log-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-seq'))));
+    expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(subscribes.some((variables) => variables.afterSeq === 10)).toBe(true);
+  });
+});
