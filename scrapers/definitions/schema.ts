@@ -68,7 +68,7 @@ export const definitionSchema = z
     skus: z
       .strictObject({
         list: z.array(z.string().min(1).max(256)).max(10_000),
-        url: url.refine((u) => u.includes('%7Bsku%7D') || u.includes('{sku}'), 'must contain {sku}'),
+        url: url.refine((u) => u.includes('{sku}'), 'must contain {sku}, where each SKU goes'),
       })
       .optional(),
     /** CSS selector of one product (HTML) or path to the product array or object (JSON; empty = the whole document). */

@@ -26,6 +26,8 @@ export type FetchOptions = {
 };
 
 const USER_AGENT = 'Scrapedeck-runner/0.1 (+https://github.com/scrapedeck)';
+/** A product page or listing larger than this is not a page but a mistake (or a trap); it is refused. */
+const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
 export async function fetchPage(url: string, options: FetchOptions): Promise<{ body: string; url: string; contentType: string }> {
   for (let attempt = 0; ; attempt++) {
@@ -44,7 +46,13 @@ export async function fetchPage(url: string, options: FetchOptions): Promise<{ b
 async function fetchOnce(url: string, options: FetchOptions) {
   const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
   const response = await fetch(url, { signal, headers: { 'user-agent': USER_AGENT, accept: 'text/html,application/json;q=0.9,*/*;q=0.5' }, redirect: 'follow' });
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY_BYTES) {
+    await response.body?.cancel();
+    throw new FetchError('HTTP_ERROR', `${url} answers with ${declared} bytes, more than the ${MAX_BODY_BYTES} allowed`, response.status);
+  }
   const body = await response.text();
+  if (body.length > MAX_BODY_BYTES) throw new FetchError('HTTP_ERROR', `${url} answered with more than ${MAX_BODY_BYTES} bytes`, response.status);
   if (response.status === 404 || response.status === 410) throw new FetchError('NOT_FOUND', `HTTP ${response.status} from ${url}`, response.status);
   if (!response.ok) throw new FetchError('HTTP_ERROR', `HTTP ${response.status} from ${url}`, response.status);
   return { body, url: response.url || url, contentType: response.headers.get('content-type') ?? '' };
