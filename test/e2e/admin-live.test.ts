@@ -24,6 +24,7 @@ let page: Page;
 let runner: GraphQLTestClient;
 let baseUrl: string;
 let scraperId: number;
+let sourceId: number;
 let runId: string;
 let batch = 0;
 
@@ -45,7 +46,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer(db.url);
   baseUrl = `http://127.0.0.1:${server.port}`;
-  ({ scraperId } = await seedScraper(db.pool, { slug: 'green-leaf', cron: '*/30 * * * *' }));
+  ({ scraperId, sourceId } = await seedScraper(db.pool, { slug: 'green-leaf', cron: '*/30 * * * *' }));
   runner = server.client({ apiKey: (await seedRunner(db.pool, 'runner-one')).apiKey });
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -181,6 +182,50 @@ describe('the admin, live', () => {
     await card.getByText('0 6 * * *').waitFor();
     const { rows } = await db.pool.query('SELECT cron, timezone FROM scraper WHERE id = $1', [scraperId]);
     expect(rows[0]).toEqual({ cron: '0 6 * * *', timezone: 'Europe/Berlin' });
+  });
+
+  it('keeps the overview live: a new run appears on top and the running count follows it', async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    expect(await page.getByTestId('running-now').textContent()).toBe('0');
+
+    const { triggerRun } = await server.admin.data(`mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`, {
+      id: String(scraperId),
+    });
+    runId = triggerRun.data.id;
+    const row = page.getByTestId('runs-table').locator('tbody tr').first();
+    await page.locator(`tr[data-run-id="${runId}"] [data-status="QUEUED"]`).waitFor();
+    expect(await row.getAttribute('data-run-id')).toBe(runId);
+    expect((await runner.data(CLAIM)).claimRun.data.id).toBe(runId);
+    await page.getByTestId('running-now').filter({ hasText: '1' }).waitFor();
+    await runner.data(COMPLETE, { jobId: runId });
+    await page.locator(`tr[data-run-id="${runId}"] [data-status="SUCCESS"]`).waitFor();
+    await page.getByTestId('running-now').filter({ hasText: '0' }).waitFor();
+  });
+
+  it('approves one flag and dismisses the rest of the cleanup queue at once', async () => {
+    const flagIds: number[] = [];
+    for (const [sku, kind] of [['a', 'PRICE_OUTLIER'], ['b', 'DUPLICATE'], ['c', 'MISSING_FIELD']] as const) {
+      const { rows: products } = await db.pool.query(
+        `INSERT INTO product (source_id, sku, name, price, scraped_at) VALUES ($1, $2, $3, 10, now()) RETURNING id`,
+        [sourceId, `sku-${sku}`, `Product ${sku}`],
+      );
+      const { rows } = await db.pool.query(`INSERT INTO flag (kind, product_id, detail) VALUES ($1::"FlagKind", $2, $3) RETURNING id`, [
+        kind,
+        products[0].id,
+        `detail of ${sku}`,
+      ]);
+      flagIds.push(rows[0].id);
+    }
+    await page.getByRole('link', { name: 'Cleanup queue' }).click();
+    await page.getByRole('row').filter({ hasText: 'Product a' }).getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
+
+    await page.getByLabel('Select all flags on this page').check();
+    await page.getByRole('button', { name: 'Dismiss selected' }).click();
+    await page.getByText('Nothing to clean up here.').waitFor();
+    const { rows } = await db.pool.query(`SELECT id, status::text FROM flag WHERE id = ANY($1) ORDER BY id`, [flagIds]);
+    expect(rows.map((r) => r.status)).toEqual(['APPROVED', 'DISMISSED', 'DISMISSED']);
   });
 
   it('shows a viewer every page without a single mutating button', async () => {
