@@ -89,6 +89,11 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     if (url === '/metrics' && services.metrics) return void services.metrics.serve(res);
     if (url === '/healthz') return void healthz(services).then((ok) => res.writeHead(ok ? 200 : 503).end(ok ? 'ok' : 'database unreachable'));
     if (url.startsWith(GRAPHQL_PATH)) {
+      // A chunked body has no length to check up front and would be read whole: GraphQL clients send a length.
+      if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) {
+        res.writeHead(411, { 'content-type': 'application/json', connection: 'close' });
+        return void res.end(JSON.stringify({ errors: [{ message: 'Send the request body with a Content-Length', extensions: { code: 'LENGTH_REQUIRED' } }] }));
+      }
       const length = Number(req.headers['content-length'] ?? 0);
       if (length > MAX_BODY_BYTES) {
         res.writeHead(413, { 'content-type': 'application/json' });

@@ -1,4 +1,5 @@
-/** Query depth, cost, alias and token limits (GraphQL Armor), over HTTP and over graphql-ws alike. */
+/** Query depth, cost, alias and token limits (GraphQL Armor), over HTTP and over graphql-ws alike; request size limits. */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { collect } from '../helpers/graphql.ts';
@@ -84,5 +85,48 @@ describe('GraphQL Armor limits', () => {
     expect(fine.events).toEqual([{ scrapers: [{ slug }] }]);
     expect(fine.errors).toEqual([]);
     await ws.dispose();
+  });
+});
+
+/** A raw POST to /graphql with the given headers and body chunks; resolves with the status and body. */
+function rawPost(headers: Record<string, string>, chunks: string[]): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    // The server may answer and close before the body is sent: that is the point.
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? undefined : reject(error)));
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}
+
+describe('request size', () => {
+  it('refuses a body announced larger than the limit before reading it', async () => {
+    const { status, body } = await rawPost({ 'content-length': String(200 * 1024 * 1024), authorization: 'Bearer test-admin-token-0123456789abcdef' }, []);
+    expect(status).toBe(413);
+    expect(JSON.parse(body).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('refuses a chunked body, whose size cannot be checked up front', async () => {
+    const query = new TextEncoder().encode(JSON.stringify({ query: '{ scrapers { id } }' }));
+    // A stream body has no length: fetch sends it chunked.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(query.slice(0, 10));
+        controller.enqueue(query.slice(10));
+        controller.close();
+      },
+    });
+    const response = await fetch(server.httpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer test-admin-token-0123456789abcdef' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(411);
+    expect((await response.json()).errors[0].extensions.code).toBe('LENGTH_REQUIRED');
   });
 });
