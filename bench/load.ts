@@ -1,13 +1,18 @@
 /**
- * The load of the latency phases: a steady stream of appendLogs at a fixed line rate (open loop:
- * a slow server gets more requests in flight, not fewer requests), and probe lines that carry the
- * moment they were sent, so that every subscriber can tell how long each took to reach it.
+ * The load of the latency phases: a steady stream of appendLogs at a fixed line rate, and probe
+ * lines that carry the moment they were sent, so that every subscriber can tell how long each took
+ * to reach it. The stream keeps a bounded number of requests in flight, as runners do (a runner
+ * waits for its batch to be stored): a server that cannot keep up shows as a lower achieved rate,
+ * which the report prints, rather than as a queue that grows until every latency is minutes.
  */
 import { appender, logLines, type Credentials } from './client.ts';
 import type { RunnerWithRun } from './fixtures.ts';
 import { every } from './stats.ts';
 
 export type Background = { stop(): Promise<{ linesPerSecond: number; failures: number }> };
+
+/** Batches each background runner may have in flight at once. */
+const IN_FLIGHT_PER_RUNNER = 2;
 
 export function backgroundIngest(httpUrl: string, runners: RunnerWithRun[], linesPerSecond: number, batchLines: number): Background {
   const linesJson = JSON.stringify(logLines(batchLines));
@@ -18,6 +23,7 @@ export function backgroundIngest(httpUrl: string, runners: RunnerWithRun[], line
   let failures = 0;
   const started = performance.now();
   const pacer = every(linesPerSecond / batchLines, (n) => {
+    if (inFlight.size >= IN_FLIGHT_PER_RUNNER * runners.length) return;
     const request = appenders[n % appenders.length]!(`bg-${tag}-${n}`, linesJson).then(
       (stored) => void (lines += stored.toSeq - stored.fromSeq + 1),
       () => void failures++,
