@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embeddedPostgres.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { createLogger } from '../../server/logger.ts';
+import { parseDefinition } from '../../scrapers/definitions/schema.ts';
+import { labDefinition, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
+import { startRunner, type TestRunner } from '../helpers/runner.ts';
 import { collect } from '../helpers/graphql.ts';
 import { JOB_LOGS, batchLines, deliveredLines, shipBatch, type ShippedBatch } from '../helpers/logShipper.ts';
 import { insertRun } from '../helpers/runs.ts';
@@ -27,6 +30,8 @@ let cluster: EmbeddedDatabase | undefined;
 let server: TestServer | undefined;
 let jobId: string;
 let apiKey: string;
+let sites: FixtureSites | undefined;
+let runner: TestRunner | undefined;
 const logger = createLogger('silent');
 
 const startCluster = async () => (cluster = await startEmbeddedPostgres(dir, logger, { port }));
@@ -48,6 +53,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await runner?.kill();
+  await sites?.stop();
   await server?.stop();
   await cluster?.stop();
   await rm(dir, { recursive: true, force: true });
@@ -108,6 +115,43 @@ describe('PostgreSQL restarts while runners append and admins watch', () => {
       }, 'one listening connection after the restart');
     } finally {
       await check.end();
+    }
+  });
+
+  it('a real runner scraping through the restart ends its run with every line stored and watched once, in order', async () => {
+    const live = server!;
+    sites = await startFixtureSites();
+    const pool = new pg.Pool({ connectionString: cluster!.url, max: 2 });
+    try {
+      const slug = 'through-restart';
+      const { scraperId } = await seedScraper(pool, { slug, config: parseDefinition(labDefinition(sites, { slug, count: 30, delayMs: 150 })) });
+      runner = await startRunner({ apiUrl: live.httpUrl, apiKey, heartbeatMs: 1_000 });
+      const triggered = await live.admin.data(`mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`, {
+        id: String(scraperId),
+      });
+      const runId: string = triggered.triggerRun.data.id;
+      const watcher = collect(live.admin.ws(), JOB_LOGS, { jobId: runId });
+      await watcher.waitFor(() => deliveredLines(watcher.events).filter((l) => l.message.startsWith('SKU ')).length >= 3, 20_000);
+
+      await pool.end();
+      await cluster!.stop();
+      await startCluster();
+      const after = new pg.Pool({ connectionString: cluster!.url, max: 2 });
+      try {
+        await waitUntil(async () => (await after.query(`SELECT status FROM run WHERE id = $1`, [runId])).rows[0].status === 'SUCCESS', 'the run to succeed', 40_000);
+        const { rows } = await after.query(`SELECT last_seq AS "lastSeq" FROM run WHERE id = $1`, [runId]);
+        await watcher.waitFor(() => deliveredLines(watcher.events).length >= rows[0].lastSeq, 20_000);
+      } finally {
+        await after.end();
+      }
+      const lines = deliveredLines(watcher.events);
+      expect(lines.map((l) => l.seq)).toEqual(Array.from({ length: lines.length }, (_, i) => i + 1));
+      expect(lines.map((l) => l.message)).toEqual(runner.jobLines(runId).map((l) => l.message));
+      expect(lines.at(-1)!.message).toMatch(new RegExp(`^Job ${runId} complete: 30 SKUs processed`));
+      watcher.dispose();
+      expect(await runner.stop()).toBe(0);
+    } finally {
+      await pool.end().catch(() => undefined);
     }
   });
 });
