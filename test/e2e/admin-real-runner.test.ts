@@ -6,6 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdminBuilt, launchBrowser, signIn } from '../helpers/browser.ts';
+import { contrastProblems } from '../helpers/contrast.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { registerDemoScrapers, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
 import { startRunner, type TestRunner } from '../helpers/runner.ts';
@@ -96,4 +97,50 @@ describe('the admin with a real runner', () => {
     const row = page.getByRole('row').filter({ hasText: 'e2e-runner' });
     await row.getByText('Connected').waitFor();
   });
+
+  it('starts a run with the keyboard alone: skip link, then Tab to Run now and Enter', async () => {
+    await page.goto(`http://127.0.0.1:${server.port}/scrapers`);
+    await page.locator('[data-scraper="slow-farm"]').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    const runs = (await db.pool.query('SELECT count(*)::int AS n FROM run')).rows[0].n as number;
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => ({
+        text: document.activeElement?.textContent,
+        scraper: document.activeElement?.closest('[data-scraper]')?.getAttribute('data-scraper'),
+      }));
+      if (focused.text === 'Run now' && focused.scraper === 'slow-farm') break;
+    }
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await db.pool.query('SELECT count(*)::int AS n FROM run')).rows[0].n).toBe(runs + 1);
+    await page.getByTestId('runs-table').locator('tbody tr').first().locator('[data-status="WARNING"], [data-status="SUCCESS"]').waitFor();
+  }, 60_000);
+
+  it('meets WCAG AA text contrast on every page at 1280 and 390 px', async () => {
+    const problems: string[] = [];
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const [link, heading] of [
+        ['Overview', 'Overview'],
+        ['Scrapers', 'Scrapers'],
+        ['Runs', 'Runs'],
+        ['Data quality', 'Data quality'],
+        ['Cleanup queue', 'Cleanup queue'],
+        ['Runners', 'Runners'],
+      ]) {
+        await page.getByRole('link', { name: link, exact: true }).click();
+        await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+        await page.locator('.state--loading').waitFor({ state: 'detached' });
+        problems.push(...(await contrastProblems(page)).map((p) => `${link} at ${width}px: ${p}`));
+      }
+      await page.getByRole('link', { name: 'Runs', exact: true }).click();
+      await page.getByTestId('runs-table').getByRole('link').first().click();
+      await page.locator('.log-row').first().waitFor();
+      problems.push(...(await contrastProblems(page)).map((p) => `run detail at ${width}px: ${p}`));
+    }
+    expect(problems).toEqual([]);
+  }, 60_000);
 });
