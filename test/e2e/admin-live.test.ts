@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdminBuilt, launchBrowser, signIn } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import type { GraphQLTestClient } from '../helpers/graphql.ts';
+import { insertRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
+import { readFile } from 'node:fs/promises';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 
 const CLAIM = `mutation { claimRun { ... on MutationClaimRunSuccess { data { id } } } }`;
@@ -152,6 +154,17 @@ describe('the admin, live', () => {
     await page.getByTestId('log-text').fill('');
     await page.getByTestId('min-level').selectOption('DEBUG');
     await expect.poll(() => page.getByTestId('log-summary').textContent()).toContain('407 lines');
+
+    // The download holds the whole log, whatever the filters show.
+    await page.getByTestId('min-level').selectOption('ERROR');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download log' }).click()]);
+    expect(download.suggestedFilename()).toBe(`run-${runId}.log`);
+    const lines = (await readFile((await download.path())!, 'utf8')).trimEnd().split('\n');
+    expect(lines.length).toBe(407);
+    expect(lines[0]).toMatch(/^1\t\S+\tINFO\tfetched page 1$/);
+    expect(lines[48]).toMatch(/^49\t\S+\tERROR\tfetched page 49$/);
+    await page.getByTestId('min-level').selectOption('DEBUG');
+    await expect.poll(() => page.getByTestId('log-summary').textContent()).toContain('407 lines');
     await runner.data(COMPLETE, { jobId: runId });
     await page.getByTestId('run-status').locator('[data-status="SUCCESS"]').waitFor();
   });
@@ -226,6 +239,29 @@ describe('the admin, live', () => {
     await page.getByText('Nothing to clean up here.').waitFor();
     const { rows } = await db.pool.query(`SELECT id, status::text FROM flag WHERE id = ANY($1) ORDER BY id`, [flagIds]);
     expect(rows.map((r) => r.status)).toEqual(['APPROVED', 'DISMISSED', 'DISMISSED']);
+  });
+
+  it('filters the run history and pages through it with cursors', async () => {
+    for (let i = 0; i < 30; i++) await insertRun(db.pool, { scraperId, status: 'ERROR', queuedMinutesAgo: 60 + i, completedMinutesAgo: 59 + i, durationSeconds: 3 });
+    await page.getByRole('link', { name: 'Runs', exact: true }).click();
+    await page.getByLabel('Status').selectOption('ERROR');
+    await expect.poll(() => page.locator('tbody tr [data-status="ERROR"]').count()).toBe(25);
+    expect(await page.locator('tbody tr').count()).toBe(25);
+    const firstPage = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
+
+    await page.getByRole('button', { name: 'Older →' }).click();
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(5);
+    const secondPage = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
+    expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
+    expect(await page.getByRole('button', { name: 'Older →' }).isDisabled()).toBe(true);
+
+    await page.getByRole('button', { name: '← Newer' }).click();
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(25);
+    await page.getByLabel('Status').selectOption('CANCELLED');
+    await page.getByText('No runs match these filters.').waitFor();
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Trigger').selectOption('SCHEDULER');
+    await page.getByText('No runs match these filters.').waitFor();
   });
 
   it('shows a viewer every page without a single mutating button', async () => {

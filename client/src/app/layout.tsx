@@ -1,4 +1,5 @@
 /** The frame of every signed-in page: skip link, header with navigation and role, and the page. */
+import { useEffect, useRef } from 'react';
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
 import { useSession } from '@/lib/session';
 
@@ -14,6 +15,15 @@ const NAV = [
 export function Layout() {
   const { session, signOut } = useSession();
   const location = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const firstPath = useRef(location.pathname);
+  // After a client-side navigation, focus goes to the new page, as it would after a page load.
+  useEffect(() => {
+    if (location.pathname !== firstPath.current) {
+      firstPath.current = '';
+      main.current?.focus();
+    }
+  }, [location.pathname]);
   if (!session) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
   return (
     <>
@@ -38,7 +48,7 @@ export function Layout() {
           ))}
         </nav>
       </header>
-      <main id="main" className="page" tabIndex={-1}>
+      <main id="main" className="page" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
     </>
