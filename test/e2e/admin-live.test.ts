@@ -269,7 +269,8 @@ describe('the admin, live', () => {
     try {
       const viewer = await viewerContext.newPage();
       viewer.setDefaultTimeout(10_000);
-      await signIn(viewer, baseUrl, (await seedToken(db.pool, 'VIEWER')).token);
+      const viewerToken = await seedToken(db.pool, 'VIEWER');
+      await signIn(viewer, baseUrl, viewerToken.token);
       expect(await viewer.getByTestId('role').textContent()).toBe('Viewer (read only)');
 
       await viewer.getByRole('link', { name: 'Scrapers' }).click();
@@ -283,6 +284,11 @@ describe('the admin, live', () => {
       await viewer.getByRole('link', { name: 'Cleanup queue' }).click();
       await viewer.getByRole('heading', { level: 1, name: 'Cleanup queue' }).waitFor();
       expect(await viewer.getByRole('button', { name: /Approve|Dismiss/ }).count()).toBe(0);
+
+      // A token revoked while in use: the next refused request sends the person back to sign in.
+      await server.admin.data(`mutation($id: ID!) { revokeToken(id: $id) { __typename } }`, { id: String(viewerToken.tokenId) });
+      await viewer.getByRole('link', { name: 'Runners' }).click();
+      await viewer.getByRole('button', { name: 'Sign in' }).waitFor();
     } finally {
       await viewerContext.close();
     }

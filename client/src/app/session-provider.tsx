@@ -34,7 +34,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return null;
   }, []);
 
-  const client = useMemo(() => (session ? createApiClient(session.token, signOut) : createApiClient('')), [session, signOut]);
+  // A refusal can mean the token was revoked, or only that this role may not do that: ask the server.
+  const client = useMemo(() => {
+    if (!session) return createApiClient('');
+    const checkToken = () =>
+      void createApiClient(session.token)
+        .query(ViewerRoleQuery, {}, { requestPolicy: 'network-only' })
+        .toPromise()
+        .then((result) => {
+          if (!result.error && result.data?.viewer.role !== session.role) signOut();
+        });
+    return createApiClient(session.token, checkToken);
+  }, [session, signOut]);
   const api = useMemo<SessionApi>(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
 
   return (

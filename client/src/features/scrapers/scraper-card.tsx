@@ -85,12 +85,11 @@ export function ScraperCard({ scraper, health, lastRun }: { scraper: ScraperFiel
   const [resume, resumeScraper] = useMutation(ResumeMutation);
   const titleId = `scraper-${scraper.id}-title`;
 
-  async function run(action: () => Promise<{ error?: Error; data?: unknown }>, pick: (data: any) => { __typename: string; message?: string }) {
+  /** Runs a mutation and shows its typed error, if it returned one. */
+  async function act(result: Promise<{ error?: { message: string }; outcome?: { __typename: string; message?: string } | null }>) {
     setProblem(null);
-    const result = await action();
-    if (result.error) return setProblem(result.error.message);
-    const outcome = pick(result.data);
-    if (outcome && 'message' in outcome && outcome.message) setProblem(outcome.message);
+    const { error, outcome } = await result;
+    setProblem(error?.message ?? outcome?.message ?? null);
   }
 
   const tone = successTone(health?.successRate);
@@ -131,16 +130,16 @@ export function ScraperCard({ scraper, health, lastRun }: { scraper: ScraperFiel
             type="button"
             className="button button--primary"
             disabled={trigger.fetching || !scraper.enabled}
-            onClick={() => run(() => triggerRun({ scraperId: scraper.id }), (d) => d?.triggerRun)}
+            onClick={() => act(triggerRun({ scraperId: scraper.id }).then((r) => ({ error: r.error, outcome: r.data?.triggerRun })))}
           >
             Run now
           </button>
           {scraper.paused ? (
-            <button type="button" className="button" disabled={resume.fetching} onClick={() => run(() => resumeScraper({ scraperId: scraper.id }), (d) => d?.resumeScraper)}>
+            <button type="button" className="button" disabled={resume.fetching} onClick={() => act(resumeScraper({ scraperId: scraper.id }).then((r) => ({ error: r.error, outcome: r.data?.resumeScraper })))}>
               Resume
             </button>
           ) : (
-            <button type="button" className="button" disabled={pause.fetching} onClick={() => run(() => pauseScraper({ scraperId: scraper.id }), (d) => d?.pauseScraper)}>
+            <button type="button" className="button" disabled={pause.fetching} onClick={() => act(pauseScraper({ scraperId: scraper.id }).then((r) => ({ error: r.error, outcome: r.data?.pauseScraper })))}>
               Pause
             </button>
           )}
