@@ -5,6 +5,7 @@ import { openRawSubscription } from '../helpers/rawSubscription.ts';
 import { insertRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { waitUntil } from '../helpers/waitUntil.ts';
 
 /** Lines a subscriber may have waiting on the server before it is dropped. */
 const QUEUE_LIMIT = 200;
@@ -26,6 +27,14 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/** The server's own count of live jobLogs subscriptions, from /metrics. */
+async function jobLogsSubscribers(): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('scrapedeck_subscribers{') && l.includes('subscription="jobLogs"'));
+  if (!line) throw new Error('no jobLogs subscriber gauge in /metrics');
+  return Number(line.split(' ').at(-1));
+}
+
 const seqsOf = (results: Array<{ data?: any }>) =>
   results.flatMap((r) => (r.data?.jobLogs.lines ?? []).map((l: { seq: number }) => l.seq));
 
@@ -40,6 +49,7 @@ describe('a subscriber that stops reading', () => {
     const slow = await openRawSubscription(server.wsUrl, auth, JOB_LOGS, { jobId });
     await shipBatch(runnerClient, jobId, 'b1', batchLines(1, LINES_PER_BATCH, PADDING));
     await slow.waitFor(() => seqsOf(slow.results).length === LINES_PER_BATCH);
+    expect(await jobLogsSubscribers()).toBe(1);
 
     // The tab freezes: nothing is read from its socket any more, while the run keeps logging.
     slow.pause();
@@ -65,5 +75,24 @@ describe('a subscriber that stops reading', () => {
     expect([...received, ...seqsOf(resumed.results)]).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect(resumed.errors).toEqual([]);
     resumed.close();
+    // Both sockets gone, the server holds no subscription of them.
+    await waitUntil(async () => (await jobLogsSubscribers()) === 0, 'the server to release both subscriptions');
+  });
+
+  it('is cut off by the keep-alive when it stops answering altogether, releasing its subscription', { timeout: 60_000 }, async () => {
+    const { scraperId } = await seedScraper(db.pool);
+    const runner = await seedRunner(db.pool);
+    const jobId = String(await insertRun(db.pool, { scraperId, status: 'RUNNING', runnerId: runner.runnerId }));
+    const silent = await openRawSubscription(server.wsUrl, { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, JOB_LOGS, { jobId });
+    await shipBatch(() => server.client({ apiKey: runner.apiKey }), jobId, 'only', batchLines(1, 5));
+    await silent.waitFor(() => seqsOf(silent.results).length === 5);
+    expect(await jobLogsSubscribers()).toBe(1);
+
+    // No reads, so no pongs: the server's ping goes unanswered and it terminates the socket.
+    silent.pause();
+    await waitUntil(async () => (await jobLogsSubscribers()) === 0, 'the server to cut off the silent socket', 45_000);
+    silent.resume();
+    await silent.waitFor(() => silent.closed !== null);
+    expect(silent.closed!.code).toBe(1006);
   });
 });
