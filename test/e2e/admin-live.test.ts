@@ -285,9 +285,11 @@ describe('the admin, live', () => {
       await viewer.getByRole('heading', { level: 1, name: 'Cleanup queue' }).waitFor();
       expect(await viewer.getByRole('button', { name: /Approve|Dismiss/ }).count()).toBe(0);
 
-      // A token revoked while in use: the next refused request sends the person back to sign in.
+      // A token revoked while in use: the server closes the live connection, and the admin sends the
+      // person back to sign in without waiting for their next click.
+      await viewer.getByRole('link', { name: 'Overview' }).click();
+      await viewer.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
       await server.admin.data(`mutation($id: ID!) { revokeToken(id: $id) { __typename } }`, { id: String(viewerToken.tokenId) });
-      await viewer.getByRole('link', { name: 'Runners' }).click();
       await viewer.getByRole('button', { name: 'Sign in' }).waitFor();
     } finally {
       await viewerContext.close();

@@ -47,6 +47,10 @@ export function createApiClient(token: string, onForbidden: () => void = () => {
   });
   const listeners = new Set<() => void>();
   reconnectListeners.set(client, listeners);
+  // The server closes a socket whose token it refuses with 4403 (at connect, or when the token is revoked).
+  ws.on('closed', (event) => {
+    if ((event as { code?: number }).code === 4403) onForbidden();
+  });
   ws.on('connected', (_socket, _payload, wasRetry) => {
     if (wasRetry) listeners.forEach((listener) => listener());
   });
