@@ -21,12 +21,13 @@ export async function openRedisBus(url: string, prefix: string, logger: Logger):
   for (const [role, client] of [['publish', publishClient], ['subscribe', subscribeClient]] as const) {
     client.on('error', (error) => logger.warn({ err: error, role }, 'Redis pub/sub connection failed'));
   }
-  try {
-    await Promise.all([publishClient, subscribeClient].map((client) => withTimeout(client.connect(), url)));
-  } catch (error) {
+  // allSettled: when one connection fails, the other's outcome must still be handled.
+  const attempts = await Promise.allSettled([publishClient, subscribeClient].map((client) => withTimeout(client.connect(), url)));
+  const failure = attempts.find((result) => result.status === 'rejected');
+  if (failure) {
     publishClient.disconnect();
     subscribeClient.disconnect();
-    throw error;
+    throw failure.reason;
   }
 
   const target = createRedisEventTarget<CustomEvent<string>>({ publishClient, subscribeClient });
@@ -66,10 +67,12 @@ export async function openRedisBus(url: string, prefix: string, logger: Logger):
 }
 
 function withTimeout(connecting: Promise<void>, url: string): Promise<void> {
+  // Host and port only: the URL may carry a password.
+  const { hostname, port } = new URL(url);
+  const where = `${hostname}:${port || 6379}`;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      const { host, port } = new URL(url);
-      reject(new Error(`Redis at PUBSUB_URL (${host}:${port || 6379}) did not answer within ${CONNECT_TIMEOUT_MS / 1000} s`));
+      reject(new Error(`could not connect to Redis at PUBSUB_URL (${where}): no answer within ${CONNECT_TIMEOUT_MS / 1000} s`));
     }, CONNECT_TIMEOUT_MS);
     connecting.then(
       () => {
@@ -78,7 +81,7 @@ function withTimeout(connecting: Promise<void>, url: string): Promise<void> {
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(new Error('could not connect to Redis at PUBSUB_URL', { cause: error }));
+        reject(new Error(`could not connect to Redis at PUBSUB_URL (${where}): ${(error as Error).message}`, { cause: error }));
       },
     );
   });

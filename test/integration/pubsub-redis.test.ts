@@ -12,6 +12,7 @@ import { JOB_LOGS, batchLines, deliveredLines, shipBatch } from '../helpers/logS
 import { insertRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { freePort } from '../helpers/serverProcess.ts';
 import { waitUntil } from '../helpers/waitUntil.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -126,5 +127,20 @@ describe.skipIf(!redisUp)('live fan-out over Redis pub/sub (PUBSUB_URL)', () => 
     await onB.waitFor(() => deliveredLines(onB.events).length >= 60, 20_000);
     expect(deliveredLines(onB.events).map((l) => l.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     onB.dispose();
+  });
+});
+
+describe('PUBSUB_URL pointing at nothing', () => {
+  it('stops the start with a message naming the Redis it could not reach', async () => {
+    const db = await createTestDatabase();
+    try {
+      // A port that was free a moment ago: nothing answers there.
+      const port = await freePort();
+      await expect(startTestServer(db.url, { pubsubUrl: `redis://127.0.0.1:${port}` })).rejects.toThrow(
+        `could not connect to Redis at PUBSUB_URL (127.0.0.1:${port})`,
+      );
+    } finally {
+      await db.drop();
+    }
   });
 });
