@@ -192,17 +192,19 @@ export function CleanupPage() {
                   </td>
                   <td data-label="Raised">{formatDateTime(f.createdAt)}</td>
                   {canMutate && (
-                    <td className="row-actions" data-label="Actions">
-                      {f.status !== 'APPROVED' && (
-                        <button type="button" className="button button--small" disabled={resolving.fetching} onClick={() => apply([f.id], 'APPROVED')}>
-                          Approve
-                        </button>
-                      )}
-                      {f.status !== 'DISMISSED' && (
-                        <button type="button" className="button button--small" disabled={resolving.fetching} onClick={() => apply([f.id], 'DISMISSED')}>
-                          Dismiss
-                        </button>
-                      )}
+                    <td data-label="Actions">
+                      <div className="row-actions">
+                        {f.status !== 'APPROVED' && (
+                          <button type="button" className="button button--small" disabled={resolving.fetching} onClick={() => apply([f.id], 'APPROVED')}>
+                            Approve
+                          </button>
+                        )}
+                        {f.status !== 'DISMISSED' && (
+                          <button type="button" className="button button--small" disabled={resolving.fetching} onClick={() => apply([f.id], 'DISMISSED')}>
+                            Dismiss
+                          </button>
+                        )}
+                      </div>
                     </td>
                   )}
                 </tr>
