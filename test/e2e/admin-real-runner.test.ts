@@ -1,7 +1,8 @@
 /**
  * The admin against everything real at once: server, database, the demo shop sites and a runner
  * process. Run now on a scraper that takes a few seconds, see its status change in the table and its
- * log arrive in the viewer while it runs, and see the runner on the runners page.
+ * log arrive in the viewer while it runs, see the runner on the runners page, drive it by keyboard
+ * and check text contrast on every page.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ let db: TestDatabase;
 let server: TestServer;
 let sites: FixtureSites;
 let runner: TestRunner;
+let runnerKey: string;
 let browser: Browser;
 let page: Page;
 let runId: string;
@@ -29,8 +31,7 @@ beforeAll(async () => {
   sites = await startFixtureSites();
   await registerDemoScrapers(db.url, sites);
   const created = await server.admin.data(CREATE_RUNNER, { name: 'e2e-runner' });
-  // Polling once a second leaves a new run QUEUED long enough to be seen before the runner takes it.
-  runner = await startRunner({ apiUrl: server.httpUrl, apiKey: created.createRunner.data.apiKey, name: 'e2e-runner', pollMs: 1000 });
+  runnerKey = created.createRunner.data.apiKey;
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(30_000);
@@ -63,11 +64,15 @@ describe('the admin with a real runner', () => {
     });
     await card.getByRole('button', { name: 'Run now' }).click();
     const row = page.getByTestId('runs-table').locator('tbody tr').first();
+    await row.locator('[data-status="QUEUED"]').waitFor();
+    // The runner starts only now, so that QUEUED is on screen before any runner can take the run.
+    runner = await startRunner({ apiUrl: server.httpUrl, apiKey: runnerKey, name: 'e2e-runner' });
     await row.locator('[data-status="RUNNING"]').waitFor();
     runId = (await row.getAttribute('data-run-id'))!;
     await row.locator('[data-status="WARNING"], [data-status="SUCCESS"]').waitFor();
     const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
     expect(seen.slice(0, 2)).toEqual(['QUEUED', 'RUNNING']);
+    expect(seen.length).toBe(3);
     expect(['SUCCESS', 'WARNING']).toContain(seen.at(-1));
     expect(runner.claimedJobs()).toContain(runId);
   }, 60_000);

@@ -53,7 +53,7 @@ export function RunsPage() {
   );
   const initial = useMemo(() => data?.runs.edges.map((e) => e.node), [data]);
   const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
-  const runs = useLiveRuns(initial, { accept, paused: after !== null, refetch });
+  const runs = useLiveRuns(initial, { accept, paused: after !== null, refetch, limit: PAGE });
 
   const setFilter = (key: string, value: string) => {
     const next = new URLSearchParams(params);
