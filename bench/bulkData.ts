@@ -35,7 +35,7 @@ export async function loadBulkData(
       [sizes.scrapers, sources],
     );
     const scraperIds = scrapers.map((s) => s.id);
-    // Runs spread evenly over 180 days; the status mix of a fleet that mostly works.
+    // Runs spread evenly over 180 days, with the status mix of a fleet that mostly works for every scraper alike.
     await client.query(
       `INSERT INTO run (scraper_id, status, triggered_by, queued_at, started_at, completed_at, duration_seconds,
                         products_found, products_processed, error_message, error_type)
@@ -51,10 +51,11 @@ export async function loadBulkData(
          CROSS JOIN (SELECT $2::int[] AS ids) sc
          CROSS JOIN LATERAL (SELECT now() - (180 * 86400.0 * i / $1) * interval '1 second' AS queued_at) q
          CROSS JOIN LATERAL (SELECT 10 + (i::int8 * 7919) % 600 AS duration) d
-         CROSS JOIN LATERAL (SELECT (CASE WHEN i % 100 < 80 THEN 'SUCCESS' WHEN i % 100 < 88 THEN 'WARNING'
-                                         WHEN i % 100 < 95 THEN 'ERROR' WHEN i % 100 < 97 THEN 'CANCELLED'
-                                         WHEN i % 100 < 99 THEN 'QUEUED' ELSE 'RUNNING' END)::"RunStatus" AS status) st
-         CROSS JOIN LATERAL (SELECT (CASE WHEN i % 10 < 8 THEN 'SCHEDULER' WHEN i % 10 < 9 THEN 'MANUAL' ELSE 'API' END)::"TriggeredBy" AS triggered) tb`,
+         CROSS JOIN LATERAL (SELECT (i / 200) % 100 AS k) mix
+         CROSS JOIN LATERAL (SELECT (CASE WHEN mix.k < 80 THEN 'SUCCESS' WHEN mix.k < 88 THEN 'WARNING'
+                                         WHEN mix.k < 95 THEN 'ERROR' WHEN mix.k < 97 THEN 'CANCELLED'
+                                         WHEN mix.k < 99 THEN 'QUEUED' ELSE 'RUNNING' END)::"RunStatus" AS status) st
+         CROSS JOIN LATERAL (SELECT (CASE WHEN mix.k % 10 < 8 THEN 'SCHEDULER' WHEN mix.k % 10 < 9 THEN 'MANUAL' ELSE 'API' END)::"TriggeredBy" AS triggered) tb`,
       [sizes.runs, scraperIds],
     );
     const { rows: newest } = await client.query<{ id: number }>(

@@ -24,10 +24,13 @@ SELECT s.id AS "sourceId",
             WHEN now() - last.completed_at >= make_interval(mins => s.stale_after_minutes) THEN 'STALE'
             ELSE 'FRESH' END AS status
   FROM source s
+  -- One max() per scraper and status: each is a single probe of run (scraper_id, status, completed_at),
+  -- where a join on status IN (…) would read every good run the source's scrapers ever had.
   LEFT JOIN LATERAL (
-    SELECT max(r.completed_at) AS completed_at
+    SELECT max(greatest(
+             (SELECT max(r.completed_at) FROM run r WHERE r.scraper_id = sc.id AND r.status = 'SUCCESS'),
+             (SELECT max(r.completed_at) FROM run r WHERE r.scraper_id = sc.id AND r.status = 'WARNING'))) AS completed_at
       FROM scraper sc
-      JOIN run r ON r.scraper_id = sc.id AND r.status IN ('SUCCESS', 'WARNING')
      WHERE sc.source_id = s.id
   ) last ON true
  WHERE $1::int IS NULL OR s.id = $1

@@ -59,8 +59,12 @@ SELECT s.id AS "scraperId",
   LEFT JOIN LATERAL (
     SELECT id FROM run WHERE run.scraper_id = s.id ORDER BY queued_at DESC, id DESC LIMIT 1
   ) last_run ON true
+  -- One max() per status: each is a single probe of run (scraper_id, status, completed_at), where
+  -- status IN (…) would read every good run the scraper ever had.
   LEFT JOIN LATERAL (
-    SELECT max(completed_at) AS completed_at FROM run WHERE run.scraper_id = s.id AND status IN ('SUCCESS', 'WARNING')
+    SELECT greatest(
+             (SELECT max(completed_at) FROM run WHERE run.scraper_id = s.id AND status = 'SUCCESS'),
+             (SELECT max(completed_at) FROM run WHERE run.scraper_id = s.id AND status = 'WARNING')) AS completed_at
   ) last_success ON true
  ORDER BY s.slug`;
 
