@@ -3,6 +3,7 @@
  * change state and log live, pause and resume a scraper, filter the log, and a viewer's read-only view.
  * A runner's side is played over GraphQL with a runner key, exactly the calls a runner makes.
  */
+import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdminBuilt, launchBrowser, signIn } from '../helpers/browser.ts';
@@ -10,8 +11,10 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import type { GraphQLTestClient } from '../helpers/graphql.ts';
 import { insertRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
-import { readFile } from 'node:fs/promises';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+
+/** Conditions in the page can take a while on a busy machine; this waits, it does not time anything. */
+const POLL = { timeout: 15_000 };
 
 const CLAIM = `mutation { claimRun { ... on MutationClaimRunSuccess { data { id } } } }`;
 const APPEND = `mutation($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {
@@ -53,7 +56,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(20_000);
   page.on('pageerror', (error) => console.error('error in the admin page:', error));
 });
 
@@ -116,14 +119,14 @@ describe('the admin, live', () => {
     let last = 0;
     for (let i = 0; i < 4; i++) last = await append(linesFrom(last + 1, 100));
     await page.locator(`.log-row[data-seq="${last}"]`).waitFor();
-    await expect.poll(distanceFromEnd).toBeLessThan(40);
+    await expect.poll(distanceFromEnd, POLL).toBeLessThan(40);
     expect(await page.getByTestId('follow').isChecked()).toBe(true);
     expect(await page.getByTestId('log-summary').textContent()).toContain('400 lines');
   });
 
   it('stops following when the reader scrolls up, counts the new lines, and resumes on request', async () => {
     await page.getByTestId('log-scroll').evaluate((el) => el.scrollTo({ top: 0 }));
-    await expect.poll(() => page.getByTestId('follow').isChecked()).toBe(false);
+    await expect.poll(() => page.getByTestId('follow').isChecked(), POLL).toBe(false);
     await page.locator('.log-row[data-seq="1"]').waitFor();
 
     const last = await append(linesFrom(401, 7));
@@ -133,7 +136,7 @@ describe('the admin, live', () => {
 
     await page.getByTestId('new-lines').click();
     await page.locator(`.log-row[data-seq="${last}"]`).waitFor();
-    await expect.poll(distanceFromEnd).toBeLessThan(40);
+    await expect.poll(distanceFromEnd, POLL).toBeLessThan(40);
     expect(await page.getByTestId('follow').isChecked()).toBe(true);
     expect(await page.getByTestId('new-lines').count()).toBe(0);
   });
@@ -141,19 +144,19 @@ describe('the admin, live', () => {
   it('filters the log by minimum level and by text', async () => {
     await page.getByTestId('min-level').selectOption('ERROR');
     // Lines 49, 99, ... 399 are the errors among 407.
-    await expect.poll(() => page.getByTestId('log-summary').textContent()).toContain('8 of 407 lines');
+    await expect.poll(() => page.getByTestId('log-summary').textContent(), POLL).toContain('8 of 407 lines');
     const levels = await page.locator('.log-row__level').allTextContents();
     expect(levels.length).toBe(8);
     expect(new Set(levels)).toEqual(new Set(['ERROR']));
 
     await page.getByTestId('min-level').selectOption('WARNING');
     await page.getByTestId('log-text').fill('page 199');
-    await expect.poll(() => page.locator('.log-row').count()).toBe(1);
+    await expect.poll(() => page.locator('.log-row').count(), POLL).toBe(1);
     expect(await page.locator('.log-row__message').textContent()).toBe('fetched page 199');
 
     await page.getByTestId('log-text').fill('');
     await page.getByTestId('min-level').selectOption('DEBUG');
-    await expect.poll(() => page.getByTestId('log-summary').textContent()).toContain('407 lines');
+    await expect.poll(() => page.getByTestId('log-summary').textContent(), POLL).toContain('407 lines');
 
     // The download holds the whole log, whatever the filters show.
     await page.getByTestId('min-level').selectOption('ERROR');
@@ -164,7 +167,7 @@ describe('the admin, live', () => {
     expect(lines[0]).toMatch(/^1\t\S+\tINFO\tfetched page 1$/);
     expect(lines[48]).toMatch(/^49\t\S+\tERROR\tfetched page 49$/);
     await page.getByTestId('min-level').selectOption('DEBUG');
-    await expect.poll(() => page.getByTestId('log-summary').textContent()).toContain('407 lines');
+    await expect.poll(() => page.getByTestId('log-summary').textContent(), POLL).toContain('407 lines');
     await runner.data(COMPLETE, { jobId: runId });
     await page.getByTestId('run-status').locator('[data-status="SUCCESS"]').waitFor();
   });
@@ -232,7 +235,7 @@ describe('the admin, live', () => {
     }
     await page.getByRole('link', { name: 'Cleanup queue' }).click();
     await page.getByRole('row').filter({ hasText: 'Product a' }).getByRole('button', { name: 'Approve' }).click();
-    await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
+    await expect.poll(() => page.locator('tbody tr').count(), POLL).toBe(2);
 
     await page.getByLabel('Select all flags on this page').check();
     await page.getByRole('button', { name: 'Dismiss selected' }).click();
@@ -245,18 +248,18 @@ describe('the admin, live', () => {
     for (let i = 0; i < 30; i++) await insertRun(db.pool, { scraperId, status: 'ERROR', queuedMinutesAgo: 60 + i, completedMinutesAgo: 59 + i, durationSeconds: 3 });
     await page.getByRole('link', { name: 'Runs', exact: true }).click();
     await page.getByLabel('Status').selectOption('ERROR');
-    await expect.poll(() => page.locator('tbody tr [data-status="ERROR"]').count()).toBe(25);
+    await expect.poll(() => page.locator('tbody tr [data-status="ERROR"]').count(), POLL).toBe(25);
     expect(await page.locator('tbody tr').count()).toBe(25);
     const firstPage = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
 
     await page.getByRole('button', { name: 'Older →' }).click();
-    await expect.poll(() => page.locator('tbody tr').count()).toBe(5);
+    await expect.poll(() => page.locator('tbody tr').count(), POLL).toBe(5);
     const secondPage = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
     expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
     expect(await page.getByRole('button', { name: 'Older →' }).isDisabled()).toBe(true);
 
     await page.getByRole('button', { name: '← Newer' }).click();
-    await expect.poll(() => page.locator('tbody tr').count()).toBe(25);
+    await expect.poll(() => page.locator('tbody tr').count(), POLL).toBe(25);
     await page.getByLabel('Status').selectOption('CANCELLED');
     await page.getByText('No runs match these filters.').waitFor();
     await page.getByLabel('Status').selectOption('');
@@ -268,7 +271,7 @@ describe('the admin, live', () => {
     const viewerContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
     try {
       const viewer = await viewerContext.newPage();
-      viewer.setDefaultTimeout(10_000);
+      viewer.setDefaultTimeout(20_000);
       const viewerToken = await seedToken(db.pool, 'VIEWER');
       await signIn(viewer, baseUrl, viewerToken.token);
       expect(await viewer.getByTestId('role').textContent()).toBe('Viewer (read only)');

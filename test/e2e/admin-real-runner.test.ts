@@ -13,6 +13,9 @@ import { registerDemoScrapers, startFixtureSites, type FixtureSites } from '../h
 import { startRunner, type TestRunner } from '../helpers/runner.ts';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 
+/** Conditions in the page can take a while on a busy machine; this waits, it does not time anything. */
+const POLL = { timeout: 15_000 };
+
 const CREATE_RUNNER = `mutation($name: String!) { createRunner(name: $name) { ... on MutationCreateRunnerSuccess { data { apiKey } } } }`;
 
 let db: TestDatabase;
@@ -120,7 +123,7 @@ describe('the admin with a real runner', () => {
       if (focused.text === 'Run now' && focused.scraper === 'slow-farm') break;
     }
     await page.keyboard.press('Enter');
-    await expect.poll(async () => (await db.pool.query('SELECT count(*)::int AS n FROM run')).rows[0].n).toBe(runs + 1);
+    await expect.poll(async () => (await db.pool.query('SELECT count(*)::int AS n FROM run')).rows[0].n, POLL).toBe(runs + 1);
     await page.getByTestId('runs-table').locator('tbody tr').first().locator('[data-status="WARNING"], [data-status="SUCCESS"]').waitFor();
   }, 60_000);
 

@@ -11,6 +11,9 @@ import { insertRun } from '../helpers/runs.ts';
 import { seedScraper } from '../helpers/seed.ts';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 
+/** Conditions in the page can take a while on a busy machine; this waits, it does not time anything. */
+const POLL = { timeout: 15_000 };
+
 const LINES = 100_000;
 
 let db: TestDatabase;
@@ -73,14 +76,14 @@ describe('the log viewer with 100,000 lines', () => {
     expect(await page.getByTestId('follow').isChecked()).toBe(false);
 
     await scroller().evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 }));
-    await expect.poll(async () => (await seqsOnScreen()).some((seq) => Math.abs(seq - LINES / 2) < 100)).toBe(true);
+    await expect.poll(async () => (await seqsOnScreen()).some((seq) => Math.abs(seq - LINES / 2) < 100), POLL).toBe(true);
     expect(await renderedRows()).toBeLessThan(200);
 
     // Keyboard: the log region takes focus and End goes to the last line.
     await scroller().focus();
     await page.keyboard.press('End');
     await page.locator(`.log-row[data-seq="${LINES}"]`).waitFor();
-    await expect.poll(() => page.getByTestId('follow').isChecked()).toBe(true);
+    await expect.poll(() => page.getByTestId('follow').isChecked(), POLL).toBe(true);
   });
 
   it('filters 100,000 lines by level', async () => {
