@@ -54,7 +54,11 @@ const PriceOutlier = builder.objectRef<PriceOutlierRow & { product: Product }>('
   }),
 });
 
-type Scope = { sourceId: number | null };
+type Scope = { sourceId: number | null; missing?: Promise<MissingFieldsRow[]> };
+
+/** missingFields and bySource come from one statement: run it once per request, not once per field. */
+const missingFieldsOf = (scope: Scope, pool: Parameters<typeof missingFields>[0]) =>
+  (scope.missing ??= missingFields(pool, scope.sourceId));
 
 /** Each part runs its own statement only when the query asks for it. */
 const QualityReport = builder.objectRef<Scope>('QualityReport').implement({
@@ -64,7 +68,7 @@ const QualityReport = builder.objectRef<Scope>('QualityReport').implement({
       type: MissingFieldStats,
       description: 'Over every product in scope.',
       resolve: async (scope, _args, ctx) => {
-        const rows = await missingFields(ctx.db.pool, scope.sourceId);
+        const rows = await missingFieldsOf(scope, ctx.db.pool);
         return rows.find((r) => r.sourceId === null) ?? { sourceId: null, products: 0, missingThc: 0, missingCbd: 0, missingBrand: 0 };
       },
     }),
@@ -72,7 +76,7 @@ const QualityReport = builder.objectRef<Scope>('QualityReport').implement({
       type: [SourceQuality],
       description: 'Per source in scope, by source name; sources without products included.',
       resolve: async (scope, _args, ctx) => {
-        const rows = (await missingFields(ctx.db.pool, scope.sourceId)).filter((r) => r.sourceId !== null);
+        const rows = (await missingFieldsOf(scope, ctx.db.pool)).filter((r) => r.sourceId !== null);
         const sources = await ctx.db.prisma.source.findMany({ where: { id: { in: rows.map((r) => r.sourceId!) } } });
         const byId = new Map(sources.map((s) => [s.id, s]));
         return rows.flatMap((row) => {

@@ -15,27 +15,27 @@ export type PriceOutlierRow = {
   upperBound: number;
 };
 
+// Both reads of product are written out rather than shared through a CTE, which PostgreSQL would
+// materialise: read straight from product, the quartiles come in price order from
+// product (category, price) and the outer LIMIT stops early.
 const PRICE_OUTLIERS = `
-WITH scoped AS (
-  SELECT id, category, price
-    FROM product
-   WHERE price IS NOT NULL AND category IS NOT NULL AND ($1::int IS NULL OR source_id = $1)
-), quartiles AS (
+WITH quartiles AS (
   SELECT category,
          percentile_cont(0.25) WITHIN GROUP (ORDER BY price) AS q1,
          percentile_cont(0.75) WITHIN GROUP (ORDER BY price) AS q3
-    FROM scoped
+    FROM product
+   WHERE price IS NOT NULL AND category IS NOT NULL AND ($1::int IS NULL OR source_id = $1)
    GROUP BY category
   HAVING count(*) >= $2
 ), fences AS (
   SELECT category, q1, q3, q1 - 1.5 * (q3 - q1) AS lower_bound, q3 + 1.5 * (q3 - q1) AS upper_bound
     FROM quartiles
 )
-SELECT s.id AS "productId", s.category, s.price, f.q1, f.q3, f.lower_bound AS "lowerBound", f.upper_bound AS "upperBound"
-  FROM scoped s
-  JOIN fences f ON f.category = s.category
- WHERE s.price < f.lower_bound OR s.price > f.upper_bound
- ORDER BY s.category, s.price DESC, s.id
+SELECT p.id AS "productId", p.category, p.price, f.q1, f.q3, f.lower_bound AS "lowerBound", f.upper_bound AS "upperBound"
+  FROM product p
+  JOIN fences f ON f.category = p.category
+ WHERE (p.price < f.lower_bound OR p.price > f.upper_bound) AND ($1::int IS NULL OR p.source_id = $1)
+ ORDER BY p.category, p.price DESC, p.id
  LIMIT $3`;
 
 export async function priceOutliers(
