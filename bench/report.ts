@@ -11,7 +11,8 @@ import { round, type Latency } from './stats.ts';
 export type BenchResults = {
   generatedAt: string;
   scale: BenchSizes['scale'];
-  machine: { cpus: number; node: string; postgres: string };
+  /** loadAvg: the machine's 1-minute load average at the start and at the end (other work shares these cores). */
+  machine: { cpus: number; node: string; postgres: string; loadAvg: { start: number; end: number } };
   sizes: BenchSizes;
   ingest: { api: IngestFigures; copy: IngestFigures; ratio: number };
   notifyRoundTrip: Latency;
@@ -87,7 +88,8 @@ export function formatTable(r: BenchResults): string {
   const lines = [header, ['---', '---:', '---:', '---:', '---'] as Row, ...tableRows(r)].map((row) => `| ${row.join(' | ')} |`);
   const title =
     `Scale ${r.scale}: ${n(r.sizes.queryRuns)} runs over ${n(r.sizes.queryScrapers)} scrapers, ${n(r.sizes.queryLogLines)} log lines; ` +
-    `${r.machine.cpus} CPUs, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}; ${round(r.durationSeconds, 0)} s.`;
+    `${r.machine.cpus} CPUs (load average ${round(r.machine.loadAvg.start, 1)} at the start, ${round(r.machine.loadAvg.end, 1)} at the end), ` +
+    `Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}; ${round(r.durationSeconds, 0)} s.`;
   return `${title}\n\n${lines.join('\n')}\n`;
 }
 

@@ -22,6 +22,7 @@ const sizes = benchSizes();
 const output = process.env.BENCH_OUTPUT ?? fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const say = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const started = performance.now();
+const loadAtStart = os.loadavg()[0]!;
 
 const db = await startBenchDatabase();
 let server: ServerProcess | undefined;
@@ -104,7 +105,12 @@ try {
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
     scale: sizes.scale,
-    machine: { cpus: os.cpus().length, node: process.versions.node, postgres: version[0]!.server_version },
+    machine: {
+      cpus: os.cpus().length,
+      node: process.versions.node,
+      postgres: version[0]!.server_version,
+      loadAvg: { start: loadAtStart, end: os.loadavg()[0]! },
+    },
     sizes,
     ingest: { api, copy, ratio: api.linesPerSecond / copy.linesPerSecond },
     notifyRoundTrip: notify satisfies Latency,
