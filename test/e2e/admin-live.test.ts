@@ -298,4 +298,19 @@ describe('the admin, live', () => {
       await viewerContext.close();
     }
   });
+  it('colours each scraper’s success rate: green from 90%, yellow from 70%, red below', async () => {
+    const rates = { 'rate-high': [19, 1], 'rate-mid': [15, 5], 'rate-low': [10, 10] } as const;
+    for (const [slug, [good, bad]] of Object.entries(rates)) {
+      const { scraperId } = await seedScraper(db.pool, { slug });
+      for (let i = 0; i < good + bad; i++) {
+        await insertRun(db.pool, { scraperId, status: i < good ? 'SUCCESS' : 'ERROR', queuedMinutesAgo: 100 + i, completedMinutesAgo: 99 + i, durationSeconds: 2 });
+      }
+    }
+    await page.goto(`${baseUrl}/scrapers`);
+    const badge = (slug: string) => page.locator(`[data-scraper="${slug}"] .scraper-card__head .badge`);
+    await badge('rate-high').waitFor();
+    expect([await badge('rate-high').textContent(), await badge('rate-high').getAttribute('class')]).toEqual(['95% success', 'badge badge--good']);
+    expect([await badge('rate-mid').textContent(), await badge('rate-mid').getAttribute('class')]).toEqual(['75% success', 'badge badge--warn']);
+    expect([await badge('rate-low').textContent(), await badge('rate-low').getAttribute('class')]).toEqual(['50% success', 'badge badge--bad']);
+  });
 });
