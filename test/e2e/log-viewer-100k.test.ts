@@ -38,6 +38,8 @@ beforeAll(async () => {
        FROM generate_series(1, $2::int) g`,
     [runId, LINES],
   );
+  // The last line is long: it scrolls sideways until lines are wrapped.
+  await db.pool.query(`UPDATE log_line SET message = repeat('a long line of the catalogue ', 40) WHERE run_id = $1 AND seq = $2`, [runId, LINES]);
   await db.pool.query(
     `UPDATE run SET last_seq = $2, info_count = $2 - $2 / 10, warning_count = $2 / 10 - $2 / 100, error_count = $2 / 100 WHERE id = $1`,
     [runId, LINES],
@@ -84,6 +86,17 @@ describe('the log viewer with 100,000 lines', () => {
     await page.keyboard.press('End');
     await page.locator(`.log-row[data-seq="${LINES}"]`).waitFor();
     await expect.poll(() => page.getByTestId('follow').isChecked(), POLL).toBe(true);
+  });
+
+  it('wraps long lines on request and still follows the end', async () => {
+    const last = page.locator(`.log-row[data-seq="${LINES}"]`);
+    expect((await last.boundingBox())!.height).toBe(24);
+    await page.getByTestId('wrap').check();
+    await expect.poll(async () => (await last.boundingBox())?.height ?? 0, POLL).toBeGreaterThan(24);
+    await expect.poll(() => scroller().evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight), POLL).toBeLessThan(40);
+    expect(await page.getByTestId('follow').isChecked()).toBe(true);
+    await page.getByTestId('wrap').uncheck();
+    await expect.poll(async () => (await last.boundingBox())?.height ?? 0, POLL).toBe(24);
   });
 
   it('filters 100,000 lines by level', async () => {

@@ -18,6 +18,8 @@ export function LogViewer({ stream, runId }: { stream: LogStream; runId: string 
   const [minLevel, setMinLevel] = useState<LogLevel>('DEBUG');
   const [text, setText] = useState('');
   const [follow, setFollow] = useState(true);
+  // Long lines scroll sideways by default; wrapped, each row is measured once it is on screen.
+  const [wrap, setWrap] = useState(false);
   const [seenCount, setSeenCount] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
 
@@ -35,13 +37,19 @@ export function LogViewer({ stream, runId }: { stream: LogStream; runId: string 
     count,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
+    getItemKey: (index) => visible[index]!.seq,
     overscan: 30,
   });
+  const totalSize = virtualizer.getTotalSize();
+
+  useLayoutEffect(() => {
+    virtualizer.measure();
+  }, [wrap, virtualizer]);
 
   useLayoutEffect(() => {
     const el = scroller.current;
     if (follow && el) el.scrollTop = el.scrollHeight;
-  }, [follow, count, version]);
+  }, [follow, count, version, totalSize]);
 
   const onScroll = () => {
     const el = scroller.current;
@@ -94,6 +102,9 @@ export function LogViewer({ stream, runId }: { stream: LogStream; runId: string 
           <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="text" data-testid="log-text" />
         </label>
         <label className="checkbox">
+          <input type="checkbox" checked={wrap} onChange={(e) => setWrap(e.target.checked)} data-testid="wrap" /> Wrap lines
+        </label>
+        <label className="checkbox">
           <input type="checkbox" checked={follow} onChange={(e) => toggleFollow(e.target.checked)} data-testid="follow" /> Auto-scroll
         </label>
         <button type="button" className="button" onClick={download} disabled={lines.length === 0}>
@@ -109,15 +120,17 @@ export function LogViewer({ stream, runId }: { stream: LogStream; runId: string 
           {count === 0 ? (
             <p className="state state--empty">{lines.length === 0 ? 'No log lines yet.' : 'No lines match the filters.'}</p>
           ) : (
-            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            <div style={{ height: totalSize, position: 'relative' }} className={wrap ? 'log-rows log-rows--wrap' : 'log-rows'}>
               {virtualizer.getVirtualItems().map((item) => {
                 const line = visible[item.index]!;
                 return (
                   <div
                     key={line.seq}
                     className={`log-row log-row--${line.level.toLowerCase()}`}
-                    style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                    style={{ transform: `translateY(${item.start}px)`, height: wrap ? undefined : ROW_HEIGHT }}
                     data-seq={line.seq}
+                    data-index={item.index}
+                    ref={wrap ? virtualizer.measureElement : undefined}
                   >
                     <span className="log-row__seq">{line.seq}</span>
                     <time className="log-row__time" dateTime={line.timestamp}>
