@@ -1,6 +1,7 @@
 /**
  * The live log of a run: virtualised (only the rows on screen exist in the page, so 100,000 lines
- * stay smooth), following new lines until the reader scrolls up, filtered by minimum level and text.
+ * stay smooth), following new lines until the reader scrolls up, filtered by minimum level and text,
+ * long lines scrolled sideways or wrapped.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
