@@ -1,6 +1,8 @@
 import { connect } from 'node:net';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import type { GraphQLResponse } from '../helpers/graphql.ts';
 import { APPEND_LOGS, JOB_LOGS, batchLines, shipBatch } from '../helpers/logShipper.ts';
 import { openRawSubscription } from '../helpers/rawSubscription.ts';
 import { insertRun } from '../helpers/runs.ts';
@@ -11,6 +13,7 @@ import { waitUntil } from '../helpers/waitUntil.ts';
 
 let db: TestDatabase;
 let server: ServerProcess | undefined;
+let locker: pg.PoolClient | undefined;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -19,6 +22,9 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.kill('SIGKILL');
   await server?.exited;
+  // A failed assertion may leave the row lock held; the database cannot be dropped under it.
+  await locker?.query('ROLLBACK').catch(() => undefined);
+  locker?.release();
   await db?.drop();
 });
 
@@ -32,12 +38,13 @@ const refusesConnections = (port: number) =>
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
   });
 
+/** The server's connections by role: its pool, its LISTEN connection and its scheduler's job engine. */
 const serverConnections = async () => {
-  const { rows } = await db.pool.query<{ count: number }>(
-    `SELECT count(*)::int AS count FROM pg_stat_activity
-      WHERE datname = current_database() AND application_name IN ('scrapedeck', 'scrapedeck-listener')`,
+  const { rows } = await db.pool.query<{ name: string }>(
+    `SELECT DISTINCT application_name AS name FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name LIKE 'scrapedeck%' ORDER BY 1`,
   );
-  return rows[0]!.count;
+  return rows.map((r) => r.name);
 };
 
 describe('graceful shutdown on SIGTERM', () => {
@@ -54,10 +61,12 @@ describe('graceful shutdown on SIGTERM', () => {
     await sub.waitFor(() => sub.results.length > 0);
 
     // Hold the run's row lock so that the next append is provably in flight inside the server.
-    const locker = await db.pool.connect();
+    locker = await db.pool.connect();
     await locker.query('BEGIN');
     await locker.query('SELECT 1 FROM run WHERE id = $1 FOR UPDATE', [jobId]);
-    const inFlight = runnerClient().request(APPEND_LOGS, { jobId, batchId: 'in-flight', logs: batchLines(2, 4) });
+    const inFlight = runnerClient()
+      .request(APPEND_LOGS, { jobId, batchId: 'in-flight', logs: batchLines(2, 4) })
+      .catch((error: unknown): GraphQLResponse => ({ errors: [{ message: `the request in flight failed: ${String(error)}` }] }));
     await waitUntil(async () => {
       const { rows } = await db.pool.query<{ waiting: number }>(
         `SELECT count(*)::int AS waiting FROM pg_stat_activity
@@ -66,6 +75,7 @@ describe('graceful shutdown on SIGTERM', () => {
       return rows[0]!.waiting === 1;
     }, 'the append to wait on the row lock');
 
+    expect(await serverConnections()).toEqual(expect.arrayContaining(['scrapedeck', 'scrapedeck-listener']));
     live.kill('SIGTERM');
     await sub.waitFor(() => sub.closed !== null);
     expect(sub.closed).toEqual({ code: 1001, reason: 'Going away' });
@@ -73,6 +83,7 @@ describe('graceful shutdown on SIGTERM', () => {
 
     await locker.query('COMMIT');
     locker.release();
+    locker = undefined;
     const answer = await inFlight;
     expect(answer.errors).toBeUndefined();
     expect(answer.data.appendLogs).toEqual({
@@ -83,7 +94,7 @@ describe('graceful shutdown on SIGTERM', () => {
     const exit = await live.exited;
     expect(exit).toEqual({ code: 0, signal: null });
     expect(live.output()).toContain('Scrapedeck API stopped');
-    await waitUntil(async () => (await serverConnections()) === 0, 'the server to release its database connections');
+    await waitUntil(async () => (await serverConnections()).length === 0, 'the server to release its database connections');
     const { rows } = await db.pool.query(`SELECT max(seq)::int AS last FROM log_line WHERE run_id = $1`, [jobId]);
     expect(rows[0].last).toBe(7);
   });

@@ -4,6 +4,7 @@
  * one whose transaction committed after the process that sent it was gone. The scheduler killed
  * inside a pass leaves nothing half-done, and the restarted instance fires that fire time once.
  */
+import type pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestFireAt } from '../../server/scheduler/cronSchedule.ts';
@@ -31,10 +32,26 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // A failed assertion may leave a lock held; the database cannot be dropped under it.
+  for (const client of holding) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+  }
   api?.kill('SIGKILL');
   await api?.exited;
   await db?.drop();
 });
+
+const holding = new Set<pg.PoolClient>();
+const hold = async () => {
+  const client = await db.pool.connect();
+  holding.add(client);
+  return client;
+};
+const letGo = (client: pg.PoolClient) => {
+  holding.delete(client);
+  client.release();
+};
 
 const start = async (scheduler = false) =>
   (api = await startServerProcess({ databaseUrl: db.url, port, env: { SCHEDULER: String(scheduler), LOG_LEVEL: 'warn' } }));
@@ -68,7 +85,7 @@ describe('the API server is SIGKILLed mid-run and restarted', () => {
     await ship(1, STRANDED - 1);
 
     // Batch STRANDED reaches the database and waits there on the run's row lock, held by this test.
-    const locker = await db.pool.connect();
+    const locker = await hold();
     await locker.query('BEGIN');
     await locker.query('SELECT 1 FROM run WHERE id = $1 FOR UPDATE', [jobId]);
     const rest = ship(STRANDED, BATCHES);
@@ -78,7 +95,7 @@ describe('the API server is SIGKILLed mid-run and restarted', () => {
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
     // Its server is gone, but its statement is still queued for the lock: releasing it lets that batch commit.
     await locker.query('COMMIT');
-    locker.release();
+    letGo(locker);
     await start();
     await rest;
 
@@ -117,6 +134,7 @@ describe('the API server is SIGKILLed mid-run and restarted', () => {
     const killed = await start(true);
     // Ticks are sent by hand rather than waiting for the minute: the instance's worker runs a pass for each.
     const boss = new PgBoss({ connectionString: db.url, schema: JOB_ENGINE_SCHEMA, supervise: false, schedule: false, migrate: false });
+    // Only sends ticks; a failed send fails the test where it is awaited.
     boss.on('error', () => undefined);
     await boss.start();
     const completedTicks = async () =>
@@ -124,7 +142,7 @@ describe('the API server is SIGKILLed mid-run and restarted', () => {
         .n as number;
     try {
       // The pass gets as far as recording the tick, and waits there on a tick row this test is inserting.
-      const blocker = await db.pool.connect();
+      const blocker = await hold();
       await blocker.query('BEGIN');
       await blocker.query(`INSERT INTO scheduler_tick (scraper_id, fire_at, outcome, caught_up) VALUES ($1, $2, 'QUEUED', true)`, [scraperId, fireAt]);
       await boss.send(TICK_QUEUE, null);
@@ -133,7 +151,7 @@ describe('the API server is SIGKILLed mid-run and restarted', () => {
       killed.kill('SIGKILL');
       await killed.exited;
       await blocker.query('ROLLBACK');
-      blocker.release();
+      letGo(blocker);
       // The killed pass's transaction dies with its connection: no tick, no run, cursor unmoved.
       await waitUntil(async () => {
         const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'scrapedeck'`);
