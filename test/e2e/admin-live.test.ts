@@ -313,4 +313,14 @@ describe('the admin, live', () => {
     expect([await badge('rate-mid').textContent(), await badge('rate-mid').getAttribute('class')]).toEqual(['75% success', 'badge badge--warn']);
     expect([await badge('rate-low').textContent(), await badge('rate-low').getAttribute('class')]).toEqual(['50% success', 'badge badge--bad']);
   });
+  it('cancels a queued run from its page, and the status changes there live', async () => {
+    const { triggerRun } = await server.admin.data(`mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`, {
+      id: String(scraperId),
+    });
+    await page.goto(`${baseUrl}/runs/${triggerRun.data.id}`);
+    await page.getByTestId('run-status').locator('[data-status="QUEUED"]').waitFor();
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.getByTestId('run-status').locator('[data-status="CANCELLED"]').waitFor();
+    expect(await page.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
+  });
 });
