@@ -15,6 +15,17 @@ export const JOB_LOGS_CHANNEL = 'job_logs';
 const READ_CHUNK = 5000;
 /** seq is an int4 column. */
 const MAX_SEQ = 2_147_483_647;
+/**
+ * Message characters a subscriber may have waiting, whatever the line count: 10 000 lines of
+ * 64 KiB would otherwise be 640 MB held for one stalled browser tab.
+ */
+const MAX_QUEUED_CHARS = 16 * 1024 * 1024;
+
+const charsOf = (rows: LogLineRow[]) => {
+  let chars = 0;
+  for (const row of rows) chars += row.message.length;
+  return chars;
+};
 
 export type LogEvent = { runId: number; lines: LogLineRow[]; lastSeq: number };
 
@@ -34,10 +45,12 @@ type Subscriber = {
   live: boolean;
   buffered: LogLineRow[][];
   bufferedLines: number;
+  bufferedChars: number;
   /** Set when the buffer overflowed during the replay: the replay reads the table once more instead. */
   overflowed: boolean;
   queue: LogEvent[];
   queuedLines: number;
+  queuedChars: number;
   failure: Error | null;
   /** Set when the client leaves: the stream ends at its next step instead of waiting on. */
   closed: boolean;
@@ -94,9 +107,11 @@ export class LogHub {
       live: false,
       buffered: [],
       bufferedLines: 0,
+      bufferedChars: 0,
       overflowed: false,
       queue: [],
       queuedLines: 0,
+      queuedChars: 0,
       failure: null,
       closed: false,
       wake: null,
@@ -132,11 +147,13 @@ export class LogHub {
       subscriber.live = true;
       const buffered = subscriber.buffered.splice(0);
       subscriber.bufferedLines = 0;
+      subscriber.bufferedChars = 0;
       for (const rows of buffered) this.enqueue(subscriber, runId, rows);
       for (;;) {
         const event = subscriber.queue.shift();
         if (event) {
           subscriber.queuedLines -= event.lines.length;
+          subscriber.queuedChars -= charsOf(event.lines);
           subscriber.emittedSeq = event.lastSeq;
           yield event;
           continue;
@@ -210,14 +227,17 @@ export class LogHub {
     if (subscriber.failure) return;
     if (!subscriber.live) {
       // Bounded like the live queue; but a replaying subscriber is not slow, the table still has the lines.
-      if (subscriber.bufferedLines + rows.length > this.queueLimit) {
+      const chars = charsOf(rows);
+      if (subscriber.bufferedLines + rows.length > this.queueLimit || subscriber.bufferedChars + chars > MAX_QUEUED_CHARS) {
         subscriber.buffered = [];
         subscriber.bufferedLines = 0;
+        subscriber.bufferedChars = 0;
         subscriber.overflowed = true;
         return;
       }
       subscriber.buffered.push(rows);
       subscriber.bufferedLines += rows.length;
+      subscriber.bufferedChars += chars;
       return;
     }
     this.enqueue(subscriber, runId, rows);
@@ -230,14 +250,18 @@ export class LogHub {
     const event = this.eventFor(subscriber, runId, fresh);
     if (!event) return;
     // Behind means lines already waiting: one batch larger than the limit, into an empty queue, is not.
-    if (subscriber.queue.length > 0 && subscriber.queuedLines + event.lines.length > this.queueLimit) {
+    const chars = charsOf(event.lines);
+    const over = subscriber.queuedLines + event.lines.length > this.queueLimit || subscriber.queuedChars + chars > MAX_QUEUED_CHARS;
+    if (subscriber.queue.length > 0 && over) {
       subscriber.queue = [];
       subscriber.queuedLines = 0;
+      subscriber.queuedChars = 0;
       this.fail(subscriber, new SubscriberTooSlowError(subscriber.emittedSeq));
       return;
     }
     subscriber.queue.push(event);
     subscriber.queuedLines += event.lines.length;
+    subscriber.queuedChars += chars;
     subscriber.wake?.();
   }
 

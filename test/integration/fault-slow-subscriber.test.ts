@@ -95,4 +95,28 @@ describe('a subscriber that stops reading', () => {
     await silent.waitFor(() => silent.closed !== null);
     expect(silent.closed!.code).toBe(1006);
   });
+
+  it('is dropped by the size of its backlog too, when few lines carry many bytes', async () => {
+    // The default line limit (10 000) is never reached here: 1 000 lines of ~60 KB, 60 MB in all.
+    const roomy = await startTestServer(db.url);
+    try {
+      const { scraperId } = await seedScraper(db.pool);
+      const runner = await seedRunner(db.pool);
+      const jobId = String(await insertRun(db.pool, { scraperId, status: 'RUNNING', runnerId: runner.runnerId }));
+      const slow = await openRawSubscription(roomy.wsUrl, { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, JOB_LOGS, { jobId });
+      await shipBatch(() => roomy.client({ apiKey: runner.apiKey }), jobId, 'b1', batchLines(1, LINES_PER_BATCH, PADDING));
+      await slow.waitFor(() => seqsOf(slow.results).length === LINES_PER_BATCH);
+      slow.pause();
+      for (let b = 2; b <= BATCHES; b++) {
+        await shipBatch(() => roomy.client({ apiKey: runner.apiKey }), jobId, `b${b}`, batchLines(b, LINES_PER_BATCH, PADDING));
+      }
+      slow.resume();
+      await slow.waitFor(() => slow.errors.length > 0 || slow.completed);
+      expect(slow.errors[0].extensions).toMatchObject({ code: 'SUBSCRIBER_TOO_SLOW', resumeAfterSeq: seqsOf(slow.results).length });
+      expect(seqsOf(slow.results).length).toBeLessThan(BATCHES * LINES_PER_BATCH);
+      slow.close();
+    } finally {
+      await roomy.stop();
+    }
+  });
 });
