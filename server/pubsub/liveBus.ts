@@ -47,5 +47,17 @@ export async function openLiveBus(options: {
   const { openRedisBus } = await import('./redisBus.ts');
   // Channels are namespaced by database, so that deployments (or test databases) sharing one Redis do not hear each other.
   const database = new URL(options.databaseUrl).pathname.slice(1) || 'postgres';
-  return openRedisBus(options.pubsubUrl, `scrapedeck:${database}:`, options.logger);
+  const redis = await openRedisBus(options.pubsubUrl, `scrapedeck:${database}:`, options.logger);
+  return {
+    ...redis,
+    // A PostgreSQL outage can fail the reads that followed announcements; its end is a reason to replay too.
+    onReconnect(handler) {
+      const offRedis = redis.onReconnect(handler);
+      const offPostgres = options.listener.onReconnect(handler);
+      return () => {
+        offRedis();
+        offPostgres();
+      };
+    },
+  };
 }

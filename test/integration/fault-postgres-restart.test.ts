@@ -5,6 +5,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embeddedPostgres.ts';
@@ -152,6 +153,46 @@ describe('PostgreSQL restarts while runners append and admins watch', () => {
       expect(await runner.stop()).toBe(0);
     } finally {
       await pool.end().catch(() => undefined);
+    }
+  });
+
+  it('with PUBSUB_URL (Redis fan-out), subscribers still get every line once, in order, across the restart', async (context) => {
+    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const probe = new Redis(redisUrl, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    probe.on('error', () => undefined);
+    const reachable = await probe.connect().then(() => true, () => false);
+    probe.disconnect();
+    if (!reachable) return context.skip(`no Redis answers at ${redisUrl}`);
+
+    const viaRedis = await startTestServer(cluster!.url, { pubsubUrl: redisUrl });
+    const pool = new pg.Pool({ connectionString: cluster!.url, max: 1 });
+    try {
+      const { scraperId } = await seedScraper(pool);
+      const runner = await seedRunner(pool);
+      const runId = String(await insertRun(pool, { scraperId, status: 'RUNNING', runnerId: runner.runnerId }));
+      await pool.end();
+      const watcher = collect(viaRedis.admin.ws(), JOB_LOGS, { jobId: runId });
+      let stored = 0;
+      let failures = 0;
+      const ship = async (from: number, to: number) => {
+        for (let b = from; b <= to; b++) {
+          await shipBatch(() => viaRedis.client({ apiKey: runner.apiKey }), runId, `r${b}`, batchLines(b, 10), { onRetry: () => failures++ });
+          stored = b;
+        }
+      };
+      await ship(1, 5);
+      const shipping = ship(6, 20);
+      await waitUntil(() => stored >= 8, 'the runner to be mid-run');
+      await cluster!.stop();
+      await waitUntil(() => failures > 0, 'an append to fail while PostgreSQL is down');
+      await startCluster();
+      await shipping;
+      await watcher.waitFor(() => deliveredLines(watcher.events).length >= 200, 30_000);
+      expect(deliveredLines(watcher.events).map((l) => l.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      watcher.dispose();
+    } finally {
+      await pool.end().catch(() => undefined);
+      await viaRedis.stop();
     }
   });
 });
