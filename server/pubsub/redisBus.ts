@@ -38,8 +38,18 @@ export async function openRedisBus(url: string, prefix: string, logger: Logger):
   subscribeClient.on('ready', () => {
     if (connected) return;
     connected = true;
-    logger.info('Redis pub/sub connection restored');
-    for (const handler of reconnectHandlers) handler();
+    // 'ready' comes just before ioredis sends its SUBSCRIBEs; a PING sent after them is answered once
+    // they are in force, and only then does a replay from the table leave no gap behind it.
+    setImmediate(() => {
+      subscribeClient.ping().then(
+        () => {
+          logger.info('Redis pub/sub connection restored');
+          for (const handler of reconnectHandlers) handler();
+        },
+        // Lost again before the answer: the next 'ready' replays.
+        (error: unknown) => logger.warn({ err: error }, 'Redis pub/sub connection lost while restoring'),
+      );
+    });
   });
 
   return {
