@@ -1,7 +1,8 @@
 /**
  * Fan-out latency: from the appendLogs request being sent to each subscriber receiving the line,
  * under a steady background ingest, beside its ceiling, a bare LISTEN/NOTIFY round trip measured
- * under the same background load.
+ * under the same background load (and, to tell PostgreSQL's commit from the server's own work, the
+ * round trip of one line inserted and notified in one transaction).
  */
 import pg from 'pg';
 import type { Credentials } from './client.ts';
@@ -24,26 +25,49 @@ export type FanoutFigures = Latency & {
   appendRoundTrip: Latency;
 };
 
-/** One client LISTENs, another NOTIFYs with the send time in the payload: PostgreSQL's own delivery latency. */
-export async function notifyRoundTrip(databaseUrl: string, server: ServerProcess, load: LoadOptions): Promise<Latency> {
+export type RoundTrips = {
+  /** pg_notify alone: PostgreSQL's delivery latency, the ceiling of fan-out. */
+  notify: Latency;
+  /** One line INSERTed and NOTIFYed in one transaction: adds the commit (WAL flush) every stored line waits for. */
+  insertAndNotify: Latency;
+};
+
+/**
+ * One client LISTENs; others NOTIFY with the send time in the payload, alone and together with the
+ * insert of one log line, alternately, under the same background load as the fan-out phases.
+ */
+export async function notifyRoundTrips(databaseUrl: string, server: ServerProcess, load: LoadOptions, runId: number): Promise<RoundTrips> {
   const listener = new pg.Client({ connectionString: databaseUrl });
   // A pool, so that a NOTIFY waiting on a busy server never holds up the next one.
   const notifier = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   await listener.connect();
-  const samples: number[] = [];
-  listener.on('notification', (message) => samples.push(performance.now() - Number(message.payload)));
+  const notify: number[] = [];
+  const insertAndNotify: number[] = [];
+  listener.on('notification', (message) => {
+    const [kind, sentAt] = (message.payload ?? '').split(' ');
+    (kind === 'insert' ? insertAndNotify : notify).push(performance.now() - Number(sentAt));
+  });
   await listener.query('LISTEN bench_round_trip');
   const background = backgroundIngest(server.httpUrl, load.background, load.linesPerSecond, load.batchLines);
   await sleep(1000);
-  const pacer = every(load.probesPerSecond, () => {
-    void notifier.query(`SELECT pg_notify('bench_round_trip', $1)`, [performance.now().toFixed(3)]);
+  const pacer = every(load.probesPerSecond * 2, (n) => {
+    const sentAt = performance.now().toFixed(3);
+    if (n % 2 === 0) {
+      void notifier.query(`SELECT pg_notify('bench_round_trip', $1)`, [`notify ${sentAt}`]);
+    } else {
+      void notifier.query(
+        `WITH line AS (INSERT INTO log_line (run_id, seq, level, message, "timestamp") VALUES ($1, $2, 'INFO', $3, now()) RETURNING seq)
+         SELECT pg_notify('bench_round_trip', $3) FROM line`,
+        [runId, n, `insert ${sentAt}`],
+      );
+    }
   });
   await sleep(load.seconds * 1000);
   pacer.stop();
   await background.stop();
   await sleep(200);
   await Promise.all([listener.end(), notifier.end()]);
-  return latency(samples);
+  return { notify: latency(notify), insertAndNotify: latency(insertAndNotify) };
 }
 
 /**

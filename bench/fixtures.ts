@@ -1,5 +1,6 @@
 /** The rows the live phases need: runners, each with a RUNNING run it has claimed, inserted straight into the database. */
 import type pg from 'pg';
+import { appender } from './client.ts';
 import { seedRunner, seedScraper } from '../test/helpers/seed.ts';
 
 export type RunnerWithRun = { apiKey: string; runnerId: number; runId: number; jobId: string };
@@ -17,4 +18,16 @@ export async function runningRuns(pool: pg.Pool, count: number, label: string): 
     result.push({ apiKey, runnerId, runId: rows[0]!.id, jobId: String(rows[0]!.id) });
   }
   return result;
+}
+
+/**
+ * Appends one line to each run and returns the runs with their newest seq: a subscription with
+ * afterSeq just before it proves it is live with its first event.
+ */
+export async function withFirstLine(httpUrl: string, pool: pg.Pool, runs: RunnerWithRun[]): Promise<Array<RunnerWithRun & { lastSeq: number }>> {
+  const ready = JSON.stringify([{ level: 'INFO', message: 'ready' }]);
+  await Promise.all(runs.map((r) => appender(httpUrl, { apiKey: r.apiKey }, r.jobId)(`ready-${r.runId}-${Date.now()}`, ready)));
+  const { rows } = await pool.query<{ id: number; last_seq: number }>(`SELECT id, last_seq FROM run WHERE id = ANY($1)`, [runs.map((r) => r.runId)]);
+  const lastSeq = new Map(rows.map((r) => [r.id, r.last_seq]));
+  return runs.map((r) => ({ ...r, lastSeq: lastSeq.get(r.runId)! }));
 }

@@ -16,6 +16,7 @@ export type BenchResults = {
   sizes: BenchSizes;
   ingest: { api: IngestFigures; copy: IngestFigures; ratio: number };
   notifyRoundTrip: Latency;
+  insertAndNotifyRoundTrip: Latency;
   fanout: Array<FanoutFigures & { p50Ratio: number; p99Ratio: number }>;
   manySubscriptions: {
     subscriptions: number;
@@ -49,6 +50,13 @@ export function tableRows(r: BenchResults): Row[] {
     '≥ 0.50 of COPY',
   ]);
   rows.push(['LISTEN/NOTIFY round trip (ceiling of fan-out)', `p50 ${ms(r.notifyRoundTrip.p50)}, p99 ${ms(r.notifyRoundTrip.p99)}`, '', '', '']);
+  rows.push([
+    'INSERT of one line + NOTIFY in one transaction (the commit every stored line waits for)',
+    `p50 ${ms(r.insertAndNotifyRoundTrip.p50)}, p99 ${ms(r.insertAndNotifyRoundTrip.p99)}`,
+    '',
+    '',
+    '',
+  ]);
   const most = Math.max(...r.fanout.map((f) => f.subscribers));
   for (const f of r.fanout) {
     rows.push([

@@ -6,17 +6,16 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { loadBulkData } from './bulkData.ts';
-import { appender } from './client.ts';
 import { settle, startBenchDatabase } from './database.ts';
-import { fanoutLatency, notifyRoundTrip, type FanoutFigures, type LoadOptions } from './fanout.ts';
-import { runningRuns, type RunnerWithRun } from './fixtures.ts';
+import { fanoutLatency, notifyRoundTrips, type FanoutFigures, type LoadOptions } from './fanout.ts';
+import { runningRuns, withFirstLine } from './fixtures.ts';
 import { ingestThroughApi, ingestWithCopy } from './ingest.ts';
 import { measureQueries, queryProbes } from './queries.ts';
 import { replayToSubscriber, replayWithSelect } from './replay.ts';
 import { formatTable, writeResults, type BenchResults } from './report.ts';
 import { BENCH_ADMIN_TOKEN, startServerProcess, type ServerProcess } from './serverProcess.ts';
 import { benchSizes } from './sizes.ts';
-import { sleep, type Latency } from './stats.ts';
+import { sleep } from './stats.ts';
 
 const sizes = benchSizes();
 const output = process.env.BENCH_OUTPUT ?? fileURLToPath(new URL('./results/latest.json', import.meta.url));
@@ -48,26 +47,20 @@ try {
     probesPerSecond: sizes.probesPerSecond,
     seconds: sizes.fanoutSeconds,
   };
-  say('LISTEN/NOTIFY round trip under the background load');
-  const notify = await notifyRoundTrip(db.url, server, load);
-  say(`  p50 ${notify.p50} ms, p99 ${notify.p99} ms`);
+  say('LISTEN/NOTIFY round trips under the background load');
+  const [ceilingRun] = await runningRuns(db.pool, 1, 'round-trip');
+  const roundTrips = await notifyRoundTrips(db.url, server, load, ceilingRun!.runId);
+  const notify = roundTrips.notify;
+  say(`  NOTIFY p50 ${notify.p50} ms, p99 ${notify.p99} ms; INSERT + NOTIFY p50 ${roundTrips.insertAndNotify.p50} ms, p99 ${roundTrips.insertAndNotify.p99} ms`);
   await settle(db.pool);
 
   const withRatios = (f: FanoutFigures) => ({ ...f, p50Ratio: f.p50 / notify.p50, p99Ratio: f.p99 / notify.p99 });
-  const watchable = async (runs: RunnerWithRun[]) => {
-    // A line in each run lets a new subscription prove it is live with its first event.
-    await Promise.all(runs.map((r) => appender(server!.httpUrl, { apiKey: r.apiKey }, r.jobId)(`seed-${r.runId}-${Date.now()}`, JSON.stringify([{ level: 'INFO', message: 'ready' }]))));
-    const { rows } = await db.pool.query<{ id: number; last_seq: number }>(`SELECT id, last_seq FROM run WHERE id = ANY($1)`, [runs.map((r) => r.runId)]);
-    const lastSeq = new Map(rows.map((r) => [r.id, r.last_seq]));
-    return runs.map((r) => ({ ...r, lastSeq: lastSeq.get(r.runId)! }));
-  };
-
   const [probeRun] = await runningRuns(db.pool, 1, 'probe');
   const fanout: BenchResults['fanout'] = [];
   let peakRssAtMost = 0;
   for (const count of sizes.fanoutSubscribers) {
     say(`fan-out: ${count} subscribers`);
-    const figures = await fanoutLatency(server, viewer, await watchable([probeRun!]), count, load);
+    const figures = await fanoutLatency(server, viewer, await withFirstLine(server.httpUrl, db.pool, [probeRun!]), count, load);
     fanout.push(withRatios(figures));
     say(`  p50 ${figures.p50} ms, p99 ${figures.p99} ms, appendLogs p50 ${figures.appendRoundTrip.p50} ms, peak RSS ${Math.round(figures.peakRss / 2 ** 20)} MB`);
     peakRssAtMost = figures.peakRss;
@@ -75,7 +68,7 @@ try {
   }
 
   say(`${sizes.manySubscriptions} subscriptions over ${sizes.manySubscriptionRuns} runs`);
-  const manyRuns = await watchable(await runningRuns(db.pool, sizes.manySubscriptionRuns, 'many'));
+  const manyRuns = await withFirstLine(server.httpUrl, db.pool, await runningRuns(db.pool, sizes.manySubscriptionRuns, 'many'));
   await sleep(1000);
   const rssBefore = await server.rss();
   let rssOpen = 0;
@@ -113,7 +106,8 @@ try {
     },
     sizes,
     ingest: { api, copy, ratio: api.linesPerSecond / copy.linesPerSecond },
-    notifyRoundTrip: notify satisfies Latency,
+    notifyRoundTrip: notify,
+    insertAndNotifyRoundTrip: roundTrips.insertAndNotify,
     fanout,
     manySubscriptions: {
       subscriptions: sizes.manySubscriptions,

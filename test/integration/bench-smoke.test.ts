@@ -52,6 +52,7 @@ describe('npm run bench', () => {
       'ingest ratio': results.ingest.ratio,
       'NOTIFY p50': results.notifyRoundTrip.p50,
       'NOTIFY p99': results.notifyRoundTrip.p99,
+      'INSERT + NOTIFY p50': results.insertAndNotifyRoundTrip.p50,
       'replay lines/s': results.replay.api.linesPerSecond,
       'SELECT lines/s': results.replay.select.linesPerSecond,
       'many subscriptions p50': results.manySubscriptions.latency.p50,
