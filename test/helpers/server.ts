@@ -1,8 +1,10 @@
 /** Starts a real server instance (HTTP + websocket, its own LISTEN connection) on a test database. */
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { startServer } from '../../server/server.ts';
 import type { SchedulerOptions } from '../../server/scheduler/scheduler.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
 import { GraphQLTestClient } from './graphql.ts';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -29,4 +31,49 @@ export async function startTestServer(
   const wsUrl = `ws://127.0.0.1:${server.port}/graphql`;
   const client = (credentials: { token?: string; apiKey?: string } = {}) => new GraphQLTestClient(httpUrl, wsUrl, credentials);
   return { port: server.port, httpUrl, wsUrl, admin: client({ token: TEST_ADMIN_TOKEN }), client, stop: () => server.stop() };
+}
+
+/**
+ * Stands for an object that a beforeAll hook creates later: module-level test code can name it at once
+ * (`const { db, server } = useTestServer()`) and reads the real one's properties when a test runs.
+ */
+function startedLater<T extends object>(what: string, current: () => T | undefined): T {
+  return new Proxy({} as T, {
+    get(_target, key) {
+      const value = current();
+      if (!value) throw new Error(`the test ${what} is used before its beforeAll hook started it`);
+      return Reflect.get(value, key);
+    },
+  });
+}
+
+/**
+ * A fresh database and a server on it for the whole test file: registers the beforeAll that starts them and the
+ * afterAll that stops them (in the order of registration, so a file's own beforeAll can seed after this one).
+ */
+export function useTestServer(overrides: Partial<Config> = {}): {
+  db: TestDatabase;
+  server: TestServer;
+  /** Stops the server and starts another on the same database; `server` then speaks to the new one. */
+  restartServer(): Promise<void>;
+} {
+  let db: TestDatabase | undefined;
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startTestServer(db.url, overrides);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+  return {
+    db: startedLater('database', () => db),
+    server: startedLater('server', () => server),
+    async restartServer() {
+      await server!.stop();
+      server = undefined;
+      server = await startTestServer(db!.url, overrides);
+    },
+  };
 }

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../helpers/server.ts';
 
 const CREATE = `mutation($name: String!, $role: TokenRole!) {
   createToken(name: $name, role: $role) {
@@ -11,18 +10,7 @@ const CREATE = `mutation($name: String!, $role: TokenRole!) {
 const REVOKE = `mutation($id: ID!) { revokeToken(id: $id) {
   __typename ... on MutationRevokeTokenSuccess { data { id revokedAt } } ... on NotFoundError { entity id } } }`;
 
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const { db, server } = useTestServer();
 
 const tokenCount = async () => (await db.pool.query(`SELECT count(*)::int AS n FROM api_token`)).rows[0].n as number;
 

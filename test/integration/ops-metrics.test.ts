@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
 import { claimRunFor } from '../helpers/runs.ts';
 import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const APPEND = `mutation($jobId: ID!, $batchId: String!) { appendLogs(jobId: $jobId, batchId: $batchId, logs: [
   { level: INFO, message: "one" }, { level: WARNING, message: "two" }, { level: ERROR, message: "three" }]) { __typename } }`;
 const COMPLETE = `mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 1, productsProcessed: 1 }) { __typename } }`;
 
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const { db, server } = useTestServer();
 
 type Samples = { text: string; contentType: string | null; value(name: string, labels?: Record<string, string>): number | undefined };
 

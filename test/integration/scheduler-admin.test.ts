@@ -2,24 +2,12 @@
  * The schedule as admins change it through the API: pause and resume, cron changes without a
  * restart, the schedulerStatus query, and ticks that survive a server restart.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { describe, expect, it } from 'vitest';
 import { finishActiveRuns, minuteFromNow, passAt, runsOf, setSchedule, ticksOf } from '../helpers/scheduler.ts';
 import { seedScraper, seedToken } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer, type TestServer } from '../helpers/server.ts';
 
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const { db, server, restartServer } = useTestServer();
 
 const PAUSE = /* GraphQL */ `mutation($id: ID!) { pauseScraper(scraperId: $id) { __typename } }`;
 const RESUME = /* GraphQL */ `mutation($id: ID!) { resumeScraper(scraperId: $id) { __typename } }`;
@@ -151,8 +139,7 @@ describe('restart', () => {
     const fire = minuteFromNow(2);
     await passAt(db.pool, plus(fire, 5));
 
-    await server.stop();
-    server = await startTestServer(db.url);
+    await restartServer();
 
     expect(await scheduleOf(server.admin, scraperId)).toMatchObject({ lastTick: { fireAt: fire.toISOString(), outcome: 'QUEUED' } });
     await passAt(db.pool, plus(fire, 40));
