@@ -44,61 +44,88 @@ const fields = z.strictObject({
   url: fieldSpec.optional(),
 });
 
-export const definitionSchema = z
-  .strictObject({
-    slug: z
-      .string()
-      .min(2)
-      .max(64)
-      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'may hold lowercase letters, digits and single dashes between them'),
+const definitionObject = z.strictObject({
+  slug: z
+    .string()
+    .min(2)
+    .max(64)
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'may hold lowercase letters, digits and single dashes between them'),
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  source: z.strictObject({
     name: z.string().min(1).max(200),
-    description: z.string().max(2000).optional(),
-    source: z.strictObject({
-      name: z.string().min(1).max(200),
-      url,
-      staleAfterMinutes: z.number().int().min(1).optional(),
-      criticalAfterMinutes: z.number().int().min(1).optional(),
-    }),
-    /** Five-field cron schedule; left out, the scraper runs only when triggered. */
-    cron: z.string().max(120).nullish(),
-    format: z.enum(['html', 'json'], { error: 'must be html or json' }),
-    /** Listing pages to start from (each followed through its pagination)… */
-    urls: z.array(url).min(1, 'must list at least one URL').max(100).optional(),
-    /** …or a list of SKUs, each fetched from its own URL ({sku} is replaced). */
-    skus: z
-      .strictObject({
-        list: z.array(z.string().min(1).max(256)).max(10_000),
-        url: url.refine((u) => u.includes('{sku}'), 'must contain {sku}, where each SKU goes'),
-      })
-      .optional(),
-    /** CSS selector of one product (HTML) or path to the product array or object (JSON; empty = the whole document). */
-    items: z.string().max(500).default(''),
-    fields,
-    pagination: z
-      .strictObject({
-        next: fieldSpec,
-        maxPages: z.number().int().min(1).max(1000).default(20),
-      })
-      .optional(),
-    rateLimit: z
-      .strictObject({
-        concurrency: z.number().int().min(1).max(32).default(2),
-        delayMs: z.number().int().min(0).max(60_000).default(0),
-      })
-      .default({ concurrency: 2, delayMs: 0 }),
-    timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
-    retries: z.number().int().min(0).max(10).default(2),
-  })
-  .superRefine((d, ctx) => {
-    if ((d.urls === undefined) === (d.skus === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['urls'], message: 'give either urls (listing pages) or skus (one URL per SKU), not both' });
-    }
-    if (d.format === 'html' && d.items === '') {
-      ctx.addIssue({ code: 'custom', path: ['items'], message: 'an html definition needs the CSS selector of one product' });
-    }
-  });
+    url,
+    staleAfterMinutes: z.number().int().min(1).optional(),
+    criticalAfterMinutes: z.number().int().min(1).optional(),
+  }),
+  /** Five-field cron schedule; left out, the scraper runs only when triggered. */
+  cron: z.string().max(120).nullish(),
+  format: z.enum(['html', 'json'], { error: 'must be html or json' }),
+  /** Listing pages to start from (each followed through its pagination)… */
+  urls: z.array(url).min(1, 'must list at least one URL').max(100).optional(),
+  /** …or a list of SKUs, each fetched from its own URL ({sku} is replaced). */
+  skus: z
+    .strictObject({
+      list: z.array(z.string().min(1).max(256)).max(10_000),
+      url: url.refine((u) => u.includes('{sku}'), 'must contain {sku}, where each SKU goes'),
+    })
+    .optional(),
+  /** CSS selector of one product (HTML) or path to the product array or object (JSON; empty = the whole document). */
+  items: z.string().max(500).default(''),
+  fields,
+  pagination: z
+    .strictObject({
+      next: fieldSpec,
+      maxPages: z.number().int().min(1).max(1000).default(20),
+    })
+    .optional(),
+  rateLimit: z
+    .strictObject({
+      concurrency: z.number().int().min(1).max(32).default(2),
+      delayMs: z.number().int().min(0).max(60_000).default(0),
+    })
+    .default({ concurrency: 2, delayMs: 0 }),
+  timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  retries: z.number().int().min(0).max(10).default(2),
+});
+
+type Shape = { urls?: unknown; skus?: unknown; format: 'html' | 'json'; items: string };
+
+function checkWhole(d: Shape, ctx: z.RefinementCtx) {
+  if ((d.urls === undefined) === (d.skus === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['urls'], message: 'give either urls (listing pages) or skus (one URL per SKU), not both' });
+  }
+  if (d.format === 'html' && d.items === '') {
+    ctx.addIssue({ code: 'custom', path: ['items'], message: 'an html definition needs the CSS selector of one product' });
+  }
+}
+
+export const definitionSchema = definitionObject.superRefine(checkWhole);
 
 export type ScraperDefinition = z.infer<typeof definitionSchema>;
+
+/**
+ * Scraper.config as the API takes it: the definition without the scraper's identity. slug, name and
+ * source (and cron) are columns of the scraper row, which is what the runner reads them from (see
+ * definitionFromConfig), so a config need not repeat them. They are still allowed, so that the config
+ * of a scraper registered from a definition file can be sent back unchanged, but the row wins.
+ */
+export const scraperConfigSchema = definitionObject
+  .partial({ slug: true, name: true, source: true, cron: true })
+  .superRefine(checkWhole);
+
+export type ScraperIdentity = { slug: string; name: string; source: { name: string; url: string } };
+
+/** The definition a run executes: the stored config with the identity of the scraper row laid over it. */
+export function definitionFromConfig(config: unknown, scraper: ScraperIdentity, where?: string): ScraperDefinition {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return parseDefinition(config, where);
+  const stored = config as Record<string, unknown>;
+  const storedSource = typeof stored.source === 'object' && stored.source !== null ? (stored.source as Record<string, unknown>) : {};
+  return parseDefinition(
+    { ...stored, slug: scraper.slug, name: scraper.name, source: { ...storedSource, name: scraper.source.name, url: scraper.source.url } },
+    where,
+  );
+}
 
 export class DefinitionError extends Error {
   constructor(

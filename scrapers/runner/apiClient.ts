@@ -26,7 +26,7 @@ export type LogLine = { level: string; message: string; timestamp: string };
 export type ClaimedRun = {
   id: string;
   retryCount: number;
-  scraper: { id: string; slug: string; name: string; config: unknown };
+  scraper: { id: string; slug: string; name: string; config: unknown; source: { name: string; url: string } };
 };
 
 export type RunResult = {
@@ -53,7 +53,7 @@ export class ApiClient {
   async claimRun(): Promise<ClaimedRun | null> {
     const data = await this.mutate(
       'claimRun',
-      `mutation Claim { claimRun { ${ERROR_FIELDS} ... on MutationClaimRunSuccess { data { id retryCount scraper { id slug name config } } } } }`,
+      `mutation Claim { claimRun { ${ERROR_FIELDS} ... on MutationClaimRunSuccess { data { id retryCount scraper { id slug name config source { name url } } } } } }`,
     );
     return (data as ClaimedRun | null) ?? null;
   }

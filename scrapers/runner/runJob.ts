@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { parseDefinition, type ScraperDefinition } from '../definitions/schema.ts';
+import { definitionFromConfig, type ScraperDefinition } from '../definitions/schema.ts';
 import { runScraper, ScraperInitError, type ScrapeSummary } from '../engine/runScraper.ts';
 import { RejectedError, type ApiClient, type ClaimedRun, type RunResult } from './apiClient.ts';
 import { LogShipper } from './logShipper.ts';
@@ -70,7 +70,7 @@ export async function runJob(run: ClaimedRun, ctx: JobContext): Promise<void> {
     log('INFO', `Job ${jobId} started on runner ${ctx.runnerName} (attempt ${run.retryCount + 1})`);
     let definition: ScraperDefinition;
     try {
-      definition = parseDefinition(run.scraper.config);
+      definition = definitionFromConfig(run.scraper.config, run.scraper);
       log('INFO', `Scraper config loaded: ${run.scraper.slug} (${definition.format}, ${definition.urls ? `${definition.urls.length} listing URL(s)` : `${definition.skus!.list.length} SKUs`})`);
     } catch (error) {
       log('ERROR', `Scraper config failed to parse: ${(error as Error).message}`);

@@ -1,6 +1,7 @@
-/** The zod rules for scraper input: slug, schedule, time zone and the size of a definition. */
+/** The zod rules for scraper input: slug, schedule, time zone and the size and shape of a definition. */
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { scraperConfigSchema } from '../../scrapers/definitions/schema.ts';
 
 export const MAX_CONFIG_BYTES = 256 * 1024;
 
@@ -48,7 +49,10 @@ export const config = z
   .refine(isPlainObject, { message: 'must be a JSON object', abort: true })
   .refine(
     (value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= MAX_CONFIG_BYTES,
-    `must be at most ${MAX_CONFIG_BYTES / 1024} KiB as JSON`,
-  );
+    { message: `must be at most ${MAX_CONFIG_BYTES / 1024} KiB as JSON`, abort: true },
+  )
+  // The definition the runner executes, checked here so that a bad one is refused with the field it
+  // names (input.config.fields.price) instead of failing its first run.
+  .pipe(scraperConfigSchema);
 
 export const maxRetries = z.number().int().min(0, 'must be at least 0').max(10, 'must be at most 10');

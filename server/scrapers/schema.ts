@@ -60,7 +60,12 @@ const CreateScraperInput = builder.inputType('CreateScraperInput', {
     cron: t.string({ required: false, validate: rules.cron.nullish() }),
     timezone: t.string({ required: false, description: 'Defaults to UTC.', validate: rules.timezone.nullish() }),
     enabled: t.boolean({ required: false, description: 'Defaults to true.' }),
-    config: t.field({ type: 'JSON', required: true, description: 'A JSON object of at most 256 KiB.', validate: rules.config }),
+    config: t.field({
+      type: 'JSON',
+      required: true,
+      description: 'The scraper definition (format, urls or skus, items, fields, …) as a JSON object of at most 256 KiB; slug, name, source and cron come from the scraper.',
+      validate: rules.config,
+    }),
     maxRetries: t.int({ required: false, description: 'Defaults to 2.', validate: rules.maxRetries.nullish() }),
     missedRunPolicy: t.field({ type: MissedRunPolicyEnum, required: false, description: 'Defaults to RUN_ONCE.' }),
   }),

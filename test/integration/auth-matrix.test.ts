@@ -156,7 +156,7 @@ const OPERATIONS: Operation[] = [
     async prepare(caller) {
       const slug = `made-by-${slugOf(caller)}`;
       return {
-        variables: { input: { slug, name: slug, source: { name: slug, url: 'https://shop.example.test' }, config: {} } },
+        variables: { input: { slug, name: slug, source: { name: slug, url: 'https://shop.example.test' }, config: { format: 'json', urls: ['https://shop.example.test/menu.json'], fields: { sku: 'id', name: 'title' } } } },
         happened: async () => !!(await one(`SELECT 1 AS x FROM scraper WHERE slug = $1`, [slug])),
       };
     },

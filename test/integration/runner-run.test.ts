@@ -111,6 +111,21 @@ describe('a runner process against the API and the demo sites', () => {
     expect((await productsOf(scrapers['sunset-api']!)).find((p) => p.sku === 'SS-104')).toMatchObject({ price: 68, brand: 'Pacific Growers' });
   });
 
+  it('runs a scraper made through the API, whose config leaves slug, name and source to the scraper', async () => {
+    const stored = (await db.pool.query(`SELECT config FROM scraper WHERE id = $1`, [scrapers['green-leaf']])).rows[0].config;
+    const { slug: _slug, name: _name, source, cron: _cron, ...config } = stored;
+    const created = await server.admin.data(
+      `mutation($input: CreateScraperInput!) { createScraper(input: $input) { __typename ... on MutationCreateScraperSuccess { data { id } } } }`,
+      { input: { slug: 'green-leaf-api', name: 'Green Leaf via the API', source: { name: 'Green Leaf (API)', url: source.url }, config } },
+    );
+    expect(created.createScraper.__typename).toBe('MutationCreateScraperSuccess');
+    const scraperId = Number(created.createScraper.data.id);
+    const { run, lines } = await watchRun(scraperId);
+    expect(run).toMatchObject({ status: 'SUCCESS', productsFound: 15, productsProcessed: 15 });
+    expect(lines.map((l) => l.message)).toContain('Scraper config loaded: green-leaf-api (html, 1 listing URL(s))');
+    expect(await productsOf(scraperId)).toHaveLength(15);
+  });
+
   it('ends a run whose products the server flags as WARNING, with the flags stored', async () => {
     const { jobId, run, statuses } = await watchRun(scrapers['corner-store']!);
     expect(statuses.at(-1)).toBe('WARNING');

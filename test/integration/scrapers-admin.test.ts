@@ -57,9 +57,14 @@ const newScraper = (slug: string, overrides: Record<string, unknown> = {}) => ({
   slug,
   name: `Scraper ${slug}`,
   source: { name: `${slug} shop`, url: `https://${slug}.example.test/menu` },
-  config: { startUrl: `https://${slug}.example.test/menu`, items: '.product' },
+  config: menuDefinition(`https://${slug}.example.test/menu`),
   ...overrides,
 });
+
+/** A valid definition as the API takes it: slug, name and source come from the scraper itself. */
+function menuDefinition(url: string) {
+  return { format: 'html', urls: [url], items: '.product', fields: { sku: { attr: 'data-sku' }, name: '.name', price: '.price' } };
+}
 
 describe('createScraper', () => {
   it('makes a scraper with a new source and the defaults', async () => {
@@ -73,7 +78,7 @@ describe('createScraper', () => {
       paused: false,
       maxRetries: 2,
       missedRunPolicy: 'RUN_ONCE',
-      config: { startUrl: 'https://green-leaf.example.test/menu', items: '.product' },
+      config: { format: 'html', urls: ['https://green-leaf.example.test/menu'], items: '.product', fields: { price: '.price' } },
       source: { name: 'green-leaf shop', url: 'https://green-leaf.example.test/menu', staleAfterMinutes: 1440, criticalAfterMinutes: 4320 },
     });
   });
@@ -123,6 +128,13 @@ describe('createScraper', () => {
     ['an offset instead of a zone', { timezone: '+01:00' }, 'timezone'],
     ['a config over 256 KiB', { config: { blob: 'x'.repeat(256 * 1024) } }, 'config'],
     ['a config that is not an object', { config: [1, 2, 3] }, 'config'],
+    ['a definition whose price is a number', { config: { ...menuDefinition('https://x.test'), fields: { sku: 'td.s', name: 'td.n', price: 42 } } }, 'config.fields.price'],
+    ['a definition without its sku field', { config: { ...menuDefinition('https://x.test'), fields: { name: 'td.n' } } }, 'config.fields.sku'],
+    ['a definition with an unknown format', { config: { ...menuDefinition('https://x.test'), format: 'xml' } }, 'config.format'],
+    ['a definition with a listing URL that is not http', { config: { ...menuDefinition('https://x.test'), urls: ['ftp://x.test/menu'] } }, 'config.urls.0'],
+    ['a definition with both urls and skus', { config: { ...menuDefinition('https://x.test'), skus: { list: ['a'], url: 'https://x.test/{sku}' } } }, 'config.urls'],
+    ['an html definition without items', { config: { ...menuDefinition('https://x.test'), items: '' } }, 'config.items'],
+    ['a toy config', { config: { startUrl: 'https://x.test/menu', items: '.product' } }, 'config'],
     ['too many retries', { maxRetries: 11 }, 'maxRetries'],
     ['a negative retry count', { maxRetries: -1 }, 'maxRetries'],
     ['a source URL that is not http', { source: { name: 'ftp shop', url: 'ftp://files.example.test/menu' } }, 'source.url'],
@@ -134,6 +146,23 @@ describe('createScraper', () => {
     ['both source and sourceId', { sourceId: '1' }, 'source'],
     ['neither source nor sourceId', { source: null }, 'source'],
   ];
+
+  it('names the bad field of a malformed definition and says what is wrong with it', async () => {
+    const config = { ...menuDefinition('https://x.test'), fields: { sku: 'td.s', name: 'td.n', price: 42 } };
+    const { createScraper } = await server.admin.data(CREATE, { input: newScraper('bad-definition', { config }) });
+    expect(createScraper.__typename).toBe('ValidationError');
+    expect(createScraper.issues).toEqual([
+      { path: 'input.config.fields.price', message: 'must be a selector or path string, or an object { selector, attr } or { path }' },
+    ]);
+    expect(await db.pool.query(`SELECT 1 FROM scraper WHERE slug = 'bad-definition'`)).toMatchObject({ rowCount: 0 });
+  });
+
+  it('takes back the config of a scraper registered from a definition file, identity and all', async () => {
+    const registered = { slug: 'other-slug', name: 'Other', source: { name: 'Other shop', url: 'https://other.test' }, cron: '0 * * * *', ...menuDefinition('https://x.test') };
+    const { createScraper } = await server.admin.data(CREATE, { input: newScraper('round-trip', { config: registered }) });
+    expect(createScraper.__typename).toBe('MutationCreateScraperSuccess');
+    expect(createScraper.data).toMatchObject({ slug: 'round-trip', source: { name: 'round-trip shop' } });
+  });
 
   it.each(bad)('refuses %s with ValidationError and stores nothing', async (_label, overrides, path) => {
     const [scrapers, sources] = [await count('scraper'), await count('source')];
@@ -150,8 +179,9 @@ describe('updateScraper, pauseScraper and resumeScraper', () => {
     const id = String(seeded.scraperId);
     const renamed = await server.admin.data(UPDATE, { id, input: { name: 'Renamed', timezone: 'America/New_York', maxRetries: 5 } });
     expect(renamed.updateScraper.data).toMatchObject({ slug: 'to-update', name: 'Renamed', cron: '0 * * * *', timezone: 'America/New_York', maxRetries: 5, config: { a: 1 } });
-    const unscheduled = await server.admin.data(UPDATE, { id, input: { cron: null, slug: 'updated', config: { b: 2 } } });
-    expect(unscheduled.updateScraper.data).toMatchObject({ slug: 'updated', name: 'Renamed', cron: null, config: { b: 2 } });
+    const json = { format: 'json', skus: { list: ['a-1'], url: 'https://api.example.test/p/{sku}' }, fields: { sku: 'id', name: 'title' } };
+    const unscheduled = await server.admin.data(UPDATE, { id, input: { cron: null, slug: 'updated', config: json } });
+    expect(unscheduled.updateScraper.data).toMatchObject({ slug: 'updated', name: 'Renamed', cron: null, config: json });
   });
 
   it('refuses a slug that another scraper has', async () => {
@@ -171,6 +201,7 @@ describe('updateScraper, pauseScraper and resumeScraper', () => {
     ['a bad slug', { slug: '-dash-first' }, 'slug'],
     ['a null name', { name: null }, 'name'],
     ['a null config', { config: null }, 'config'],
+    ['a definition with a bad price field', { config: { ...menuDefinition('https://x.test'), fields: { sku: 'td.s', name: 'td.n', price: { selector: 'td.p', xpath: '//p' } } } }, 'config.fields.price'],
   ];
 
   it.each(badUpdates)('refuses %s with ValidationError and changes nothing', async (_label, input, path) => {

@@ -97,7 +97,7 @@ describe('server/main.ts', () => {
     // DEMO=false: nothing but what we make.
     expect(await admin.data(`{ scrapers { id } }`)).toEqual({ scrapers: [] });
     const created = await admin.data(`mutation($input: CreateScraperInput!) { createScraper(input: $input) { __typename } }`, {
-      input: { slug: 'kept', name: 'Kept', source: { name: 'Kept shop', url: 'https://kept.example.test/menu' }, config: { startUrl: 'https://kept.example.test/menu', items: '.product' } },
+      input: { slug: 'kept', name: 'Kept', source: { name: 'Kept shop', url: 'https://kept.example.test/menu' }, config: { format: 'html', urls: ['https://kept.example.test/menu'], items: '.product', fields: { sku: '.sku', name: '.name' } } },
     });
     expect(created.createScraper.__typename).toBe('MutationCreateScraperSuccess');
     expect((await graphql(first.port, 'not-the-token-0123456789').request(`{ scrapers { id } }`)).errors?.length).toBeGreaterThan(0);
