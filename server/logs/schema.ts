@@ -4,18 +4,18 @@ import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { LogLevel } from '../db/generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
+import { batchIdRule } from '../graphql/batchId.ts';
 import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { appendLogs, BatchTooLargeError } from './appendLogs.ts';
 import { SubscriberTooSlowError, type LogEvent } from './logHub.ts';
 import {
-  BATCH_ID_PATTERN,
   LOG_LEVELS,
-  MAX_BATCH_ID_LENGTH,
   MAX_LINES_PER_BATCH,
   MAX_MESSAGE_BYTES,
   levelRank,
 } from './limits.ts';
+import { decodeLogCursor, encodeLogCursor } from './logCursor.ts';
 import { searchLogLines, type LogLineRow } from './sql/readLogLines.ts';
 
 export const LogLevelEnum = builder.enumType(LogLevel, { name: 'LogLevel' });
@@ -83,11 +83,7 @@ builder.mutationFields((t) => ({
       jobId: t.arg.id({ required: true }),
       batchId: t.arg.string({
         required: true,
-        validate: z
-          .string()
-          .min(1, 'batchId must not be empty')
-          .max(MAX_BATCH_ID_LENGTH)
-          .regex(BATCH_ID_PATTERN, 'batchId may hold letters, digits and . _ : - only'),
+        validate: batchIdRule,
       }),
       logs: t.arg({
         type: [LogLineInput],
@@ -116,7 +112,7 @@ const levelsFrom = (minLevel: LogLevel | null | undefined) =>
 builder.queryFields((t) => ({
   jobLogs: t.connection({
     type: LogLineRef,
-    description: "A run's stored log lines in seq order; the cursor is opaque.",
+    description: "A run's stored log lines in seq order. Cursors are opaque: page with endCursor; any other after is refused with BAD_USER_INPUT.",
     authScopes: { viewer: true },
     args: {
       jobId: t.arg.id({ required: true }),
@@ -125,12 +121,12 @@ builder.queryFields((t) => ({
     },
     resolve: (_root, args, ctx) =>
       resolveCursorConnection(
-        { args, toCursor: (line: LogLineRow) => String(line.seq), defaultSize: 500, maxSize: 5000 },
+        { args, toCursor: (line: LogLineRow) => encodeLogCursor(line.seq), defaultSize: 500, maxSize: 5000 },
         ({ after, limit, inverted }: ResolveCursorConnectionArgs) => {
           if (inverted) throw new GraphQLError('jobLogs pages forward only: use first and after');
           return searchLogLines(ctx.db.pool, {
             runId: parseId(args.jobId, 'Run'),
-            afterSeq: after ? Number.parseInt(after, 10) || 0 : 0,
+            afterSeq: after == null ? 0 : decodeLogCursor(after),
             limit,
             minLevels: levelsFrom(args.minLevel),
             contains: args.contains || null,
