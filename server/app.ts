@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
-import { GraphQLError, type ValidationContext } from 'graphql';
+import { GraphQLError, type ExecutionResult, type ValidationContext } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { credentialsFromConnectionParams, credentialsFromHeaders, resolvePrincipal, type Principal } from './auth/principal.ts';
@@ -18,6 +18,7 @@ import { CLOSE_FORBIDDEN as CLOSE_REVOKED, credentialKey, type OpenConnections }
 import { clientIp, CLOSE_RATE_LIMITED, createRateLimits, principalKey, useMutationRateLimit } from './ops/rateLimit.ts';
 import { assignRequestId, logRequestWhenDone, requestScope, useUnexpectedErrorLog } from './ops/requestId.ts';
 import { useParseGuard } from './ops/parseGuard.ts';
+import { sendSharedPayloads, sharedPayloadFor, useSharedSubscriptionResults } from './graphql/sharedSubscriptionResults.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 /** 1000 lines of 64 KiB is the largest legitimate request; anything larger is refused unread. */
@@ -61,6 +62,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       useMutationRateLimit(rateLimits),
       useUnexpectedErrorLog(),
       useParseGuard(),
+      useSharedSubscriptionResults(),
     ],
     // Who is calling is decided here, once: websocket operations bring the principal found at connect time.
     context: async (initial): Promise<Context> => {
@@ -129,8 +131,11 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         if (keyWait) return refuse(CLOSE_RATE_LIMITED, `Too many connections; retry after ${keyWait} s`);
         extra.principal = principal;
         services.openConnections?.add(ctx.extra.socket, principal, credentials);
+        sendSharedPayloads(ctx.extra.socket);
         return true;
       },
+      // A result shared by many subscribers (see sharedSubscriptionResults) is serialised once, not once per socket.
+      onNext: (ctx, id, _payload, _args, result) => sharedPayloadFor(ctx.extra.socket, id, result as ExecutionResult),
       onSubscribe: async (ctx, _id, params) => {
         const extra = ctx.extra as typeof ctx.extra & { principal?: Principal; clientIp?: string };
         // A revocation committed while this connection was being opened has no socket to close yet: check again.

@@ -29,6 +29,9 @@ const charsOf = (rows: LogLineRow[]) => {
 
 export type LogEvent = { runId: number; lines: LogLineRow[]; lastSeq: number };
 
+/** The events made of one read, by subscriber filter (minimum level rank); null when the filter leaves no line. */
+type SharedEvents = Map<number, { event: LogEvent; chars: number } | null>;
+
 export class SubscriberTooSlowError extends Error {
   constructor(readonly resumeAfterSeq: number) {
     super(`Subscriber fell too far behind; resubscribe with afterSeq: ${resumeAfterSeq}`);
@@ -48,7 +51,7 @@ type Subscriber = {
   bufferedChars: number;
   /** Set when the buffer overflowed during the replay: the replay reads the table once more instead. */
   overflowed: boolean;
-  queue: LogEvent[];
+  queue: Array<{ event: LogEvent; chars: number }>;
   queuedLines: number;
   queuedChars: number;
   failure: Error | null;
@@ -150,10 +153,11 @@ export class LogHub {
       subscriber.bufferedChars = 0;
       for (const rows of buffered) this.enqueue(subscriber, runId, rows);
       for (;;) {
-        const event = subscriber.queue.shift();
-        if (event) {
+        const entry = subscriber.queue.shift();
+        if (entry) {
+          const { event } = entry;
           subscriber.queuedLines -= event.lines.length;
-          subscriber.queuedChars -= charsOf(event.lines);
+          subscriber.queuedChars -= entry.chars;
           subscriber.emittedSeq = event.lastSeq;
           yield event;
           continue;
@@ -213,7 +217,10 @@ export class LogHub {
           if (rows.length === 0) break;
           after = rows[rows.length - 1]!.seq;
           channel.readThrough = after;
-          for (const subscriber of channel.subscribers) this.deliver(subscriber, runId, rows);
+          // Subscribers of the run with the same filter get the same event object: what the API
+          // makes of an event (its execution, its JSON) is then done once for all of them.
+          const shared: SharedEvents = new Map();
+          for (const subscriber of channel.subscribers) this.deliver(subscriber, runId, rows, shared);
           if (rows.length < READ_CHUNK) break;
         }
       } catch (error) {
@@ -223,7 +230,7 @@ export class LogHub {
     });
   }
 
-  private deliver(subscriber: Subscriber, runId: number, rows: LogLineRow[]): void {
+  private deliver(subscriber: Subscriber, runId: number, rows: LogLineRow[], shared: SharedEvents): void {
     if (subscriber.failure) return;
     if (!subscriber.live) {
       // Bounded like the live queue; but a replaying subscriber is not slow, the table still has the lines.
@@ -240,17 +247,25 @@ export class LogHub {
       subscriber.bufferedChars += chars;
       return;
     }
-    this.enqueue(subscriber, runId, rows);
+    this.enqueue(subscriber, runId, rows, shared);
   }
 
-  private enqueue(subscriber: Subscriber, runId: number, rows: LogLineRow[]): void {
-    const fresh = rows[0]!.seq > subscriber.throughSeq ? rows : rows.filter((r) => r.seq > subscriber.throughSeq);
+  private enqueue(subscriber: Subscriber, runId: number, rows: LogLineRow[], shared?: SharedEvents): void {
+    const whole = rows[0]!.seq > subscriber.throughSeq;
+    const fresh = whole ? rows : rows.filter((r) => r.seq > subscriber.throughSeq);
     if (fresh.length === 0) return;
     subscriber.throughSeq = fresh[fresh.length - 1]!.seq;
-    const event = this.eventFor(subscriber, runId, fresh);
-    if (!event) return;
+    // Only a subscriber that takes the whole read shares its event; one that had part of it already gets its own.
+    const share = whole ? shared : undefined;
+    let entry = share?.get(subscriber.minRank);
+    if (entry === undefined) {
+      const event = this.eventFor(subscriber, runId, fresh);
+      entry = event ? { event, chars: charsOf(event.lines) } : null;
+      share?.set(subscriber.minRank, entry);
+    }
+    if (!entry) return;
+    const { event, chars } = entry;
     // Behind means lines already waiting: one batch larger than the limit, into an empty queue, is not.
-    const chars = charsOf(event.lines);
     const over = subscriber.queuedLines + event.lines.length > this.queueLimit || subscriber.queuedChars + chars > MAX_QUEUED_CHARS;
     if (subscriber.queue.length > 0 && over) {
       subscriber.queue = [];
@@ -259,7 +274,7 @@ export class LogHub {
       this.fail(subscriber, new SubscriberTooSlowError(subscriber.emittedSeq));
       return;
     }
-    subscriber.queue.push(event);
+    subscriber.queue.push(entry);
     subscriber.queuedLines += event.lines.length;
     subscriber.queuedChars += chars;
     subscriber.wake?.();
