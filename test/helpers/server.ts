@@ -49,13 +49,14 @@ function startedLater<T extends object>(what: string, current: () => T | undefin
 
 /**
  * A fresh database and a server on it for the whole test file: registers the beforeAll that starts them and the
- * afterAll that stops them (in the order of registration, so a file's own beforeAll can seed after this one).
+ * afterAll that stops them. Hooks run in the order of registration and afterAll ones in reverse, so a file's own
+ * beforeAll registered after this call seeds once they are up, and its own afterAll runs before they stop.
  */
 export function useTestServer(overrides: Partial<Config> = {}): {
   db: TestDatabase;
   server: TestServer;
-  /** Stops the server and starts another on the same database; `server` then speaks to the new one. */
-  restartServer(): Promise<void>;
+  /** Stops the server and starts another on the same database (`more` adds to the overrides); `server` then speaks to the new one. */
+  restartServer(more?: Partial<Config>): Promise<void>;
 } {
   let db: TestDatabase | undefined;
   let server: TestServer | undefined;
@@ -70,10 +71,10 @@ export function useTestServer(overrides: Partial<Config> = {}): {
   return {
     db: startedLater('database', () => db),
     server: startedLater('server', () => server),
-    async restartServer() {
+    async restartServer(more = {}) {
       await server!.stop();
       server = undefined;
-      server = await startTestServer(db!.url, overrides);
+      server = await startTestServer(db!.url, { ...overrides, ...more });
     },
   };
 }

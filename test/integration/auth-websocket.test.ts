@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
 import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const JOB_LOGS = `subscription($jobId: ID!) { jobLogs(jobId: $jobId) { jobId lastSeq lines { seq message } } }`;
 const RUN_UPDATED = `subscription($scraperId: ID!) { runUpdated(scraperId: $scraperId) { id status } }`;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let scraperId: number;
 let jobId: string;
 let runner: Awaited<ReturnType<typeof seedRunner>>;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   ({ scraperId } = await seedScraper(db.pool));
   runner = await seedRunner(db.pool);
   const { rows } = await db.pool.query(
@@ -24,11 +20,6 @@ beforeAll(async () => {
     [scraperId, runner.runnerId],
   );
   jobId = String(rows[0].id);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 async function revokedToken() {

@@ -5,25 +5,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDefinition } from '../../scrapers/definitions/schema.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { labDefinition, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
 import { startRunner, type TestRunner } from '../helpers/runner.ts';
 import { passAt, runsOf, setSchedule } from '../helpers/scheduler.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 import { waitUntil } from '../helpers/waitUntil.ts';
 
 const LEASE_SECONDS = 5;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer({ runLeaseSeconds: LEASE_SECONDS, scheduler: false });
 let sites: FixtureSites;
 let apiKey: string;
 const runners: TestRunner[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url, { runLeaseSeconds: LEASE_SECONDS, scheduler: false });
   sites = await startFixtureSites();
   apiKey = (await seedRunner(db.pool)).apiKey;
 });
@@ -31,8 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const r of runners) await r.kill();
   await sites?.stop();
-  await server?.stop();
-  await db?.drop();
 });
 
 const TRIGGER = `mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`;

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { describe, expect, it } from 'vitest';
 import { JOB_LOGS, batchLines, shipBatch } from '../helpers/logShipper.ts';
 import { openRawSubscription } from '../helpers/rawSubscription.ts';
 import { insertRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
-import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, useTestServer } from '../helpers/server.ts';
 import { waitUntil } from '../helpers/waitUntil.ts';
 
 /** Lines a subscriber may have waiting on the server before it is dropped. */
@@ -14,18 +13,7 @@ const LINES_PER_BATCH = 50;
 /** 50 lines of ~60 KB: 3 MB a batch, 60 MB in all, far past what the kernel's socket buffers absorb. */
 const PADDING = 60_000;
 
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url, { subscriberQueueLimit: QUEUE_LIMIT });
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const { db, server } = useTestServer({ subscriberQueueLimit: QUEUE_LIMIT });
 
 /** The server's own count of live jobLogs subscriptions, from /metrics. */
 async function jobLogsSubscribers(): Promise<number> {

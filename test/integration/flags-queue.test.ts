@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seedScraper, seedToken } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const FLAGS = /* GraphQL */ `
   query Flags($status: FlagStatus, $kind: FlagKind, $first: Int, $after: String) {
@@ -20,14 +19,11 @@ const RESOLVE = /* GraphQL */ `
     }
   }`;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 /** Flag ids by a short name: kind, status and age in minutes are in the seed below. */
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   const { sourceId } = await seedScraper(db.pool, { slug: 'shop' });
   const seeds = [
     ['old-pending', 'MISSING_FIELD', 'PENDING', 300],
@@ -49,11 +45,6 @@ beforeAll(async () => {
     );
     ids[name] = String(rows[0]!.id);
   }
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 const skus = (result: any) => result.flags.edges.map((e: any) => e.node.product.sku.replace('sku-', ''));

@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { insertRun } from '../helpers/runs.ts';
 import { seedScraper } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const FRESHNESS = /* GraphQL */ `
   query Freshness($sourceId: ID) {
     freshness(sourceId: $sourceId) { source { id name } lastSuccessAt ageSeconds status }
   }`;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 const sourceIds: Record<string, number> = {};
 
 /** A source that goes STALE after an hour and CRITICAL after four. */
@@ -22,9 +20,6 @@ async function seedSource(slug: string) {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
-
   const fresh = await seedSource('fresh');
   await insertRun(db.pool, { scraperId: fresh.scraperId, status: 'SUCCESS', queuedMinutesAgo: 11, completedMinutesAgo: 10 });
   // A second scraper of the same source that last succeeded long ago: the newest good run counts.
@@ -45,11 +40,6 @@ beforeAll(async () => {
 
   const never = await seedSource('never');
   await insertRun(db.pool, { scraperId: never.scraperId, status: 'ERROR', queuedMinutesAgo: 5, completedMinutesAgo: 4 });
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 describe('freshness', () => {

@@ -1,24 +1,15 @@
 /** Query depth, cost, alias and token limits (GraphQL Armor), over HTTP and over graphql-ws alike; request size limits. */
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
 import { seedScraper } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let slug: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   ({ slug } = await seedScraper(db.pool));
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 /** scraper → runs → edges → node → scraper → runs …: each round adds four levels. */

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { insertRun } from '../helpers/runs.ts';
 import { seedScraper } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const HEALTH = /* GraphQL */ `
   query Health($days: Int) {
@@ -19,13 +18,10 @@ const HEALTH = /* GraphQL */ `
     }
   }`;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let latestRunId: number;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   const busy = await seedScraper(db.pool, { slug: 'a-busy' });
   await seedScraper(db.pool, { slug: 'b-idle' });
   const runs = [
@@ -40,11 +36,6 @@ beforeAll(async () => {
   ] as const;
   for (const run of runs) await insertRun(db.pool, { scraperId: busy.scraperId, ...run });
   latestRunId = await insertRun(db.pool, { scraperId: busy.scraperId, status: 'QUEUED', queuedMinutesAgo: 5 });
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 const counts = (row: any) => Object.fromEntries(row.runsByStatus.map((s: any) => [s.status, s.count]));

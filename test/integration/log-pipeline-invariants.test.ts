@@ -3,12 +3,11 @@
  * idempotent batches, counts kept in the appending transaction, replay-then-live with appends racing
  * the subscription start, message fidelity, history pages and input bounds.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { collect, type GraphQLTestClient } from '../helpers/graphql.ts';
 import { claimRunFor } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const APPEND = /* GraphQL */ `
   mutation Append($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {
@@ -37,23 +36,15 @@ const HISTORY = /* GraphQL */ `
 
 const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let scraperId: number;
 let runner: Awaited<ReturnType<typeof seedRunner>>;
 let runnerClient: GraphQLTestClient;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   ({ scraperId } = await seedScraper(db.pool));
   runner = await seedRunner(db.pool);
   runnerClient = server.client({ apiKey: runner.apiKey });
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 const newRun = () => claimRunFor(server, scraperId, runner.apiKey);

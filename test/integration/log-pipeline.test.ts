@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const APPEND = /* GraphQL */ `
   mutation Append($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {
@@ -20,25 +19,17 @@ const SUBSCRIBE = /* GraphQL */ `
     jobLogs(jobId: $jobId, afterSeq: $afterSeq, minLevel: $minLevel) { jobId lastSeq lines { seq level message } }
   }`;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let runner: Awaited<ReturnType<typeof seedRunner>>;
 let jobId: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   await seedScraper(db.pool);
   runner = await seedRunner(db.pool);
   const { scrapers } = await server.admin.data(`{ scrapers { id } }`);
   await server.admin.data(`mutation($id: ID!) { triggerRun(scraperId: $id) { __typename } }`, { id: scrapers[0].id });
   const claimed = await server.client({ apiKey: runner.apiKey }).data(`mutation { claimRun { ... on MutationClaimRunSuccess { data { id status } } } }`);
   jobId = claimed.claimRun.data.id;
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 const lines = (n: number, prefix: string) =>

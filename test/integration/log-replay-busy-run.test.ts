@@ -3,27 +3,23 @@
  * queue may hold. It must neither be failed as "too slow" when it goes live (it never fell behind
  * a live stream) nor buffer without bound: it reads what it missed from the table instead.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
 import { claimRunFor } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const APPEND = `mutation($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {
   appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) { __typename } }`;
 const SUBSCRIBE = `subscription($jobId: ID!) { jobLogs(jobId: $jobId) { lastSeq lines { seq } } }`;
 const HISTORY = 12_000;
 
-let db: TestDatabase;
-let server: TestServer;
+// The smallest queue the configuration allows, so that a few live batches during the replay exceed it.
+const { db, server } = useTestServer({ subscriberQueueLimit: 10 });
 let runner: Awaited<ReturnType<typeof seedRunner>>;
 let jobId: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  // The smallest queue the configuration allows, so that a few live batches during the replay exceed it.
-  server = await startTestServer(db.url, { subscriberQueueLimit: 10 });
   const { scraperId } = await seedScraper(db.pool);
   runner = await seedRunner(db.pool);
   jobId = await claimRunFor(server, scraperId, runner.apiKey);
@@ -34,11 +30,6 @@ beforeAll(async () => {
      UPDATE run SET last_seq = $2, info_count = $2 WHERE id = $1`,
     [Number(jobId), HISTORY],
   );
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 describe('replaying a busy run', () => {

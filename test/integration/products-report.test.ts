@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLResponse } from '../helpers/graphql.ts';
 import { claimRunFor } from '../helpers/runs.ts';
 import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const REPORT = /* GraphQL */ `
   mutation Report($jobId: ID!, $batchId: String!, $products: [ProductInput!]!) {
@@ -24,8 +23,7 @@ const COMPLETE = /* GraphQL */ `
     }
   }`;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let runner: Awaited<ReturnType<typeof seedRunner>>;
 let otherRunner: Awaited<ReturnType<typeof seedRunner>>;
 let scraperId: number;
@@ -69,17 +67,10 @@ function validationIssuePaths(result: GraphQLResponse): string[] {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   ({ scraperId, sourceId } = await seedScraper(db.pool));
   runner = await seedRunner(db.pool);
   otherRunner = await seedRunner(db.pool);
   jobId = await claimRunFor(server, scraperId, runner.apiKey);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 describe('reportProducts', () => {

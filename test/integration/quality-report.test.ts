@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seedScraper } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const MISSING = 'products missingThc missingCbd missingBrand missingThcRatio missingCbdRatio missingBrandRatio';
 const QUALITY = /* GraphQL */ `
@@ -14,8 +13,7 @@ const QUALITY = /* GraphQL */ `
     }
   }`;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let shopA: number;
 let shopB: number;
 
@@ -32,8 +30,6 @@ async function insertProducts(sourceId: number, products: Seed[]) {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   shopA = (await seedScraper(db.pool, { slug: 'shop-a' })).sourceId;
   shopB = (await seedScraper(db.pool, { slug: 'shop-b' })).sourceId;
   await seedScraper(db.pool, { slug: 'shop-c' }); // a source without products
@@ -52,11 +48,6 @@ beforeAll(async () => {
     { sku: 'b-1', category: 'flower', price: 12, brand: null },
     { sku: 'b-2', category: 'vape', price: 30 },
   ]);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 describe('quality', () => {

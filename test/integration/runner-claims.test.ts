@@ -1,30 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { labDefinition, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
 import { startRunner, type TestRunner } from '../helpers/runner.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const TRIGGER = /* GraphQL */ `
   mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`;
 const RUNS = 12;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let sites: FixtureSites;
 const runners: TestRunner[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   sites = await startFixtureSites();
 });
 
 afterAll(async () => {
   for (const runner of runners) await runner.stop();
   await sites?.stop();
-  await server?.stop();
-  await db?.drop();
 });
 
 describe('several runners on one queue', () => {

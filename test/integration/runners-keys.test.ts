@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seedScraper } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const CREATE = `mutation($name: String!) { createRunner(name: $name) {
   __typename
@@ -20,19 +19,11 @@ const REVOKE = `mutation($id: ID!) { revokeRunner(id: $id) {
 const CLAIM = `mutation { claimRun { __typename ... on MutationClaimRunSuccess { data { id status } } } }`;
 const HEARTBEAT = `mutation($jobId: ID!) { heartbeat(jobId: $jobId) { __typename } }`;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let scraperId: number;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   ({ scraperId } = await seedScraper(db.pool));
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 const runnerCount = async () => (await db.pool.query(`SELECT count(*)::int AS n FROM runner`)).rows[0].n as number;

@@ -2,12 +2,11 @@
  * A run's life through the API: triggering (and refusing a disabled scraper), claiming under
  * concurrency, heartbeats, cancelling, and the filtered run history.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
 import { insertRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const TRIGGER = `mutation($id: ID!) { triggerRun(scraperId: $id) {
   __typename
@@ -29,19 +28,11 @@ const COMPLETE = `mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { s
 const RUNS = `query($first: Int, $after: String, $filter: RunFilter) {
   runs(first: $first, after: $after, filter: $filter) { edges { node { id status triggeredBy } } pageInfo { hasNextPage endCursor } } }`;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let scraperId: number;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   ({ scraperId } = await seedScraper(db.pool));
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 // Each test starts with no queued run left by another.

@@ -3,26 +3,17 @@
  * and re-queued as a new attempt while retries remain; failed runs are retried with backoff.
  * Runs are claimed and completed through the API like a runner does; time is driven through the pass.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { claimRunFor } from '../helpers/runs.ts';
 import { passAt, runsOf, setSchedule } from '../helpers/scheduler.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let apiKey: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   ({ apiKey } = await seedRunner(db.pool));
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 // Each test claims "the oldest queued run": nothing a test leaves queued may reach the next one.

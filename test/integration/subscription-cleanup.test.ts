@@ -3,23 +3,19 @@
  * it waits for its next event: otherwise every idle subscription ever opened would stay in the
  * hub, and the hub would keep reading lines for it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
 import { claimRunFor } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { type TestServer, useTestServer } from '../helpers/server.ts';
 
 const JOB_LOGS = `subscription($jobId: ID!) { jobLogs(jobId: $jobId) { lastSeq lines { seq } } }`;
 const RUN_UPDATED = `subscription($jobId: ID!) { runUpdated(jobId: $jobId) { id status } }`;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let jobId: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   const { scraperId } = await seedScraper(db.pool);
   const runner = await seedRunner(db.pool);
   jobId = await claimRunFor(server, scraperId, runner.apiKey);
@@ -27,11 +23,6 @@ beforeAll(async () => {
     `mutation($jobId: ID!) { appendLogs(jobId: $jobId, batchId: "one", logs: [{ level: INFO, message: "hello" }]) { __typename } }`,
     { jobId },
   );
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 async function subscribers(): Promise<Record<string, number>> {
