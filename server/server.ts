@@ -34,7 +34,7 @@ export async function startServer(options: {
   // Run state changes stay on NOTIFY (one per transition); log announcements take the configured bus.
   const liveBus = await openLiveBus({ pubsubUrl: config.pubsubUrl, databaseUrl, listener, logger });
   const logHub = new LogHub(db.pool, liveBus, logger, config.subscriberQueueLimit);
-  const runEvents = new RunEvents(listener, logger);
+  const runEvents = new RunEvents(db.pool, listener, logger);
   await logHub.start();
   await runEvents.start();
   const scheduler = config.scheduler

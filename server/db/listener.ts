@@ -8,11 +8,19 @@ import type { Logger } from '../logger.ts';
 
 type Handler = (payload: string) => void;
 
+/**
+ * What a reconnect handler learns of the gap: the database's clock on the last query the old
+ * connection answered. Notifications committed after it may be lost (those committed a little
+ * before it too, if the connection broke before they arrived), so a user that replays by
+ * timestamp reads from somewhat before it.
+ */
+export type ListenerGap = { lastAnsweredAt: Date };
+
 export type PgListener = {
   /** Calls handler with each payload on channel; returns the unsubscribe function. */
   on(channel: string, handler: Handler): Promise<() => Promise<void>>;
   /** Called after every reconnect, once LISTEN is in force again. */
-  onReconnect(handler: () => void): () => void;
+  onReconnect(handler: (gap: ListenerGap) => void): () => void;
   readonly connected: boolean;
   close(): Promise<void>;
 };
@@ -23,12 +31,14 @@ export async function createPgListener(url: string, logger: Logger, options: Lis
   const keepAliveMs = options.keepAliveMs ?? 10_000;
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
   const handlers = new Map<string, Set<Handler>>();
-  const reconnectHandlers = new Set<() => void>();
+  const reconnectHandlers = new Set<(gap: ListenerGap) => void>();
   let client: pg.Client | undefined;
   let connected = false;
   let closed = false;
   let keepAlive: NodeJS.Timeout | undefined;
   let connecting: Promise<void> | undefined;
+  // The database's clock as of the current connection's last answer (see ListenerGap).
+  let lastAnsweredAt = new Date(0);
 
   const quote = (channel: string) => `"${channel.replaceAll('"', '""')}"`;
 
@@ -54,9 +64,13 @@ export async function createPgListener(url: string, logger: Logger, options: Lis
       dropped(next);
     });
     next.on('end', () => dropped(next));
+    let answeredAt: Date;
     try {
       await next.connect();
       for (const channel of handlers.keys()) await next.query(`LISTEN ${quote(channel)}`);
+      // Read after LISTEN: from here on, notifications reach this connection.
+      const { rows } = await next.query<{ now: Date }>('SELECT now() AS now');
+      answeredAt = rows[0]!.now;
     } catch (error) {
       // A half-open attempt must not linger: the next attempt makes a fresh connection.
       await next.end().catch(() => undefined);
@@ -69,6 +83,7 @@ export async function createPgListener(url: string, logger: Logger, options: Lis
     }
     client = next;
     connected = true;
+    lastAnsweredAt = answeredAt;
     // A dead TCP peer can stay silent for minutes: a probe that fails, or is still unanswered when
     // the next one is due, is how we learn of it.
     let probing = false;
@@ -79,8 +94,11 @@ export async function createPgListener(url: string, logger: Logger, options: Lis
         return;
       }
       probing = true;
-      next.query('SELECT 1').then(
-        () => (probing = false),
+      next.query<{ now: Date }>('SELECT now() AS now').then(
+        ({ rows }) => {
+          probing = false;
+          if (next === client) lastAnsweredAt = rows[0]!.now;
+        },
         (error) => {
           logger.warn({ err: error }, 'LISTEN keep-alive failed');
           dropped(next);
@@ -92,14 +110,15 @@ export async function createPgListener(url: string, logger: Logger, options: Lis
 
   function dropped(which: pg.Client) {
     if (which !== client || !connected) return;
+    const gap = { lastAnsweredAt };
     connected = false;
     client = undefined;
     clearInterval(keepAlive);
     which.end().catch(() => undefined);
-    if (!closed) void reconnect();
+    if (!closed) void reconnect(gap);
   }
 
-  async function reconnect(): Promise<void> {
+  async function reconnect(gap: ListenerGap): Promise<void> {
     if (connecting) return connecting;
     connecting = (async () => {
       for (let attempt = 0; !closed; attempt++) {
@@ -110,7 +129,7 @@ export async function createPgListener(url: string, logger: Logger, options: Lis
           await connect();
           if (closed) return;
           logger.info({ attempt }, 'LISTEN connection restored');
-          for (const handler of reconnectHandlers) handler();
+          for (const handler of reconnectHandlers) handler(gap);
           return;
         } catch (error) {
           logger.warn({ err: error, attempt }, 'LISTEN reconnect failed, retrying');

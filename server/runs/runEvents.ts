@@ -3,10 +3,21 @@
  * state of a run matters, so a subscriber's backlog is a set of run ids: bounded by the number
  * of runs, however fast they change.
  */
+import type pg from 'pg';
 import type { Logger } from '../logger.ts';
-import type { PgListener } from '../db/listener.ts';
+import type { ListenerGap, PgListener } from '../db/listener.ts';
 import { releasable } from '../graphql/releasable.ts';
 import { RUN_UPDATED_CHANNEL } from './sql/notifyRunUpdated.ts';
+import { readRunsChangedSince } from './sql/readRunsChangedSince.ts';
+
+/**
+ * How far before the lost connection's last answer the catch-up reads. A transition is stamped
+ * with its transaction's start but announced at its commit, and a notification may still have
+ * been on its way when the connection broke; a run delivered twice costs one re-read.
+ */
+const CATCH_UP_MARGIN_MS = 10_000;
+/** Subscribers of a scraper or of every run want the newest state, not an unbounded backlog. */
+const CATCH_UP_LIMIT = 1_000;
 
 export type RunChange = { runId: number; scraperId: number };
 type Filter = { runId?: number; scraperId?: number };
@@ -17,25 +28,43 @@ export class RunEvents {
   private stopListening: (() => Promise<void>) | null = null;
 
   constructor(
+    private readonly pool: pg.Pool,
     private readonly listener: PgListener,
     private readonly logger: Logger,
   ) {}
 
   async start(): Promise<void> {
     this.stopListening = await this.listener.on(RUN_UPDATED_CHANNEL, (payload) => this.onNotification(payload));
-    this.listener.onReconnect(() => this.refreshAfterReconnect());
+    this.listener.onReconnect((gap) => void this.refreshAfterReconnect(gap));
   }
 
   /**
    * Notifications sent while the LISTEN connection was down are gone. A subscriber of one run gets
    * that run again (it is read fresh from the table, so a missed change shows); subscribers of a
-   * scraper or of all runs see the next change.
+   * scraper or of every run get the runs of theirs that changed since the connection was last
+   * known to hear, read from the table.
    */
-  private refreshAfterReconnect(): void {
+  private async refreshAfterReconnect(gap: ListenerGap): Promise<void> {
+    const broad = [...this.listeners].filter((l) => l.filter.runId === undefined);
     for (const l of this.listeners) {
       if (l.filter.runId === undefined) continue;
       l.pending.add(l.filter.runId);
       l.wake?.();
+    }
+    if (broad.length === 0) return;
+    const everyScraper = broad.some((l) => l.filter.scraperId === undefined);
+    const since = new Date(gap.lastAnsweredAt.getTime() - CATCH_UP_MARGIN_MS);
+    try {
+      const changed = await readRunsChangedSince(this.pool, {
+        since,
+        scraperIds: everyScraper ? null : [...new Set(broad.map((l) => l.filter.scraperId!))],
+        limit: CATCH_UP_LIMIT,
+      });
+      // Oldest change first, as live notifications would have come.
+      for (const change of changed.reverse()) this.deliver(change);
+      this.logger.info({ since, runs: changed.length }, 'runUpdated caught up after LISTEN reconnect');
+    } catch (error) {
+      this.logger.error({ err: error, since }, 'runUpdated catch-up after LISTEN reconnect failed; subscribers see the next change');
     }
   }
 
@@ -85,6 +114,10 @@ export class RunEvents {
       this.logger.warn({ payload }, 'ignoring malformed run_updated notification');
       return;
     }
+    this.deliver(change);
+  }
+
+  private deliver(change: RunChange): void {
     for (const l of this.listeners) {
       const { runId, scraperId } = l.filter;
       if (runId !== undefined && runId !== change.runId) continue;
