@@ -21,6 +21,9 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     url: url.toString(),
     pool,
     async drop() {
+      // pool.end() resolves before its clients' sockets close, so the FORCE below can reach one
+      // still closing; its "terminating connection" would otherwise surface as an uncaught error.
+      pool.on('error', () => undefined);
       await pool.end();
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
