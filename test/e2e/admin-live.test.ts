@@ -7,11 +7,10 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdminBuilt, launchBrowser, signIn } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import type { GraphQLTestClient } from '../helpers/graphql.ts';
 import { insertRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
-import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { TEST_ADMIN_TOKEN, useTestServer } from '../helpers/server.ts';
 
 /** Conditions in the page can take a while on a busy machine; this waits, it does not time anything. */
 const POLL = { timeout: 15_000 };
@@ -21,8 +20,7 @@ const APPEND = `mutation($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!
   appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) { __typename ... on MutationAppendLogsSuccess { data { toSeq } } } }`;
 const COMPLETE = `mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 12, productsProcessed: 12 }) { __typename } }`;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -48,8 +46,6 @@ const distanceFromEnd = () =>
 
 beforeAll(async () => {
   await ensureAdminBuilt();
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   baseUrl = `http://127.0.0.1:${server.port}`;
   ({ scraperId, sourceId } = await seedScraper(db.pool, { slug: 'green-leaf', cron: '*/30 * * * *' }));
   runner = server.client({ apiKey: (await seedRunner(db.pool, 'runner-one')).apiKey });
@@ -62,8 +58,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
-  await db?.drop();
 });
 
 describe('the admin, live', () => {

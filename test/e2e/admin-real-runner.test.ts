@@ -8,18 +8,16 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdminBuilt, launchBrowser, signIn } from '../helpers/browser.ts';
 import { contrastProblems } from '../helpers/contrast.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { registerDemoScrapers, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
 import { startRunner, type TestRunner } from '../helpers/runner.ts';
-import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { TEST_ADMIN_TOKEN, useTestServer } from '../helpers/server.ts';
 
 /** Conditions in the page can take a while on a busy machine; this waits, it does not time anything. */
 const POLL = { timeout: 15_000 };
 
 const CREATE_RUNNER = `mutation($name: String!) { createRunner(name: $name) { ... on MutationCreateRunnerSuccess { data { apiKey } } } }`;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let sites: FixtureSites;
 let runner: TestRunner;
 let runnerKey: string;
@@ -29,8 +27,6 @@ let runId: string;
 
 beforeAll(async () => {
   await ensureAdminBuilt();
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   sites = await startFixtureSites();
   await registerDemoScrapers(db.url, sites);
   const created = await server.admin.data(CREATE_RUNNER, { name: 'e2e-runner' });
@@ -46,8 +42,6 @@ afterAll(async () => {
   await browser?.close();
   await runner?.stop();
   await sites?.stop();
-  await server?.stop();
-  await db?.drop();
 });
 
 describe('the admin with a real runner', () => {

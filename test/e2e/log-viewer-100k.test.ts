@@ -6,26 +6,22 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdminBuilt, launchBrowser, signIn } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { insertRun } from '../helpers/runs.ts';
 import { seedScraper } from '../helpers/seed.ts';
-import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { TEST_ADMIN_TOKEN, useTestServer } from '../helpers/server.ts';
 
 /** Conditions in the page can take a while on a busy machine; this waits, it does not time anything. */
 const POLL = { timeout: 15_000 };
 
 const LINES = 100_000;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let browser: Browser;
 let page: Page;
 let runId: number;
 
 beforeAll(async () => {
   await ensureAdminBuilt();
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   const { scraperId } = await seedScraper(db.pool, { slug: 'big-shop' });
   runId = await insertRun(db.pool, { scraperId, status: 'SUCCESS', completedMinutesAgo: 1, durationSeconds: 600 });
   // Every 100th line is an ERROR, every 10th otherwise a WARNING.
@@ -53,8 +49,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
-  await db?.drop();
 });
 
 const scroller = () => page.getByTestId('log-scroll');

@@ -5,16 +5,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdminBuilt, launchBrowser, signIn } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { claimRunFor } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
-import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { TEST_ADMIN_TOKEN, useTestServer } from '../helpers/server.ts';
 
 const APPEND = `mutation($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {
   appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) { __typename } }`;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server, restartServer } = useTestServer();
 let browser: Browser;
 let page: Page;
 let apiKey: string;
@@ -31,8 +29,6 @@ const append = (batchId: string, from: number, n: number) =>
 
 beforeAll(async () => {
   await ensureAdminBuilt();
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   const { scraperId } = await seedScraper(db.pool, { slug: 'resume-shop' });
   ({ apiKey } = await seedRunner(db.pool));
   runId = await claimRunFor(server, scraperId, apiKey);
@@ -52,8 +48,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
-  await db?.drop();
 });
 
 describe('the log viewer across a server restart', () => {
@@ -63,8 +57,7 @@ describe('the log viewer across a server restart', () => {
     expect(subscribes.at(-1)?.afterSeq).toBe(0);
 
     const port = server.port;
-    await server.stop();
-    server = await startTestServer(db.url, { port });
+    await restartServer({ port });
     await append('second', 11, 10);
 
     await page.locator('.log-row[data-seq="20"]').waitFor();
