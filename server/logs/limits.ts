@@ -1,8 +1,6 @@
 /** The bounds appendLogs enforces; runners size their batches by the same numbers. */
 export const MAX_LINES_PER_BATCH = 1000;
 export const MAX_MESSAGE_BYTES = 64 * 1024;
-export const MAX_BATCH_ID_LENGTH = 128;
-export const BATCH_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 

@@ -1,7 +1,5 @@
 /** The bounds reportProducts enforces; runners size their product batches by the same numbers. */
 export const MAX_PRODUCTS_PER_BATCH = 1000;
-export const MAX_BATCH_ID_LENGTH = 128;
-export const BATCH_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
 export const MAX_SKU_LENGTH = 256;
 export const MAX_NAME_LENGTH = 1000;
 export const MAX_LABEL_LENGTH = 256;

@@ -1,13 +1,12 @@
 /** Products: the Product type and reportProducts, through which runners store what they scraped. */
 import { z } from 'zod';
 import { builder } from '../graphql/builder.ts';
+import { batchIdRule } from '../graphql/batchId.ts';
 import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunStateError } from '../runs/errors.ts';
 import '../sources/schema.ts';
 import {
-  BATCH_ID_PATTERN,
-  MAX_BATCH_ID_LENGTH,
   MAX_LABEL_LENGTH,
   MAX_NAME_LENGTH,
   MAX_PRICE,
@@ -88,11 +87,7 @@ builder.mutationFields((t) => ({
       jobId: t.arg.id({ required: true }),
       batchId: t.arg.string({
         required: true,
-        validate: z
-          .string()
-          .min(1, 'batchId must not be empty')
-          .max(MAX_BATCH_ID_LENGTH)
-          .regex(BATCH_ID_PATTERN, 'batchId may hold letters, digits and . _ : - only'),
+        validate: batchIdRule,
       }),
       products: t.arg({
         type: [ProductInput],
