@@ -1,11 +1,11 @@
 /** Bearer tokens for people and integrations: made with a secret shown once, listed without it, revoked at once. */
-import { CREDENTIALS_REVOKED_CHANNEL } from './openConnections.ts';
 import type { Principal } from './principal.ts';
 import type { Database } from '../db/database.ts';
 import type { ApiToken } from '../db/generated/prisma/client.ts';
 import type { TokenRole } from '../db/generated/prisma/enums.ts';
 import { NotFoundError } from '../graphql/errors.ts';
 import { generateSecret, hashSecret } from './secrets.ts';
+import { revokeCredential } from './sql/revokeCredential.ts';
 
 export type CreatedToken = { token: string; apiToken: ApiToken };
 
@@ -23,13 +23,6 @@ export async function createToken(
 
 /** Revoking twice keeps the first revocation time; the token is refused from the next request on. */
 export async function revokeToken(db: Database, _principal: Principal, id: number): Promise<ApiToken> {
-  const { rowCount } = await db.pool.query({
-    name: 'revoke_token',
-    // The NOTIFY closes the token's open websockets, on every instance, at commit.
-    text: `WITH revoked AS (UPDATE api_token SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id)
-           SELECT pg_notify('${CREDENTIALS_REVOKED_CHANNEL}', 'token:' || id) FROM revoked`,
-    values: [id],
-  });
-  if (rowCount !== 1) throw new NotFoundError('ApiToken', String(id));
+  if (!(await revokeCredential(db, 'token', id))) throw new NotFoundError('ApiToken', String(id));
   return db.prisma.apiToken.findUniqueOrThrow({ where: { id } });
 }

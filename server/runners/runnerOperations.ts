@@ -2,6 +2,7 @@
 import { CREDENTIALS_REVOKED_CHANNEL } from '../auth/openConnections.ts';
 import type { Principal } from '../auth/principal.ts';
 import { generateSecret, hashSecret } from '../auth/secrets.ts';
+import { revokeCredential } from '../auth/sql/revokeCredential.ts';
 import type { Database } from '../db/database.ts';
 import type { Runner } from '../db/generated/prisma/client.ts';
 import { NotFoundError } from '../graphql/errors.ts';
@@ -47,12 +48,6 @@ export async function rotateRunnerKey(db: Database, _principal: Principal, id: n
  * is taken as lost like any other.
  */
 export async function revokeRunner(db: Database, _principal: Principal, id: number): Promise<Runner> {
-  const { rowCount } = await db.pool.query({
-    name: 'revoke_runner',
-    text: `WITH revoked AS (UPDATE runner SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id)
-           SELECT pg_notify('${CREDENTIALS_REVOKED_CHANNEL}', 'runner:' || id) FROM revoked`,
-    values: [id],
-  });
-  if (rowCount !== 1) throw new NotFoundError('Runner', String(id));
+  if (!(await revokeCredential(db, 'runner', id))) throw new NotFoundError('Runner', String(id));
   return db.prisma.runner.findUniqueOrThrow({ where: { id } });
 }
