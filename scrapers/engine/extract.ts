@@ -7,9 +7,10 @@ import type { AnyNode } from 'domhandler';
 import type { FieldSpec, ScraperDefinition } from '../definitions/schema.ts';
 import { PRODUCT_FIELDS } from '../definitions/schema.ts';
 
-export type ProductRecord = {
-  sku: string | null;
-  name: string | null;
+/** A product as runners report it (reportProducts) and the server stores it. */
+export type Product = {
+  sku: string;
+  name: string;
   brand: string | null;
   category: string | null;
   price: number | null;
@@ -17,6 +18,9 @@ export type ProductRecord = {
   cbdPercent: number | null;
   url: string | null;
 };
+
+/** What a page yields before the checks: an item may lack its sku or name. */
+export type ProductRecord = Omit<Product, 'sku' | 'name'> & { sku: string | null; name: string | null };
 
 export type ExtractedPage = { items: ProductRecord[]; next: string | null };
 

@@ -3,22 +3,11 @@
  * of its SKUs, extracts products, and tells the caller what happened through `log` and `onProducts`.
  */
 import type { ScraperDefinition } from '../definitions/schema.ts';
-import { extractPage, ParseError, type ProductRecord } from './extract.ts';
+import { extractPage, ParseError, type Product, type ProductRecord } from './extract.ts';
 import { FetchError, fetchPage } from './fetchPage.ts';
 import { limiterFor } from './rateLimiter.ts';
 
 export type Level = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
-
-export type Product = {
-  sku: string;
-  name: string;
-  brand: string | null;
-  category: string | null;
-  price: number | null;
-  thcPercent: number | null;
-  cbdPercent: number | null;
-  url: string | null;
-};
 
 export type ScrapeHooks = {
   log(level: Level, message: string): void;

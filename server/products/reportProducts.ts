@@ -1,4 +1,5 @@
 /** Stores the products a runner scraped during a run and raises the flags they deserve, once per batch. */
+import type { Product } from '../../scrapers/engine/extract.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Database } from '../db/database.ts';
 import { NotAuthorizedError } from '../graphql/builder.ts';
@@ -7,7 +8,7 @@ import { RunStateError } from '../runs/errors.ts';
 import { MAX_PRODUCTS_PER_BATCH, MIN_PRICES_FOR_OUTLIERS } from './limits.ts';
 import { claimProductBatch, findProductBatch, recordProductBatch, type BatchCounts } from './sql/productBatch.ts';
 import { raiseProductFlags } from './sql/raiseProductFlags.ts';
-import { upsertProducts, type ProductRow } from './sql/upsertProducts.ts';
+import { upsertProducts } from './sql/upsertProducts.ts';
 
 export class TooManyProductsError extends Error {
   readonly limit = MAX_PRODUCTS_PER_BATCH;
@@ -22,7 +23,7 @@ export type ReportResult = BatchCounts & { duplicate: boolean };
 export async function reportProducts(
   db: Database,
   principal: Principal,
-  params: { runId: number; batchId: string; products: ProductRow[] },
+  params: { runId: number; batchId: string; products: Product[] },
 ): Promise<ReportResult> {
   if (principal.kind !== 'runner' && principal.kind !== 'admin') throw new NotAuthorizedError('Only runners report products');
   if (params.products.length > MAX_PRODUCTS_PER_BATCH) throw new TooManyProductsError(params.products.length);

@@ -3,17 +3,7 @@
  * (source_id, sku), so that a product scraped again is updated in place instead of duplicated.
  */
 import type pg from 'pg';
-
-export type ProductRow = {
-  sku: string;
-  name: string;
-  brand: string | null;
-  category: string | null;
-  price: number | null;
-  thcPercent: number | null;
-  cbdPercent: number | null;
-  url: string | null;
-};
+import type { Product } from '../../../scrapers/engine/extract.ts';
 
 // DISTINCT ON keeps the last occurrence of a sku sent twice in one batch: ON CONFLICT DO UPDATE
 // refuses to touch one row twice in a statement.
@@ -39,7 +29,7 @@ RETURNING p.id`;
 /** Returns the ids of the stored products (one per distinct sku). */
 export async function upsertProducts(
   client: pg.ClientBase,
-  params: { sourceId: number; runId: number; products: ProductRow[] },
+  params: { sourceId: number; runId: number; products: Product[] },
 ): Promise<number[]> {
   const { products } = params;
   const { rows } = await client.query<{ id: number }>({
