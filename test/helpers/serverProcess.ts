@@ -1,6 +1,7 @@
 /**
  * Runs the API server as its own process (`npm start`'s entry under tsx), so that a test can
  * SIGKILL or SIGTERM it and start it again on the same port, like an operator or an orchestrator.
+ * startServerProcess gives one process; startApiProcess a handle that restarts it at the same address.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -102,5 +103,37 @@ export async function startServerProcess(options: {
     kill: (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
+  };
+}
+
+/** One API address across restarts: the process behind it can be stopped, killed and started again. */
+export type ApiProcess = Pick<ServerProcess, 'port' | 'httpUrl' | 'wsUrl' | 'admin' | 'client'> & {
+  /** Starts the API again on the same port and database (after stop or kill). */
+  restart(): Promise<void>;
+  /** SIGTERM and wait for the exit. */
+  stop(): Promise<void>;
+  /** SIGKILL: the API vanishes mid-request. */
+  kill(): Promise<void>;
+};
+
+export async function startApiProcess(options: { databaseUrl: string; port?: number; env?: Record<string, string> }): Promise<ApiProcess> {
+  const port = options.port ?? (await freePort());
+  const start = () => startServerProcess({ databaseUrl: options.databaseUrl, port, env: { LOG_LEVEL: 'warn', ...options.env } });
+  let current = await start();
+  const end = async (signal: NodeJS.Signals) => {
+    current.kill(signal);
+    await current.exited;
+  };
+  return {
+    port,
+    httpUrl: current.httpUrl,
+    wsUrl: current.wsUrl,
+    admin: current.admin,
+    client: current.client,
+    async restart() {
+      current = await start();
+    },
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
   };
 }

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiProcess, type ApiProcess } from '../helpers/apiProcess.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { startApiProcess, type ApiProcess } from '../helpers/serverProcess.ts';
 
 let db: TestDatabase;
 let api: ApiProcess;
