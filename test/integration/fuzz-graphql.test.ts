@@ -18,12 +18,11 @@ import {
   type GraphQLField,
   type GraphQLInputType,
 } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { schema } from '../../server/graphql/schema.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
-import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { TEST_ADMIN_TOKEN, useTestServer } from '../helpers/server.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261124);
 /** What an answer must never contain: stack frames, source paths, SQL and driver messages. */
@@ -83,8 +82,15 @@ const HOSTILE: unknown[] = [
   'SCREAMING_BOGUS',
 ];
 
-let db: TestDatabase;
-let server: TestServer;
+// As deployed: production masking, no introspection; limits off so that floods reach the resolvers.
+const { db, server } = useTestServer({
+  production: true,
+  introspection: false,
+  graphiql: false,
+  rateLimitMutationsPerMinute: 0,
+  rateLimitIpMutationsPerMinute: 0,
+  rateLimitConnectionsPerMinute: 0,
+});
 let ids: string[];
 const credentials: Array<Record<string, string>> = [];
 
@@ -93,16 +99,6 @@ const failures: Outcome[] = [];
 let cases = 0;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  // As deployed: production masking, no introspection; limits off so that floods reach the resolvers.
-  server = await startTestServer(db.url, {
-    production: true,
-    introspection: false,
-    graphiql: false,
-    rateLimitMutationsPerMinute: 0,
-    rateLimitIpMutationsPerMinute: 0,
-    rateLimitConnectionsPerMinute: 0,
-  });
   // Low runner ids belong to bystanders, so that fuzzed revokeRunner(id) calls rarely hit the fuzzing runner.
   for (let i = 0; i < 5; i++) await seedRunner(db.pool);
   const runner = await seedRunner(db.pool);
@@ -121,11 +117,6 @@ beforeAll(async () => {
     { authorization: 'Bearer sdt_forged', 'x-api-key': 'x'.repeat(10_000) },
   );
 }, 60_000);
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
 
 // ---- values ---------------------------------------------------------------------------------
 

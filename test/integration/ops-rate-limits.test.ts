@@ -1,32 +1,20 @@
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { seedRunner, seedToken } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const CLAIM = `mutation { claimRun { __typename } }`;
 const PER_KEY = 5;
 const PER_IP = 8;
 const CONNECTIONS = 3;
 
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  // Behind a (pretend) load balancer: each test speaks from its own X-Forwarded-For address.
-  server = await startTestServer(db.url, {
-    rateLimitMutationsPerMinute: PER_KEY,
-    rateLimitIpMutationsPerMinute: PER_IP,
-    rateLimitConnectionsPerMinute: CONNECTIONS,
-    trustProxy: true,
-  });
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
+// Behind a (pretend) load balancer: each test speaks from its own X-Forwarded-For address.
+const { db, server } = useTestServer({
+  rateLimitMutationsPerMinute: PER_KEY,
+  rateLimitIpMutationsPerMinute: PER_IP,
+  rateLimitConnectionsPerMinute: CONNECTIONS,
+  trustProxy: true,
 });
 
 async function post(query: string, ip: string, headers: Record<string, string> = {}) {
