@@ -1,24 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLTestClient } from '../helpers/graphql.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 type Caller = 'anonymous' | 'viewer token' | 'ADMIN_TOKEN' | 'created admin token' | 'runner key' | 'revoked token' | 'revoked runner key';
 const CALLERS: Caller[] = ['anonymous', 'viewer token', 'ADMIN_TOKEN', 'created admin token', 'runner key', 'revoked token', 'revoked runner key'];
 const ADMINS: Caller[] = ['ADMIN_TOKEN', 'created admin token'];
 const READERS: Caller[] = ['viewer token', ...ADMINS];
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let scraperId: number;
 let otherRunnerId: number;
 const clients = new Map<Caller, GraphQLTestClient>();
 const runnerIds = new Map<Caller, number>();
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   ({ scraperId } = await seedScraper(db.pool, { slug: 'matrix' }));
   ({ runnerId: otherRunnerId } = await seedRunner(db.pool, 'someone-else'));
 
@@ -54,11 +50,6 @@ beforeAll(async () => {
   clients.set('revoked runner key', server.client({ apiKey: gone.apiKey }));
   runnerIds.set('runner key', Number(active.runner.id));
   runnerIds.set('revoked runner key', Number(gone.runner.id));
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 async function insertRun(status: 'QUEUED' | 'RUNNING', runnerId: number | null = null): Promise<number> {

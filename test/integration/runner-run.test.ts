@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { labDefinition, registerDemoScrapers, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
 import { collect } from '../helpers/graphql.ts';
 import { startRunner, type TestRunner } from '../helpers/runner.ts';
 import { seedScraper } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const CREATE_RUNNER = /* GraphQL */ `
   mutation($name: String!) { createRunner(name: $name) { ... on MutationCreateRunnerSuccess { data { apiKey } } } }`;
@@ -17,15 +16,12 @@ const RUN_UPDATED = /* GraphQL */ `
 const JOB_LOGS = /* GraphQL */ `
   subscription($jobId: ID!) { jobLogs(jobId: $jobId) { lastSeq lines { seq level message } } }`;
 
-let db: TestDatabase;
-let server: TestServer;
+const { db, server } = useTestServer();
 let sites: FixtureSites;
 let scrapers: Record<string, number>;
 let runner: TestRunner;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
   sites = await startFixtureSites();
   scrapers = await registerDemoScrapers(db.url, sites);
   const created = await server.admin.data(CREATE_RUNNER, { name: 'runner-run-test' });
@@ -35,8 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await runner?.stop();
   await sites?.stop();
-  await server?.stop();
-  await db?.drop();
 });
 
 type Line = { seq: number; level: string; message: string };

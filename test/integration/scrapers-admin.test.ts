@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { describe, expect, it } from 'vitest';
 import { seedScraper, seedToken } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useTestServer } from '../helpers/server.ts';
 
 const SCRAPER_FIELDS = /* GraphQL */ `
   id slug name cron timezone enabled paused config maxRetries missedRunPolicy
@@ -38,18 +37,7 @@ const PAUSE = /* GraphQL */ `
 const RESUME = /* GraphQL */ `
   mutation Resume($id: ID!) { resumeScraper(scraperId: $id) { __typename ... on MutationResumeScraperSuccess { data { paused } } ${ERROR_FIELDS} } }`;
 
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db.url);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const { db, server } = useTestServer();
 
 const count = async (table: 'scraper' | 'source') => (await db.pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
 
