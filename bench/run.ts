@@ -144,6 +144,7 @@ try {
 /** The selected phases alone, their figures printed only. */
 async function partialRun(server: ServerProcess, viewer: { token: string }): Promise<void> {
   const pool = db.pool;
+  say(`RSS at rest ${Math.round((await server.rss()) / 2 ** 20)} MB`);
   if (runs('ingest')) {
     say(`ingest: ${sizes.ingestRunners} runners for ${sizes.ingestSeconds} s`);
     const api = await ingestThroughApi(server.httpUrl, await runningRuns(pool, sizes.ingestRunners, 'ingest'), { batchLines: sizes.ingestBatchLines, seconds: sizes.ingestSeconds });

@@ -128,11 +128,14 @@ export function definitionFromConfig(config: unknown, scraper: ScraperIdentity, 
 }
 
 export class DefinitionError extends Error {
+  readonly issues: Array<{ path: string; message: string }>;
+
   constructor(
-    readonly issues: Array<{ path: string; message: string }>,
+    issues: Array<{ path: string; message: string }>,
     where?: string,
   ) {
     super(`${where ? `${where}: ` : ''}${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`);
+    this.issues = issues;
     this.name = 'DefinitionError';
   }
 }

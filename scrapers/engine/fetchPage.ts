@@ -6,12 +6,17 @@ import { abortableSleep, type RateLimiter } from './rateLimiter.ts';
 
 /** A failure of one fetch; `type` is what the run's log and errorType report. */
 export class FetchError extends Error {
+  readonly type: 'HTTP_ERROR' | 'TIMEOUT' | 'NETWORK_ERROR' | 'NOT_FOUND' | 'ABORTED';
+  readonly status?: number;
+
   constructor(
-    readonly type: 'HTTP_ERROR' | 'TIMEOUT' | 'NETWORK_ERROR' | 'NOT_FOUND' | 'ABORTED',
+    type: 'HTTP_ERROR' | 'TIMEOUT' | 'NETWORK_ERROR' | 'NOT_FOUND' | 'ABORTED',
     message: string,
-    readonly status?: number,
+    status?: number,
   ) {
     super(message);
+    this.type = type;
+    this.status = status;
     this.name = 'FetchError';
   }
 }

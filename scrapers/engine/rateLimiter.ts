@@ -7,10 +7,16 @@ export class RateLimiter {
   private nextStartAt = 0;
   private readonly waiting: Array<() => void> = [];
 
+  private readonly concurrency: number;
+  private readonly delayMs: number;
+
   constructor(
-    private readonly concurrency: number,
-    private readonly delayMs: number,
-  ) {}
+    concurrency: number,
+    delayMs: number,
+  ) {
+    this.concurrency = concurrency;
+    this.delayMs = delayMs;
+  }
 
   async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     await this.acquire(signal);

@@ -20,11 +20,14 @@ export type ScrapeSummary = { skus: number; found: number; noData: number; faile
 
 /** The scraper could not start at all: its first page could not be fetched or read. */
 export class ScraperInitError extends Error {
+  readonly type: string;
+
   constructor(
-    readonly type: string,
+    type: string,
     message: string,
   ) {
     super(message);
+    this.type = type;
     this.name = 'ScraperInitError';
   }
 }

@@ -11,12 +11,17 @@ export class TransientApiError extends Error {
 }
 
 export class RejectedError extends Error {
+  readonly typename: string;
+  readonly details: Record<string, unknown>;
+
   constructor(
-    readonly typename: string,
+    typename: string,
     message: string,
-    readonly details: Record<string, unknown> = {},
+    details: Record<string, unknown> = {},
   ) {
     super(`${typename}: ${message}`);
+    this.typename = typename;
+    this.details = details;
     this.name = 'RejectedError';
   }
 }
@@ -45,10 +50,16 @@ const ERROR_FIELDS = `__typename ... on Error { message } ... on ValidationError
 const RUN_ERROR_FIELDS = `${ERROR_FIELDS} ... on RunStateError { status }`;
 
 export class ApiClient {
+  readonly url: string;
+  private readonly apiKey: string;
+
   constructor(
-    readonly url: string,
-    private readonly apiKey: string,
-  ) {}
+    url: string,
+    apiKey: string,
+  ) {
+    this.url = url;
+    this.apiKey = apiKey;
+  }
 
   async claimRun(): Promise<ClaimedRun | null> {
     const data = await this.mutate(

@@ -20,13 +20,18 @@ export class LogShipper {
   private timer: NodeJS.Timeout | null = null;
   private batches = 0;
 
-  constructor(
-    private readonly jobId: string,
-    private readonly outbox: Outbox,
-    private readonly logger: Logger,
-    /** Unique per runner process, so batch ids never collide across restarts. */
-    private readonly session: string,
-  ) {}
+  private readonly jobId: string;
+  private readonly outbox: Outbox;
+  private readonly logger: Logger;
+  /** Unique per runner process, so batch ids never collide across restarts. */
+  private readonly session: string;
+
+  constructor(jobId: string, outbox: Outbox, logger: Logger, session: string) {
+    this.jobId = jobId;
+    this.outbox = outbox;
+    this.logger = logger;
+    this.session = session;
+  }
 
   log(level: Level, message: string): void {
     const text = Buffer.byteLength(message, 'utf8') > MAX_MESSAGE_BYTES ? clip(message) : message;

@@ -37,12 +37,21 @@ export class Outbox {
   /** When the API last accepted something; a delivered batch proves the runner alive like a heartbeat. */
   lastDeliveredAt = 0;
 
+  private readonly api: ApiClient;
+  readonly dir: string;
+  private readonly logger: Logger;
+  private readonly options: OutboxOptions;
+
   constructor(
-    private readonly api: ApiClient,
-    readonly dir: string,
-    private readonly logger: Logger,
-    private readonly options: OutboxOptions = {},
+    api: ApiClient,
+    dir: string,
+    logger: Logger,
+    options: OutboxOptions = {},
   ) {
+    this.api = api;
+    this.dir = dir;
+    this.logger = logger;
+    this.options = options;
     this.memoryLimit = options.memoryLimit ?? 200;
     mkdirSync(dir, { recursive: true });
     // Segments left by an earlier process come first, in order.

@@ -35,7 +35,11 @@ export class Runner {
   /** Set when the API refuses this runner's key: waiting will not help. */
   fatal: Error | null = null;
 
-  constructor(private readonly options: RunnerOptions) {}
+  private readonly options: RunnerOptions;
+
+  constructor(options: RunnerOptions) {
+    this.options = options;
+  }
 
   start(): void {
     this.resendLeftovers();

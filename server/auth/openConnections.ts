@@ -28,12 +28,22 @@ export class OpenConnections {
   private readonly byKey = new Map<string, Set<Connection>>();
   private readonly disposers: Array<() => unknown> = [];
 
+  private readonly db: Database;
+  private readonly adminToken: string;
+  private readonly listener: PgListener;
+  private readonly logger: Logger;
+
   constructor(
-    private readonly db: Database,
-    private readonly adminToken: string,
-    private readonly listener: PgListener,
-    private readonly logger: Logger,
-  ) {}
+    db: Database,
+    adminToken: string,
+    listener: PgListener,
+    logger: Logger,
+  ) {
+    this.db = db;
+    this.adminToken = adminToken;
+    this.listener = listener;
+    this.logger = logger;
+  }
 
   async start(): Promise<void> {
     this.disposers.push(await this.listener.on(CREDENTIALS_REVOKED_CHANNEL, (key) => this.close(key, 'Forbidden: the credentials were revoked')));

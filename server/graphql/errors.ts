@@ -16,11 +16,16 @@ export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
  * still gets this message and code NOT_FOUND, not a masked "Unexpected error.".
  */
 export class NotFoundError extends GraphQLError {
+  readonly entity: string;
+  readonly id: string;
+
   constructor(
-    readonly entity: string,
-    readonly id: string,
+    entity: string,
+    id: string,
   ) {
     super(`${entity} ${id} does not exist`, { extensions: { code: 'NOT_FOUND' } });
+    this.entity = entity;
+    this.id = id;
     this.name = 'NotFoundError';
   }
 }

@@ -8,8 +8,11 @@ import { findLogBatch, insertLogBatch, type LogLineInput, type StoredRange } fro
 
 export class BatchTooLargeError extends Error {
   readonly limit = MAX_LINES_PER_BATCH;
-  constructor(readonly received: number) {
+  readonly received: number;
+
+  constructor(received: number) {
     super(`A batch holds at most ${MAX_LINES_PER_BATCH} lines; this one has ${received}. Split it.`);
+    this.received = received;
     this.name = 'BatchTooLargeError';
   }
 }

@@ -33,8 +33,11 @@ export type LogEvent = { runId: number; lines: LogLineRow[]; lastSeq: number };
 type SharedEvents = Map<number, { event: LogEvent; chars: number } | null>;
 
 export class SubscriberTooSlowError extends Error {
-  constructor(readonly resumeAfterSeq: number) {
+  readonly resumeAfterSeq: number;
+
+  constructor(resumeAfterSeq: number) {
     super(`Subscriber fell too far behind; resubscribe with afterSeq: ${resumeAfterSeq}`);
+    this.resumeAfterSeq = resumeAfterSeq;
     this.name = 'SubscriberTooSlowError';
   }
 }
@@ -66,12 +69,22 @@ export class LogHub {
   private readonly runs = new Map<number, RunChannel>();
   private stopListening: (() => Promise<void>) | null = null;
 
+  private readonly pool: pg.Pool;
+  private readonly bus: LiveBus;
+  private readonly logger: Logger;
+  private readonly queueLimit: number;
+
   constructor(
-    private readonly pool: pg.Pool,
-    private readonly bus: LiveBus,
-    private readonly logger: Logger,
-    private readonly queueLimit: number,
-  ) {}
+    pool: pg.Pool,
+    bus: LiveBus,
+    logger: Logger,
+    queueLimit: number,
+  ) {
+    this.pool = pool;
+    this.bus = bus;
+    this.logger = logger;
+    this.queueLimit = queueLimit;
+  }
 
   async start(): Promise<void> {
     this.stopListening = await this.bus.on(JOB_LOGS_CHANNEL, (payload) => this.onNotification(payload));

@@ -22,11 +22,13 @@ export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly perMs: number;
 
-  constructor(
-    private readonly perMinute: number,
-    /** Past this many keys, full (idle) buckets are forgotten: an IP sweep cannot grow memory without bound. */
-    private readonly maxKeys = 100_000,
-  ) {
+  private readonly perMinute: number;
+  /** Past this many keys, full (idle) buckets are forgotten: an IP sweep cannot grow memory without bound. */
+  private readonly maxKeys: number;
+
+  constructor(perMinute: number, maxKeys = 100_000) {
+    this.perMinute = perMinute;
+    this.maxKeys = maxKeys;
     this.perMs = perMinute / 60_000;
   }
 

@@ -28,11 +28,19 @@ export class LogRetention {
   private stopping = false;
   private pass: Promise<RetentionPass> | null = null;
 
+  private readonly pool: pg.Pool;
+  private readonly logger: Logger;
+  private readonly options: RetentionOptions;
+
   constructor(
-    private readonly pool: pg.Pool,
-    private readonly logger: Logger,
-    private readonly options: RetentionOptions,
-  ) {}
+    pool: pg.Pool,
+    logger: Logger,
+    options: RetentionOptions,
+  ) {
+    this.pool = pool;
+    this.logger = logger;
+    this.options = options;
+  }
 
   /** Schedules passes; LOG_RETENTION_DAYS=0 keeps every line forever. */
   start(): void {

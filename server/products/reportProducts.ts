@@ -12,8 +12,11 @@ import { upsertProducts } from './sql/upsertProducts.ts';
 
 export class TooManyProductsError extends Error {
   readonly limit = MAX_PRODUCTS_PER_BATCH;
-  constructor(readonly received: number) {
+  readonly received: number;
+
+  constructor(received: number) {
     super(`A batch holds at most ${MAX_PRODUCTS_PER_BATCH} products; this one has ${received}. Split it.`);
+    this.received = received;
     this.name = 'TooManyProductsError';
   }
 }

@@ -3,15 +3,21 @@ import { builder } from '../graphql/builder.ts';
 import { ErrorInterface } from '../graphql/errors.ts';
 
 export class RunnerNameTakenError extends Error {
-  constructor(readonly runnerName: string) {
+  readonly runnerName: string;
+
+  constructor(runnerName: string) {
     super(`A runner named ${runnerName} exists already`);
+    this.runnerName = runnerName;
     this.name = 'RunnerNameTakenError';
   }
 }
 
 export class RunnerRevokedError extends Error {
-  constructor(readonly runnerId: number) {
+  readonly runnerId: number;
+
+  constructor(runnerId: number) {
     super(`Runner ${runnerId} is revoked; create a new runner instead`);
+    this.runnerId = runnerId;
     this.name = 'RunnerRevokedError';
   }
 }

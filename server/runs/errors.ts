@@ -3,19 +3,27 @@ import { builder } from '../graphql/builder.ts';
 import { ErrorInterface } from '../graphql/errors.ts';
 
 export class ScraperDisabledError extends Error {
-  constructor(readonly scraperId: number) {
+  readonly scraperId: number;
+
+  constructor(scraperId: number) {
     super(`Scraper ${scraperId} is disabled; enable it before triggering runs`);
+    this.scraperId = scraperId;
     this.name = 'ScraperDisabledError';
   }
 }
 
 export class RunStateError extends Error {
+  readonly runId: number;
+  readonly status: string;
+
   constructor(
-    readonly runId: number,
-    readonly status: string,
+    runId: number,
+    status: string,
     expected: string,
   ) {
     super(`Run ${runId} is ${status}, not ${expected}`);
+    this.runId = runId;
+    this.status = status;
     this.name = 'RunStateError';
   }
 }

@@ -27,11 +27,19 @@ export class RunEvents {
   private readonly listeners = new Set<Listener>();
   private stopListening: (() => Promise<void>) | null = null;
 
+  private readonly pool: pg.Pool;
+  private readonly listener: PgListener;
+  private readonly logger: Logger;
+
   constructor(
-    private readonly pool: pg.Pool,
-    private readonly listener: PgListener,
-    private readonly logger: Logger,
-  ) {}
+    pool: pg.Pool,
+    listener: PgListener,
+    logger: Logger,
+  ) {
+    this.pool = pool;
+    this.listener = listener;
+    this.logger = logger;
+  }
 
   async start(): Promise<void> {
     this.stopListening = await this.listener.on(RUN_UPDATED_CHANNEL, (payload) => this.onNotification(payload));

@@ -30,7 +30,10 @@ export class Scheduler {
   readonly clock: Clock;
   #boss: PgBoss | null = null;
 
-  constructor(private readonly options: SchedulerOptions) {
+  private readonly options: SchedulerOptions;
+
+  constructor(options: SchedulerOptions) {
+    this.options = options;
     this.clock = options.clock ?? systemClock;
   }
 

@@ -3,8 +3,11 @@ import { builder } from '../graphql/builder.ts';
 import { ErrorInterface } from '../graphql/errors.ts';
 
 export class SlugTakenError extends Error {
-  constructor(readonly slug: string) {
+  readonly slug: string;
+
+  constructor(slug: string) {
     super(`A scraper with slug ${slug} exists already`);
+    this.slug = slug;
     this.name = 'SlugTakenError';
   }
 }

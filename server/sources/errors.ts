@@ -3,8 +3,11 @@ import { builder } from '../graphql/builder.ts';
 import { ErrorInterface } from '../graphql/errors.ts';
 
 export class SourceNameTakenError extends Error {
-  constructor(readonly sourceName: string) {
+  readonly sourceName: string;
+
+  constructor(sourceName: string) {
     super(`A source named ${sourceName} exists already; pass its sourceId to use it`);
+    this.sourceName = sourceName;
     this.name = 'SourceNameTakenError';
   }
 }

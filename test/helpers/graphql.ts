@@ -5,11 +5,19 @@ import WebSocket from 'ws';
 export type GraphQLResponse<T = any> = { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 
 export class GraphQLTestClient {
+  readonly httpUrl: string;
+  readonly wsUrl: string;
+  readonly credentials: { token?: string; apiKey?: string };
+
   constructor(
-    readonly httpUrl: string,
-    readonly wsUrl: string,
-    readonly credentials: { token?: string; apiKey?: string },
-  ) {}
+    httpUrl: string,
+    wsUrl: string,
+    credentials: { token?: string; apiKey?: string },
+  ) {
+    this.httpUrl = httpUrl;
+    this.wsUrl = wsUrl;
+    this.credentials = credentials;
+  }
 
   private headers(): Record<string, string> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
