@@ -1,5 +1,5 @@
 /**
- * What fault tests need of the log pipeline: its two documents, and a shipper that behaves like a
+ * What tests need of the log pipeline: its documents, and a shipper that behaves like a
  * runner's (every batch has its own batchId and is retried with that same id until the server answers).
  */
 import type { GraphQLTestClient } from './graphql.ts';
@@ -10,12 +10,21 @@ export const APPEND_LOGS = /* GraphQL */ `
       __typename
       ... on MutationAppendLogsSuccess { data { fromSeq toSeq duplicate } }
       ... on Error { message }
+      ... on ValidationError { issues { path message } }
+      ... on BatchTooLargeError { limit received }
+      ... on NotFoundError { entity id }
     }
   }`;
 
 export const JOB_LOGS = /* GraphQL */ `
   subscription Logs($jobId: ID!, $afterSeq: Int) {
     jobLogs(jobId: $jobId, afterSeq: $afterSeq) { jobId lastSeq lines { seq message } }
+  }`;
+
+/** The live subscription with a level filter, and each line's level. */
+export const JOB_LOGS_BY_LEVEL = /* GraphQL */ `
+  subscription Logs($jobId: ID!, $afterSeq: Int, $minLevel: LogLevel) {
+    jobLogs(jobId: $jobId, afterSeq: $afterSeq, minLevel: $minLevel) { jobId lastSeq lines { seq level message } }
   }`;
 
 export type ShippedBatch = { batchId: string; fromSeq: number; toSeq: number; duplicate: boolean; attempts: number };

@@ -6,25 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collect, type GraphQLTestClient } from '../helpers/graphql.ts';
 import { claimRunFor } from '../helpers/runs.ts';
+import { APPEND_LOGS, JOB_LOGS_BY_LEVEL } from '../helpers/logShipper.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
 import { useTestServer } from '../helpers/server.ts';
-
-const APPEND = /* GraphQL */ `
-  mutation Append($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {
-    appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) {
-      __typename
-      ... on MutationAppendLogsSuccess { data { fromSeq toSeq duplicate } }
-      ... on Error { message }
-      ... on ValidationError { issues { path message } }
-      ... on BatchTooLargeError { limit received }
-      ... on NotFoundError { entity id }
-    }
-  }`;
-
-const SUBSCRIBE = /* GraphQL */ `
-  subscription Logs($jobId: ID!, $afterSeq: Int, $minLevel: LogLevel) {
-    jobLogs(jobId: $jobId, afterSeq: $afterSeq, minLevel: $minLevel) { jobId lastSeq lines { seq level message } }
-  }`;
 
 const HISTORY = /* GraphQL */ `
   query History($jobId: ID!, $first: Int, $after: String, $minLevel: LogLevel, $contains: String) {
@@ -50,7 +34,7 @@ beforeAll(async () => {
 const newRun = () => claimRunFor(server, scraperId, runner.apiKey);
 
 async function append(jobId: string, batchId: string, logs: Array<{ level: string; message: string; timestamp?: string }>) {
-  const result = await runnerClient.data(APPEND, { jobId, batchId, logs });
+  const result = await runnerClient.data(APPEND_LOGS, { jobId, batchId, logs });
   return result.appendLogs;
 }
 
@@ -177,7 +161,7 @@ describe('jobLogs subscription', () => {
       const pending = append(jobId, `race-${b}`, logs);
       if (b % 5 === 1) {
         const afterSeq = b === 1 ? 0 : (b - 3) * perBatch;
-        subs.push(Object.assign(collect(ws, SUBSCRIBE, { jobId, afterSeq }), { afterSeq }));
+        subs.push(Object.assign(collect(ws, JOB_LOGS_BY_LEVEL, { jobId, afterSeq }), { afterSeq }));
       }
       await pending;
     }
@@ -195,7 +179,7 @@ describe('jobLogs subscription', () => {
   it('delivers a live batch as one event, however many lines it holds', async () => {
     const jobId = await newRun();
     const ws = server.admin.ws();
-    const sub = collect(ws, SUBSCRIBE, { jobId });
+    const sub = collect(ws, JOB_LOGS_BY_LEVEL, { jobId });
     // Registered once a first line has come through.
     await append(jobId, 'first', [{ level: 'INFO', message: 'first' }]);
     await sub.waitFor(() => sub.events.length >= 1);
@@ -212,7 +196,7 @@ describe('jobLogs subscription', () => {
     const jobId = await newRun();
     await append(jobId, 'lv1', LEVELS.map((level) => ({ level, message: `${level} one` })));
     const ws = server.admin.ws();
-    const sub = collect(ws, SUBSCRIBE, { jobId, afterSeq: 0, minLevel: 'ERROR' });
+    const sub = collect(ws, JOB_LOGS_BY_LEVEL, { jobId, afterSeq: 0, minLevel: 'ERROR' });
     const seen = () => sub.events.flatMap((e: any) => e.jobLogs.lines.map((l: any) => `${l.seq}:${l.level}`));
     await sub.waitFor(() => seen().length >= 2);
     await append(jobId, 'lv2', [{ level: 'DEBUG', message: 'hidden' }, { level: 'CRITICAL', message: 'shown' }, { level: 'INFO', message: 'hidden too' }]);
@@ -249,7 +233,7 @@ describe('message fidelity', () => {
     expect(history.jobLogs.edges.map((e: any) => e.node.message)).toEqual(expected);
 
     const ws = server.admin.ws();
-    const sub = collect(ws, SUBSCRIBE, { jobId });
+    const sub = collect(ws, JOB_LOGS_BY_LEVEL, { jobId });
     const live = () => sub.events.flatMap((e: any) => e.jobLogs.lines.map((l: any) => l.message));
     await sub.waitFor(() => live().length >= expected.length);
     expect(live()).toEqual(expected);
@@ -339,11 +323,11 @@ describe('appendLogs input bounds', () => {
       expect(bad.__typename, batchId).toBe('ValidationError');
     }
 
-    const badLevel = await runnerClient.request(APPEND, { jobId, batchId: 'bad-level', logs: [{ level: 'LOUD', message: 'x' }] });
+    const badLevel = await runnerClient.request(APPEND_LOGS, { jobId, batchId: 'bad-level', logs: [{ level: 'LOUD', message: 'x' }] });
     expect(badLevel.data ?? null).toBeNull();
     expect(badLevel.errors?.[0]?.message).toMatch(/LOUD|LogLevel/);
 
-    const badTimestamp = await runnerClient.request(APPEND, {
+    const badTimestamp = await runnerClient.request(APPEND_LOGS, {
       jobId,
       batchId: 'bad-ts',
       logs: [{ level: 'INFO', message: 'x', timestamp: 'yesterday' }],
