@@ -1,5 +1,6 @@
 /** Puts runs into a test database: claimed through the API like a runner does, or inserted with known numbers. */
 import type pg from 'pg';
+import { seedRunner, seedScraper } from './seed.ts';
 import type { TestServer } from './server.ts';
 
 /** Triggers a run of the scraper as the admin and claims it with the runner's key; returns the run id. */
@@ -13,6 +14,13 @@ export async function claimRunFor(server: TestServer, scraperId: number, apiKey:
   const runId = claimed.claimRun.data?.id;
   if (runId !== triggered.triggerRun.data.id) throw new Error(`claimed run ${runId}, expected ${triggered.triggerRun.data.id}`);
   return runId;
+}
+
+/** A scraper, a runner, and a run of the one that the other has claimed: where a test of a running run starts. */
+export async function seedClaimedRun(server: TestServer, pool: pg.Pool) {
+  const { scraperId } = await seedScraper(pool);
+  const runner = await seedRunner(pool);
+  return { scraperId, runner, jobId: await claimRunFor(server, scraperId, runner.apiKey) };
 }
 
 /** Inserts a run with explicit state; ages are in minutes before now (database clock). */

@@ -1,7 +1,6 @@
 /** jobLogs history cursors: opaque like the other connections', and a cursor that is not one of ours is an error. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { claimRunFor } from '../helpers/runs.ts';
-import { seedRunner, seedScraper } from '../helpers/seed.ts';
+import { seedClaimedRun } from '../helpers/runs.ts';
 import { useTestServer } from '../helpers/server.ts';
 
 const APPEND = /* GraphQL */ `
@@ -21,11 +20,10 @@ const { db, server } = useTestServer();
 let jobId: string;
 
 beforeAll(async () => {
-  const { scraperId } = await seedScraper(db.pool);
-  const runner = await seedRunner(db.pool);
-  jobId = await claimRunFor(server, scraperId, runner.apiKey);
+  const claimed = await seedClaimedRun(server, db.pool);
+  jobId = claimed.jobId;
   const logs = Array.from({ length: 5 }, (_, i) => ({ level: 'INFO', message: `line ${i + 1}` }));
-  const appended = await server.client({ apiKey: runner.apiKey }).data(APPEND, { jobId, batchId: 'five', logs });
+  const appended = await server.client({ apiKey: claimed.runner.apiKey }).data(APPEND, { jobId, batchId: 'five', logs });
   expect(appended.appendLogs.__typename).toBe('MutationAppendLogsSuccess');
 });
 

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
 import { APPEND_LOGS, JOB_LOGS_BY_LEVEL } from '../helpers/logShipper.ts';
-import { claimRunFor } from '../helpers/runs.ts';
-import { seedRunner, seedScraper } from '../helpers/seed.ts';
+import { seedClaimedRun } from '../helpers/runs.ts';
+import { seedRunner } from '../helpers/seed.ts';
 import { useTestServer } from '../helpers/server.ts';
 
 const { db, server } = useTestServer();
@@ -10,9 +10,7 @@ let runner: Awaited<ReturnType<typeof seedRunner>>;
 let jobId: string;
 
 beforeAll(async () => {
-  const { scraperId } = await seedScraper(db.pool);
-  runner = await seedRunner(db.pool);
-  jobId = await claimRunFor(server, scraperId, runner.apiKey);
+  ({ runner, jobId } = await seedClaimedRun(server, db.pool));
 });
 
 const lines = (n: number, prefix: string) =>

@@ -5,8 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
-import { claimRunFor } from '../helpers/runs.ts';
-import { seedRunner, seedScraper } from '../helpers/seed.ts';
+import { seedClaimedRun } from '../helpers/runs.ts';
+import { seedRunner } from '../helpers/seed.ts';
 import { useTestServer } from '../helpers/server.ts';
 
 const APPEND = `mutation($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {
@@ -20,9 +20,7 @@ let runner: Awaited<ReturnType<typeof seedRunner>>;
 let jobId: string;
 
 beforeAll(async () => {
-  const { scraperId } = await seedScraper(db.pool);
-  runner = await seedRunner(db.pool);
-  jobId = await claimRunFor(server, scraperId, runner.apiKey);
+  ({ runner, jobId } = await seedClaimedRun(server, db.pool));
   // A long history, stored straight away (the seq bookkeeping as appendLogs keeps it).
   await db.pool.query(
     `WITH lines AS (INSERT INTO log_line (run_id, seq, level, message, "timestamp")

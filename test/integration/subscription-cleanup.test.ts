@@ -5,8 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
-import { claimRunFor } from '../helpers/runs.ts';
-import { seedRunner, seedScraper } from '../helpers/seed.ts';
+import { seedClaimedRun } from '../helpers/runs.ts';
 import { type TestServer, useTestServer } from '../helpers/server.ts';
 
 const JOB_LOGS = `subscription($jobId: ID!) { jobLogs(jobId: $jobId) { lastSeq lines { seq } } }`;
@@ -16,10 +15,9 @@ const { db, server } = useTestServer();
 let jobId: string;
 
 beforeAll(async () => {
-  const { scraperId } = await seedScraper(db.pool);
-  const runner = await seedRunner(db.pool);
-  jobId = await claimRunFor(server, scraperId, runner.apiKey);
-  await server.client({ apiKey: runner.apiKey }).data(
+  const claimed = await seedClaimedRun(server, db.pool);
+  jobId = claimed.jobId;
+  await server.client({ apiKey: claimed.runner.apiKey }).data(
     `mutation($jobId: ID!) { appendLogs(jobId: $jobId, batchId: "one", logs: [{ level: INFO, message: "hello" }]) { __typename } }`,
     { jobId },
   );
