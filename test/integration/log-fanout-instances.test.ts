@@ -2,16 +2,16 @@
  * Fan-out past one process: two server instances on one database, each with its own LISTEN
  * connection, and what happens when that connection is killed.
  */
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { insertLogBatch } from '../../server/logs/sql/insertLogBatch.ts';
 import { finishRun } from '../../server/runs/sql/finishRun.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { collect } from '../helpers/graphql.ts';
+import { listenerBackends, withListenersCut } from '../helpers/listener.ts';
 import { claimRunFor } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { waitUntil } from '../helpers/waitUntil.ts';
 
 const APPEND = /* GraphQL */ `
   mutation Append($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {
@@ -42,23 +42,6 @@ afterAll(async () => {
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const seqsOf = (sub: ReturnType<typeof collect>) => sub.events.flatMap((e: any) => e.jobLogs.lines.map((l: any) => l.seq));
-const databaseName = () => new URL(db.url).pathname.slice(1);
-
-async function listenerBackends(): Promise<number> {
-  const { rows } = await db.pool.query(
-    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'scrapedeck-listener'`,
-    [databaseName()],
-  );
-  return rows[0].n;
-}
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('two server instances on one database', () => {
   it('deliver a line appended through one to subscribers of the other, in order and without gaps', async () => {
@@ -98,22 +81,22 @@ describe('two server instances on one database', () => {
     const byOtherScraper = collect(ws, RUN_UPDATED_BY_SCRAPER, { scraperId: String(other.scraperId) });
     // A subscription is in force once it has seen something; keep triggering until it has.
     const triggered = new Set<string>();
-    await until(async () => {
+    await waitUntil(async () => {
       const { triggerRun } = await a.admin.data(`mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`, {
         id: String(scraperId),
       });
       triggered.add(triggerRun.data.id);
       return byScraper.events.some((e: any) => triggered.has(e.runUpdated.id));
-    });
+    }, 'the scraper subscription to see a triggered run');
     const jobId: string = byScraper.events.find((e: any) => triggered.has(e.runUpdated.id)).runUpdated.id;
     expect(byScraper.events.find((e: any) => e.runUpdated.id === jobId).runUpdated).toMatchObject({ status: 'QUEUED', scraper: { id: String(scraperId) } });
 
     const byJob = collect(ws, RUN_UPDATED_BY_JOB, { jobId });
     // Announce the run (as any transition would) until the subscription has surely registered.
-    await until(async () => {
+    await waitUntil(async () => {
       await db.pool.query(`SELECT pg_notify('run_updated', $1)`, [`${jobId}:${scraperId}`]);
       return byJob.events.length > 0;
-    });
+    }, 'the run subscription to see its run');
     expect(byJob.events[0].runUpdated).toEqual({ id: jobId, status: 'QUEUED' });
     await a.admin.data(`mutation($jobId: ID!) { cancelRun(jobId: $jobId) { __typename } }`, { jobId });
     await byJob.waitFor(() => byJob.events.some((e: any) => e.runUpdated.status === 'CANCELLED'));
@@ -138,22 +121,11 @@ describe('the LISTEN connection', () => {
     const logs = collect(ws, SUBSCRIBE, { jobId });
     const status = collect(ws, RUN_UPDATED_BY_JOB, { jobId });
     await logs.waitFor(() => seqsOf(logs).length >= 1);
-    expect(await listenerBackends()).toBe(2);
+    expect(await listenerBackends(db)).toBe(2);
 
-    // A connection made now, for writing while no server instance can listen.
-    const writer = new pg.Client({ connectionString: db.url });
-    await writer.connect();
-    const admin = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
-    await admin.connect();
-    try {
-      await admin.query(`ALTER DATABASE ${databaseName()} WITH ALLOW_CONNECTIONS false`);
-      await admin.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'scrapedeck-listener'`,
-        [databaseName()],
-      );
-      await until(async () => (await listenerBackends()) === 0);
-      // Committed while nobody listens: these notifications are lost, only the table keeps them.
-      const range1 = await insertLogBatch(writer as unknown as pg.Pool, {
+    // Committed while nobody listens: these notifications are lost, only the table keeps them.
+    await withListenersCut(db, async (writer) => {
+      const range1 = await insertLogBatch(writer, {
         runId: Number(jobId),
         batchId: 'while-away',
         lines: range(1, 3).map((i) => ({ level: 'WARNING' as const, message: `away ${i}`, timestamp: new Date() })),
@@ -161,14 +133,10 @@ describe('the LISTEN connection', () => {
         leaseSeconds: 60,
       });
       expect(range1).toEqual({ fromSeq: 2, toSeq: 4 });
-      expect(await finishRun(writer as unknown as pg.Pool, { runId: Number(jobId), status: 'ERROR', fromStatuses: ['RUNNING'], runnerId: null, errorType: 'TEST' })).toBe(true);
-    } finally {
-      await admin.query(`ALTER DATABASE ${databaseName()} WITH ALLOW_CONNECTIONS true`);
-      await admin.end();
-      await writer.end();
-    }
+      expect(await finishRun(writer, { runId: Number(jobId), status: 'ERROR', fromStatuses: ['RUNNING'], runnerId: null, errorType: 'TEST' })).toBe(true);
+    });
 
-    await until(async () => (await listenerBackends()) === 2);
+    await waitUntil(async () => (await listenerBackends(db)) === 2, 'both instances to listen again');
     await logs.waitFor(() => seqsOf(logs).length >= 4);
     expect(seqsOf(logs)).toEqual([1, 2, 3, 4]);
     expect(logs.events.flatMap((e: any) => e.jobLogs.lines.map((l: any) => l.message))).toEqual(['before', 'away 1', 'away 2', 'away 3']);

@@ -2,14 +2,15 @@
  * runUpdated subscribers of a scraper or of every run, when the server's LISTEN connection is
  * killed: the runs that changed while it was away are read from the table and delivered.
  */
-import pg from 'pg';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { finishRun } from '../../server/runs/sql/finishRun.ts';
 import { enqueueRun } from '../../server/runs/sql/enqueueRun.ts';
 import { collect } from '../helpers/graphql.ts';
+import { listenerBackends, withListenersCut } from '../helpers/listener.ts';
 import { claimRunFor } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
 import { useTestServer } from '../helpers/server.ts';
+import { waitUntil } from '../helpers/waitUntil.ts';
 
 const RUN_UPDATED = `subscription($scraperId: ID) { runUpdated(scraperId: $scraperId) { id status scraper { id } } }`;
 
@@ -23,24 +24,6 @@ beforeAll(async () => {
   ({ scraperId: other } = await seedScraper(db.pool, { slug: 'other' }));
   runner = await seedRunner(db.pool);
 });
-
-const databaseName = () => new URL(db.url).pathname.slice(1);
-
-async function listenerBackends(): Promise<number> {
-  const { rows } = await db.pool.query(
-    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'scrapedeck-listener'`,
-    [databaseName()],
-  );
-  return rows[0].n;
-}
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function runUpdatedSubscribers(): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
@@ -57,37 +40,19 @@ describe('runUpdated across a LISTEN reconnect', () => {
     const ws = server.admin.ws();
     const byScraper = collect<Update>(ws, RUN_UPDATED, { scraperId: String(watched) });
     const everyRun = collect<Update>(ws, RUN_UPDATED, {});
-    await until(async () => (await runUpdatedSubscribers()) === 2);
+    await waitUntil(async () => (await runUpdatedSubscribers()) === 2, 'both subscriptions to register');
     const warmUp = await enqueueRun(db.pool, { scraperId: watched, triggeredBy: 'API' });
     await byScraper.waitFor(() => seen(byScraper, warmUp, 'QUEUED'));
     await everyRun.waitFor(() => seen(everyRun, warmUp, 'QUEUED'));
-    expect(await listenerBackends()).toBe(1);
+    expect(await listenerBackends(db)).toBe(1);
 
-    const writer = new pg.Client({ connectionString: db.url });
-    await writer.connect();
-    const admin = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
-    await admin.connect();
-    let queuedAway: number;
-    let otherAway: number;
-    try {
-      // No connection can be made until the writes below are committed, so their notifications are lost.
-      await admin.query(`ALTER DATABASE ${databaseName()} WITH ALLOW_CONNECTIONS false`);
-      await admin.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'scrapedeck-listener'`,
-        [databaseName()],
-      );
-      await until(async () => (await listenerBackends()) === 0);
-      const asPool = writer as unknown as pg.Pool;
-      expect(await finishRun(asPool, { runId: Number(running), status: 'SUCCESS', fromStatuses: ['RUNNING'], runnerId: null })).toBe(true);
-      queuedAway = await enqueueRun(asPool, { scraperId: watched, triggeredBy: 'API' });
-      otherAway = await enqueueRun(asPool, { scraperId: other, triggeredBy: 'API' });
-    } finally {
-      await admin.query(`ALTER DATABASE ${databaseName()} WITH ALLOW_CONNECTIONS true`);
-      await admin.end();
-      await writer.end();
-    }
+    // No connection can be made until the writes below are committed, so their notifications are lost.
+    const [queuedAway, otherAway] = await withListenersCut(db, async (writer) => {
+      expect(await finishRun(writer, { runId: Number(running), status: 'SUCCESS', fromStatuses: ['RUNNING'], runnerId: null })).toBe(true);
+      return [await enqueueRun(writer, { scraperId: watched, triggeredBy: 'API' }), await enqueueRun(writer, { scraperId: other, triggeredBy: 'API' })];
+    });
 
-    await until(async () => (await listenerBackends()) === 1);
+    await waitUntil(async () => (await listenerBackends(db)) === 1, 'the instance to listen again');
     await byScraper.waitFor(() => seen(byScraper, running, 'SUCCESS') && seen(byScraper, queuedAway, 'QUEUED'));
     await everyRun.waitFor(() => seen(everyRun, running, 'SUCCESS') && seen(everyRun, queuedAway, 'QUEUED') && seen(everyRun, otherAway, 'QUEUED'));
     // A scraper's subscriber gets that scraper's runs only.
