@@ -37,7 +37,8 @@ export async function startServerProcess(databaseUrl: string): Promise<ServerPro
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   // BENCH_SERVER_STRIP_TYPES=1 runs it with Node's own type stripping instead (measured: no smaller at rest).
   const loader = process.env.BENCH_SERVER_STRIP_TYPES === '1' ? [] : ['--import', 'tsx'];
-  const child = spawn(process.execPath, [...nodeArgs, ...loader, 'server/main.ts'], {
+  // As in `npm start`: a 4 MB young generation keeps the peak RSS of sustained ingest ~50-100 MB lower (measured).
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', ...nodeArgs, ...loader, 'server/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
