@@ -1,6 +1,7 @@
 /** Queries at scale: p50/p99 of the admin's read queries, one request at a time, as a person browsing sees them. */
 import { graphql, type Credentials } from './client.ts';
 import { latency, type Latency } from './stats.ts';
+import { encodeLogCursor } from '../server/logs/logCursor.ts';
 
 type Probe = { name: string; query: string; variables: (i: number) => object };
 
@@ -20,8 +21,8 @@ const JOB_LOGS = `query JobLogs($jobId: ID!, $after: String, $minLevel: LogLevel
 
 export function queryProbes(data: { scraperIds: number[]; replayRunId: number; replayLines: number }): Probe[] {
   const scraper = (i: number) => String(data.scraperIds[(i * 37) % data.scraperIds.length]);
-  // Pages anywhere in the run: cursors are the seq of a page's last line.
-  const page = (i: number) => String(Math.floor(((i * 7919) % 1000) / 1000 * data.replayLines));
+  // Pages anywhere in the run: a cursor stands for the seq of a page's last line.
+  const page = (i: number) => encodeLogCursor(Math.floor(((i * 7919) % 1000) / 1000 * data.replayLines));
   return [
     {
       name: 'health(days: 7)',
