@@ -26,3 +26,12 @@ export function ErrorMessage({ error, retry }: { error: CombinedError | Error | 
 export function Empty({ children }: { children: React.ReactNode }) {
   return <p className="state state--empty">{children}</p>;
 }
+
+/** Why an action just failed, announced at once; nothing when it did not. */
+export function ActionProblem({ problem }: { problem: string | null }) {
+  return problem ? (
+    <p className="field-error" role="alert">
+      {problem}
+    </p>
+  ) : null;
+}

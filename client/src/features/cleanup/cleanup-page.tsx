@@ -1,8 +1,9 @@
 /** The cleanup queue: flagged products, pending first; admins approve or dismiss one or many at once. */
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { Empty, ErrorMessage, Loading } from '@/components/async-state';
+import { ActionProblem, Empty, ErrorMessage, Loading } from '@/components/async-state';
 import { Badge } from '@/components/badge';
+import { StackTable, type Column } from '@/components/stack-table';
 import { graphql } from '@/gql/gql';
 import type { FlagKind, FlagStatus } from '@/gql/graphql';
 import { formatDateTime } from '@/lib/format';
@@ -61,6 +62,7 @@ const ResolveFlagsMutation = graphql(`
 const KIND_LABEL: Record<FlagKind, string> = { PRICE_OUTLIER: 'Price outlier', DUPLICATE: 'Duplicate', MISSING_FIELD: 'Missing field' };
 const STATUS_TONE = { PENDING: 'warn', APPROVED: 'good', DISMISSED: 'neutral' } as const;
 const PAGE = 50;
+const FLAG_COLUMNS: Column[] = ['Kind', 'Product', 'Detail', 'Status', 'Raised'];
 
 export function CleanupPage() {
   const canMutate = useCanMutate();
@@ -83,6 +85,18 @@ export function CleanupPage() {
       return next;
     });
   const allSelected = flags.length > 0 && flags.every((f) => selected.has(f.id));
+  const selectAll: Column = {
+    key: 'select',
+    label: (
+      <input
+        type="checkbox"
+        aria-label="Select all flags on this page"
+        checked={allSelected}
+        onChange={() => setSelected(allSelected ? new Set() : new Set(flags.map((f) => f.id)))}
+      />
+    ),
+  };
+  const columns: Column[] = canMutate ? [selectAll, ...FLAG_COLUMNS, 'Actions'] : FLAG_COLUMNS;
 
   async function apply(ids: string[], to: 'APPROVED' | 'DISMISSED') {
     setProblem(null);
@@ -135,11 +149,7 @@ export function CleanupPage() {
           </button>
         </div>
       )}
-      {problem && (
-        <p className="field-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <ActionProblem problem={problem} />
       {error ? (
         <ErrorMessage error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />
       ) : !data ? (
@@ -147,71 +157,47 @@ export function CleanupPage() {
       ) : flags.length === 0 ? (
         <Empty>Nothing to clean up here.</Empty>
       ) : (
-        <div className="table-scroll">
-          <table className="table table--stack">
-            <thead>
-              <tr>
-                {canMutate && (
-                  <th scope="col">
-                    <input
-                      type="checkbox"
-                      aria-label="Select all flags on this page"
-                      checked={allSelected}
-                      onChange={() => setSelected(allSelected ? new Set() : new Set(flags.map((f) => f.id)))}
-                    />
-                  </th>
-                )}
-                <th scope="col">Kind</th>
-                <th scope="col">Product</th>
-                <th scope="col">Detail</th>
-                <th scope="col">Status</th>
-                <th scope="col">Raised</th>
-                {canMutate && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {flags.map((f) => (
-                <tr key={f.id}>
-                  {canMutate && (
-                    <td data-label="Select">
-                      <input type="checkbox" aria-label={`Select flag on ${f.product.name}`} checked={selected.has(f.id)} onChange={() => toggle(f.id)} />
-                    </td>
-                  )}
-                  <td data-label="Kind">{KIND_LABEL[f.kind]}</td>
-                  <td data-label="Product">
-                    <span>
-                      {f.product.name}
-                      <span className="muted cell-line">
-                        {f.product.source.name} · {f.product.sku}
-                      </span>
-                    </span>
-                  </td>
-                  <td data-label="Detail">{f.detail}</td>
-                  <td data-label="Status">
-                    <Badge tone={STATUS_TONE[f.status]}>{f.status}</Badge>
-                  </td>
-                  <td data-label="Raised">{formatDateTime(f.createdAt)}</td>
-                  {canMutate && (
-                    <td data-label="Actions">
-                      <div className="row-actions">
-                        {f.status !== 'APPROVED' && (
-                          <button type="button" className="button button--small" disabled={resolving.fetching} onClick={() => apply([f.id], 'APPROVED')}>
-                            Approve
-                          </button>
-                        )}
-                        {f.status !== 'DISMISSED' && (
-                          <button type="button" className="button button--small" disabled={resolving.fetching} onClick={() => apply([f.id], 'DISMISSED')}>
-                            Dismiss
-                          </button>
-                        )}
-                      </div>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StackTable columns={columns}>
+          {flags.map((f) => (
+            <tr key={f.id}>
+              {canMutate && (
+                <td data-label="Select">
+                  <input type="checkbox" aria-label={`Select flag on ${f.product.name}`} checked={selected.has(f.id)} onChange={() => toggle(f.id)} />
+                </td>
+              )}
+              <td data-label="Kind">{KIND_LABEL[f.kind]}</td>
+              <td data-label="Product">
+                <span>
+                  {f.product.name}
+                  <span className="muted cell-line">
+                    {f.product.source.name} · {f.product.sku}
+                  </span>
+                </span>
+              </td>
+              <td data-label="Detail">{f.detail}</td>
+              <td data-label="Status">
+                <Badge tone={STATUS_TONE[f.status]}>{f.status}</Badge>
+              </td>
+              <td data-label="Raised">{formatDateTime(f.createdAt)}</td>
+              {canMutate && (
+                <td data-label="Actions">
+                  <div className="row-actions">
+                    {f.status !== 'APPROVED' && (
+                      <button type="button" className="button button--small" disabled={resolving.fetching} onClick={() => apply([f.id], 'APPROVED')}>
+                        Approve
+                      </button>
+                    )}
+                    {f.status !== 'DISMISSED' && (
+                      <button type="button" className="button button--small" disabled={resolving.fetching} onClick={() => apply([f.id], 'DISMISSED')}>
+                        Dismiss
+                      </button>
+                    )}
+                  </div>
+                </td>
+              )}
+            </tr>
+          ))}
+        </StackTable>
       )}
       <nav className="pager" aria-label="Pages of flags">
         <button type="button" className="button" disabled={after.length === 0} onClick={() => setAfter((a) => a.slice(0, -1))}>

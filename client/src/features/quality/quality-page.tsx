@@ -2,6 +2,7 @@
 import { useQuery } from 'urql';
 import { Empty, ErrorMessage, Loading } from '@/components/async-state';
 import { FreshnessBadge, type Tone } from '@/components/badge';
+import { StackTable } from '@/components/stack-table';
 import { StatCard } from '@/components/stat-card';
 import { graphql } from '@/gql/gql';
 import { formatAge, formatDateTime, formatPercent } from '@/lib/format';
@@ -97,34 +98,21 @@ export function QualityPage() {
         {priceOutliers.length === 0 ? (
           <Empty>No price outliers.</Empty>
         ) : (
-          <div className="table-scroll">
-            <table className="table table--stack">
-              <thead>
-                <tr>
-                  <th scope="col">Product</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">Category</th>
-                  <th scope="col" className="num">Price</th>
-                  <th scope="col" className="num">Expected range</th>
-                </tr>
-              </thead>
-              <tbody>
-                {priceOutliers.map((o) => (
-                  <tr key={o.product.id}>
-                    <td data-label="Product">
-                      {o.product.name} <span className="muted">{o.product.sku}</span>
-                    </td>
-                    <td data-label="Source">{o.product.source.name}</td>
-                    <td data-label="Category">{o.category}</td>
-                    <td className="num" data-label="Price">{money.format(o.price)}</td>
-                    <td className="num" data-label="Expected range">
-                      {money.format(o.lowerBound)} – {money.format(o.upperBound)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <StackTable columns={['Product', 'Source', 'Category', { label: 'Price', numeric: true }, { label: 'Expected range', numeric: true }]}>
+            {priceOutliers.map((o) => (
+              <tr key={o.product.id}>
+                <td data-label="Product">
+                  {o.product.name} <span className="muted">{o.product.sku}</span>
+                </td>
+                <td data-label="Source">{o.product.source.name}</td>
+                <td data-label="Category">{o.category}</td>
+                <td className="num" data-label="Price">{money.format(o.price)}</td>
+                <td className="num" data-label="Expected range">
+                  {money.format(o.lowerBound)} – {money.format(o.upperBound)}
+                </td>
+              </tr>
+            ))}
+          </StackTable>
         )}
       </section>
       <section aria-labelledby="freshness">
@@ -132,34 +120,21 @@ export function QualityPage() {
         {data.freshness.length === 0 ? (
           <Empty>No sources yet.</Empty>
         ) : (
-          <div className="table-scroll">
-            <table className="table table--stack">
-              <thead>
-                <tr>
-                  <th scope="col">Source</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Last success</th>
-                  <th scope="col">Age</th>
-                  <th scope="col">Stale / critical after</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.freshness.map((f) => (
-                  <tr key={f.source.id}>
-                    <td data-label="Source">{f.source.name}</td>
-                    <td data-label="Status">
-                      <FreshnessBadge status={f.status} />
-                    </td>
-                    <td data-label="Last success">{formatDateTime(f.lastSuccessAt)}</td>
-                    <td data-label="Age">{formatAge(f.ageSeconds)}</td>
-                    <td data-label="Stale / critical after">
-                      {f.source.staleAfterMinutes} / {f.source.criticalAfterMinutes} min
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <StackTable columns={['Source', 'Status', 'Last success', 'Age', 'Stale / critical after']}>
+            {data.freshness.map((f) => (
+              <tr key={f.source.id}>
+                <td data-label="Source">{f.source.name}</td>
+                <td data-label="Status">
+                  <FreshnessBadge status={f.status} />
+                </td>
+                <td data-label="Last success">{formatDateTime(f.lastSuccessAt)}</td>
+                <td data-label="Age">{formatAge(f.ageSeconds)}</td>
+                <td data-label="Stale / critical after">
+                  {f.source.staleAfterMinutes} / {f.source.criticalAfterMinutes} min
+                </td>
+              </tr>
+            ))}
+          </StackTable>
         )}
       </section>
     </>

@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { useClient, useQuery } from 'urql';
 import { Empty, ErrorMessage, Loading } from '@/components/async-state';
 import { Badge, RunStatusBadge } from '@/components/badge';
+import { StackTable } from '@/components/stack-table';
 import { graphql } from '@/gql/gql';
 import { onReconnect } from '@/lib/api-client';
 import { formatDateTime, formatRelative } from '@/lib/format';
@@ -64,43 +65,30 @@ export function RunnersPage() {
       {data.runners.length === 0 ? (
         <Empty>No runners registered. Create one with the createRunner mutation and start it with its key.</Empty>
       ) : (
-        <div className="table-scroll">
-          <table className="table table--stack">
-            <thead>
-              <tr>
-                <th scope="col">Runner</th>
-                <th scope="col">State</th>
-                <th scope="col">Last seen</th>
-                <th scope="col">Current run</th>
-                <th scope="col">Registered</th>
+        <StackTable columns={['Runner', 'State', 'Last seen', 'Current run', 'Registered']}>
+          {data.runners.map((r) => {
+            const connected = !r.revokedAt && r.lastSeenAt != null && Date.now() - new Date(r.lastSeenAt).getTime() < CONNECTED_WITHIN_MS;
+            return (
+              <tr key={r.id}>
+                <td data-label="Runner">{r.name}</td>
+                <td data-label="State">
+                  {r.revokedAt ? <Badge tone="bad">Revoked</Badge> : connected ? <Badge tone="good">Connected</Badge> : <Badge tone="neutral">Offline</Badge>}
+                </td>
+                <td data-label="Last seen" title={formatDateTime(r.lastSeenAt)}>{formatRelative(r.lastSeenAt)}</td>
+                <td data-label="Current run">
+                  {r.currentRun ? (
+                    <>
+                      <Link to={`/runs/${r.currentRun.id}`}>#{r.currentRun.id}</Link> {r.currentRun.scraper.name} <RunStatusBadge status={r.currentRun.status} />
+                    </>
+                  ) : (
+                    <span className="muted">idle</span>
+                  )}
+                </td>
+                <td data-label="Registered">{formatDateTime(r.createdAt)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {data.runners.map((r) => {
-                const connected = !r.revokedAt && r.lastSeenAt != null && Date.now() - new Date(r.lastSeenAt).getTime() < CONNECTED_WITHIN_MS;
-                return (
-                  <tr key={r.id}>
-                    <td data-label="Runner">{r.name}</td>
-                    <td data-label="State">
-                      {r.revokedAt ? <Badge tone="bad">Revoked</Badge> : connected ? <Badge tone="good">Connected</Badge> : <Badge tone="neutral">Offline</Badge>}
-                    </td>
-                    <td data-label="Last seen" title={formatDateTime(r.lastSeenAt)}>{formatRelative(r.lastSeenAt)}</td>
-                    <td data-label="Current run">
-                      {r.currentRun ? (
-                        <>
-                          <Link to={`/runs/${r.currentRun.id}`}>#{r.currentRun.id}</Link> {r.currentRun.scraper.name} <RunStatusBadge status={r.currentRun.status} />
-                        </>
-                      ) : (
-                        <span className="muted">idle</span>
-                      )}
-                    </td>
-                    <td data-label="Registered">{formatDateTime(r.createdAt)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </StackTable>
       )}
     </>
   );

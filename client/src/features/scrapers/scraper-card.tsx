@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation } from 'urql';
+import { ActionProblem } from '@/components/async-state';
 import { Badge, RunStatusBadge, successTone } from '@/components/badge';
 import { graphql } from '@/gql/gql';
 import type { RunRowFragment, ScraperFieldsFragment } from '@/gql/graphql';
@@ -148,11 +149,7 @@ export function ScraperCard({ scraper, health, lastRun }: { scraper: ScraperFiel
           </button>
         </div>
       )}
-      {problem && (
-        <p className="field-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <ActionProblem problem={problem} />
       {canMutate && editing && <ScraperEditor scraper={scraper} onDone={() => setEditing(false)} />}
     </article>
   );
