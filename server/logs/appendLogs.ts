@@ -3,17 +3,13 @@ import type { Principal } from '../auth/principal.ts';
 import type { Database } from '../db/database.ts';
 import { NotAuthorizedError } from '../graphql/builder.ts';
 import { NotFoundError } from '../graphql/errors.ts';
+import { OversizeBatchError } from '../graphql/oversizeBatchError.ts';
 import { MAX_LINES_PER_BATCH, storableMessage } from './limits.ts';
 import { findLogBatch, insertLogBatch, type LogLineInput, type StoredRange } from './sql/insertLogBatch.ts';
 
-export class BatchTooLargeError extends Error {
-  readonly limit = MAX_LINES_PER_BATCH;
-  readonly received: number;
-
+export class BatchTooLargeError extends OversizeBatchError {
   constructor(received: number) {
-    super(`A batch holds at most ${MAX_LINES_PER_BATCH} lines; this one has ${received}. Split it.`);
-    this.received = received;
-    this.name = 'BatchTooLargeError';
+    super('BatchTooLargeError', 'lines', MAX_LINES_PER_BATCH, received);
   }
 }
 

@@ -4,20 +4,16 @@ import type { Principal } from '../auth/principal.ts';
 import type { Database } from '../db/database.ts';
 import { NotAuthorizedError } from '../graphql/builder.ts';
 import { NotFoundError } from '../graphql/errors.ts';
+import { OversizeBatchError } from '../graphql/oversizeBatchError.ts';
 import { RunStateError } from '../runs/errors.ts';
 import { MAX_PRODUCTS_PER_BATCH, MIN_PRICES_FOR_OUTLIERS } from './limits.ts';
 import { claimProductBatch, findProductBatch, recordProductBatch, type BatchCounts } from './sql/productBatch.ts';
 import { raiseProductFlags } from './sql/raiseProductFlags.ts';
 import { upsertProducts } from './sql/upsertProducts.ts';
 
-export class TooManyProductsError extends Error {
-  readonly limit = MAX_PRODUCTS_PER_BATCH;
-  readonly received: number;
-
+export class TooManyProductsError extends OversizeBatchError {
   constructor(received: number) {
-    super(`A batch holds at most ${MAX_PRODUCTS_PER_BATCH} products; this one has ${received}. Split it.`);
-    this.received = received;
-    this.name = 'TooManyProductsError';
+    super('TooManyProductsError', 'products', MAX_PRODUCTS_PER_BATCH, received);
   }
 }
 
