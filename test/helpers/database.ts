@@ -1,8 +1,9 @@
 /** A fresh, migrated database per test file on the run's PostgreSQL, dropped afterwards. */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { migrate } from '../../server/db/migrate.ts';
+import { startedLater } from './startedLater.ts';
 
 export type TestDatabase = { url: string; pool: pg.Pool; drop(): Promise<void> };
 
@@ -31,4 +32,20 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
       await client.end();
     },
   };
+}
+
+/**
+ * A fresh database for the whole test file: registers the beforeAll that creates it and the afterAll that
+ * drops it. Register it first: hooks run in order of registration and afterAll ones in reverse, so the
+ * file's own hooks then find it created and are done with it before it is dropped.
+ */
+export function useTestDatabase(): TestDatabase {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  return startedLater('database', () => db);
 }

@@ -4,8 +4,9 @@ import { loadConfig, type Config } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { startServer } from '../../server/server.ts';
 import type { SchedulerOptions } from '../../server/scheduler/scheduler.ts';
-import { createTestDatabase, type TestDatabase } from './database.ts';
+import { useTestDatabase, type TestDatabase } from './database.ts';
 import { GraphQLTestClient } from './graphql.ts';
+import { startedLater } from './startedLater.ts';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
@@ -34,20 +35,6 @@ export async function startTestServer(
 }
 
 /**
- * Stands for an object that a beforeAll hook creates later: module-level test code can name it at once
- * (`const { db, server } = useTestServer()`) and reads the real one's properties when a test runs.
- */
-function startedLater<T extends object>(what: string, current: () => T | undefined): T {
-  return new Proxy({} as T, {
-    get(_target, key) {
-      const value = current();
-      if (!value) throw new Error(`the test ${what} is used before its beforeAll hook started it`);
-      return Reflect.get(value, key);
-    },
-  });
-}
-
-/**
  * A fresh database and a server on it for the whole test file: registers the beforeAll that starts them and the
  * afterAll that stops them. Hooks run in the order of registration and afterAll ones in reverse, so a file's own
  * beforeAll registered after this call seeds once they are up, and its own afterAll runs before they stop.
@@ -58,23 +45,21 @@ export function useTestServer(overrides: Partial<Config> = {}): {
   /** Stops the server and starts another on the same database (`more` adds to the overrides); `server` then speaks to the new one. */
   restartServer(more?: Partial<Config>): Promise<void>;
 } {
-  let db: TestDatabase | undefined;
+  const db = useTestDatabase();
   let server: TestServer | undefined;
   beforeAll(async () => {
-    db = await createTestDatabase();
     server = await startTestServer(db.url, overrides);
   });
   afterAll(async () => {
     await server?.stop();
-    await db?.drop();
   });
   return {
-    db: startedLater('database', () => db),
+    db,
     server: startedLater('server', () => server),
     async restartServer(more = {}) {
       await server!.stop();
       server = undefined;
-      server = await startTestServer(db!.url, { ...overrides, ...more });
+      server = await startTestServer(db.url, { ...overrides, ...more });
     },
   };
 }

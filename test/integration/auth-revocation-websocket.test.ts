@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabase } from '../helpers/database.ts';
 import { openRawSubscription, type RawSubscription } from '../helpers/rawSubscription.ts';
 import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
@@ -10,7 +10,7 @@ const REVOKE_RUNNER = `mutation($id: ID!) { revokeRunner(id: $id) { __typename }
 const ROTATE_KEY = `mutation($id: ID!) { rotateRunnerKey(id: $id) { __typename ... on MutationRotateRunnerKeySuccess { data { apiKey } } } }`;
 const REVOKE_TOKEN = `mutation($id: ID!) { revokeToken(id: $id) { __typename } }`;
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let a: TestServer;
 let b: TestServer;
 let scraperId: number;
@@ -18,7 +18,6 @@ let jobId: string;
 let appender: Awaited<ReturnType<typeof seedRunner>>;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   // Two instances on one database: a revocation made through one closes sockets held by the other.
   [a, b] = await Promise.all([startTestServer(db.url), startTestServer(db.url)]);
   ({ scraperId } = await seedScraper(db.pool));
@@ -33,7 +32,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
-  await db?.drop();
 });
 
 async function append(message: string, batchId: string) {

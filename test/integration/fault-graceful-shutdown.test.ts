@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/database.ts';
 import type { GraphQLResponse } from '../helpers/graphql.ts';
 import { APPEND_LOGS, JOB_LOGS, batchLines, shipBatch } from '../helpers/logShipper.ts';
 import { openRawSubscription } from '../helpers/rawSubscription.ts';
@@ -11,13 +11,9 @@ import { TEST_ADMIN_TOKEN } from '../helpers/server.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
 import { waitUntil } from '../helpers/waitUntil.ts';
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let server: ServerProcess | undefined;
 let locker: pg.PoolClient | undefined;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
 
 afterAll(async () => {
   server?.kill('SIGKILL');
@@ -25,7 +21,6 @@ afterAll(async () => {
   // A failed assertion may leave the row lock held; the database cannot be dropped under it.
   await locker?.query('ROLLBACK').catch(() => undefined);
   locker?.release();
-  await db?.drop();
 });
 
 const refusesConnections = (port: number) =>

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDefinition } from '../../scrapers/definitions/schema.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabase } from '../helpers/database.ts';
 import { labDefinition, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
 import { startRunner, type TestRunner } from '../helpers/runner.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
@@ -14,13 +14,12 @@ import { waitUntil } from '../helpers/waitUntil.ts';
 
 const SKUS = 30;
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let sites: FixtureSites;
 let api: ServerProcess | undefined;
 let runner: TestRunner | undefined;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   sites = await startFixtureSites();
 });
 
@@ -29,7 +28,6 @@ afterAll(async () => {
   api?.kill('SIGKILL');
   await api?.exited;
   await sites?.stop();
-  await db?.drop();
 });
 
 describe('the API server is SIGKILLed under a running runner', () => {

@@ -9,7 +9,7 @@ import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestFireAt } from '../../server/scheduler/cronSchedule.ts';
 import { JOB_ENGINE_SCHEMA, TICK_QUEUE } from '../../server/scheduler/scheduler.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabase } from '../helpers/database.ts';
 import { collect } from '../helpers/graphql.ts';
 import { JOB_LOGS, batchLines, deliveredLines, shipBatch, type ShippedBatch } from '../helpers/logShipper.ts';
 import { runsOf, setSchedule, ticksOf } from '../helpers/scheduler.ts';
@@ -22,12 +22,11 @@ const LINES_PER_BATCH = 25;
 /** The batch that is inside the database, waiting on a lock, when its server is killed. */
 const STRANDED = 12;
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let port: number;
 let api: ServerProcess | undefined;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   port = await freePort();
 });
 
@@ -39,7 +38,6 @@ afterAll(async () => {
   }
   api?.kill('SIGKILL');
   await api?.exited;
-  await db?.drop();
 });
 
 const holding = new Set<pg.PoolClient>();

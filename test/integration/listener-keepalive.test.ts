@@ -7,7 +7,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgListener, type PgListener } from '../../server/db/listener.ts';
 import { createLogger } from '../../server/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabase } from '../helpers/database.ts';
 
 type FreezingProxy = { url: string; connections(): number; freeze(): void; close(): Promise<void> };
 
@@ -59,19 +59,17 @@ async function startProxy(targetUrl: string): Promise<FreezingProxy> {
   };
 }
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let proxy: FreezingProxy;
 let listener: PgListener | undefined;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   proxy = await startProxy(db.url);
 });
 
 afterAll(async () => {
   await listener?.close();
   await proxy?.close();
-  await db?.drop();
 });
 
 describe('the LISTEN keep-alive', () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertLogBatch } from '../../server/logs/sql/insertLogBatch.ts';
 import { finishRun } from '../../server/runs/sql/finishRun.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabase } from '../helpers/database.ts';
 import { collect } from '../helpers/graphql.ts';
 import { listenerBackends, withListenersCut } from '../helpers/listener.ts';
 import { claimRunFor } from '../helpers/runs.ts';
@@ -21,14 +21,13 @@ const SUBSCRIBE = `subscription($jobId: ID!, $afterSeq: Int) { jobLogs(jobId: $j
 const RUN_UPDATED_BY_JOB = `subscription($jobId: ID!) { runUpdated(jobId: $jobId) { id status } }`;
 const RUN_UPDATED_BY_SCRAPER = `subscription($scraperId: ID!) { runUpdated(scraperId: $scraperId) { id status scraper { id } } }`;
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let a: TestServer;
 let b: TestServer;
 let scraperId: number;
 let runner: Awaited<ReturnType<typeof seedRunner>>;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   [a, b] = await Promise.all([startTestServer(db.url), startTestServer(db.url)]);
   ({ scraperId } = await seedScraper(db.pool));
   runner = await seedRunner(db.pool);
@@ -37,7 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await a?.stop();
   await b?.stop();
-  await db?.drop();
 });
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);

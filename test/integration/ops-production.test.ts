@@ -4,14 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { requestIdMixin } from '../../server/ops/requestId.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabase } from '../helpers/database.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 
 /** What an error response must never show: stack frames, SQL, table names, driver names. */
 const LEAKS = /\bat .+:\d+:\d+|\.ts\b|SELECT|INSERT|UPDATE|relation|log_line|"runner"|`runner`|table|prisma|postgres|syntax error|stack/i;
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let production: RunningServer;
 let productionUrl: string;
 let switchedOff: TestServer;
@@ -19,7 +19,6 @@ let development: TestServer;
 const logLines: Array<Record<string, any>> = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   // The production server logs into memory, so that the test can read its JSON lines.
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -39,7 +38,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([production?.stop(), switchedOff?.stop(), development?.stop()]);
-  await db?.drop();
 });
 
 async function post(url: string, query: string, headers: Record<string, string> = {}, variables: Record<string, unknown> = {}) {

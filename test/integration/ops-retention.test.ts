@@ -1,22 +1,17 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/logger.ts';
 import { LogRetention } from '../../server/ops/retention.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabase } from '../helpers/database.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const logger = createLogger('silent');
-let db: TestDatabase;
+const db = useTestDatabase();
 let scraperId: number;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   ({ scraperId } = await seedScraper(db.pool));
-});
-
-afterAll(async () => {
-  await db?.drop();
 });
 
 /** A run queued `daysAgo` days ago holding `lines` lines, each received `lineAges[i]` days ago. */

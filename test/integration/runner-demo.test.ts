@@ -3,22 +3,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabase } from '../helpers/database.ts';
 import { startApiProcess, type ApiProcess } from '../helpers/serverProcess.ts';
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let api: ApiProcess;
 let dataDir: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'scrapedeck-demo-'));
   api = await startApiProcess({ databaseUrl: db.url, env: { DEMO: 'true', DATA_DIR: dataDir } });
 });
 
 afterAll(async () => {
   await api?.stop();
-  await db?.drop();
   await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabase } from '../helpers/database.ts';
 import { labDefinition, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
 import { startRunner, type TestRunner } from '../helpers/runner.ts';
 import { seedScraper } from '../helpers/seed.ts';
@@ -13,7 +13,7 @@ const CREATE_RUNNER = /* GraphQL */ `
 const TRIGGER = /* GraphQL */ `
   mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`;
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let api: ApiProcess;
 let sites: FixtureSites;
 let apiKey: string;
@@ -22,7 +22,6 @@ const runners: TestRunner[] = [];
 const spoolDirs: string[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   sites = await startFixtureSites();
   api = await startApiProcess({ databaseUrl: db.url });
   apiKey = (await api.admin.data(CREATE_RUNNER, { name: 'outage-runner' })).createRunner.data.apiKey;
@@ -34,7 +33,6 @@ afterAll(async () => {
   for (const runner of runners) await runner.stop();
   await api?.stop();
   await sites?.stop();
-  await db?.drop();
   for (const dir of spoolDirs) await rm(dir, { recursive: true, force: true });
 });
 

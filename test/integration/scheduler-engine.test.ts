@@ -8,21 +8,16 @@ import { TestClock } from 'pg-boss';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/logger.ts';
 import { JOB_ENGINE_SCHEMA, Scheduler, TICK_QUEUE } from '../../server/scheduler/scheduler.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, type TestDatabase, useTestDatabase } from '../helpers/database.ts';
 import { finishActiveRuns, minuteFromNow, PASS_OPTIONS, runsOf, setSchedule, ticksOf } from '../helpers/scheduler.ts';
 import { seedScraper } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
-let db: TestDatabase;
+const db = useTestDatabase();
 const pools: pg.Pool[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
 
 afterAll(async () => {
   await Promise.all(pools.map((pool) => pool.end()));
-  await db?.drop();
 });
 
 function instance(clock: TestClock): Scheduler {

@@ -3,21 +3,13 @@
  * and the exactly-once rule with two instances passing at once.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/database.ts';
 import { insertRun } from '../helpers/runs.ts';
 import { finishActiveRuns, minuteFromNow, passAt, runsOf, setSchedule, ticksOf } from '../helpers/scheduler.ts';
 import { seedScraper } from '../helpers/seed.ts';
 
-let db: TestDatabase;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-
-afterAll(async () => {
-  await db?.drop();
-});
+const db = useTestDatabase();
 
 const at = (iso: string) => new Date(iso);
 
