@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, useTestDatabase } from '../helpers/database.ts';
 import { collect } from '../helpers/graphql.ts';
 import { JOB_LOGS, batchLines, deliveredLines, shipBatch } from '../helpers/logShipper.ts';
 import { insertRun } from '../helpers/runs.ts';
@@ -34,7 +34,7 @@ const redisUp = await redisAnswers();
 if (!redisUp) console.warn(`pubsub-redis tests skipped: no Redis answers at ${REDIS_URL} (set REDIS_URL to run them)`);
 
 describe.skipIf(!redisUp)('live fan-out over Redis pub/sub (PUBSUB_URL)', () => {
-  let db: TestDatabase;
+  const db = useTestDatabase();
   let a: TestServer;
   let b: TestServer;
   let redis: Redis;
@@ -44,7 +44,6 @@ describe.skipIf(!redisUp)('live fan-out over Redis pub/sub (PUBSUB_URL)', () => 
   let channel: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     channel = `scrapedeck:${new URL(db.url).pathname.slice(1)}:job_logs`;
     a = await startTestServer(db.url, { pubsubUrl: REDIS_URL });
     b = await startTestServer(db.url, { pubsubUrl: REDIS_URL });
@@ -63,7 +62,6 @@ describe.skipIf(!redisUp)('live fan-out over Redis pub/sub (PUBSUB_URL)', () => 
     await b?.stop();
     await notifications?.end();
     redis?.disconnect();
-    await db?.drop();
   });
 
   it('delivers lines appended on one instance to subscribers of both, once each and in order, with no NOTIFY', async () => {
