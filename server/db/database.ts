@@ -16,14 +16,21 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
 export function openDatabase(url: string, logger: Logger, options: { max?: number } = {}): Database {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 20, application_name: 'scrapedeck' });
+  let closing = false;
   // An idle client that loses its server (restart, failover) emits here; the pool drops it and reconnects.
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
+  // pool.end() resolves before every socket is gone, so a server stopped right after (the embedded one
+  // on shutdown) can still end a closing client: that is expected, not a lost connection.
+  pool.on('error', (error) => {
+    if (closing) logger.debug({ err: error }, 'database connection ended while closing');
+    else logger.warn({ err: error }, 'idle database connection lost');
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     url,
     pool,
     prisma,
     async close() {
+      closing = true;
       await prisma.$disconnect();
       await pool.end();
     },
