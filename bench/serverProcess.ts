@@ -60,7 +60,14 @@ export async function startServerProcess(databaseUrl: string): Promise<ServerPro
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let stopping = false;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      // A server that goes away in the middle of a phase says why, or the phase fails without a cause.
+      if (!stopping) process.stderr.write(`[bench] the server exited (code ${code}, signal ${signal}):\n${output}\n`);
+      resolve(code);
+    }),
+  );
   let running = true;
   void exited.then(() => (running = false));
 
@@ -89,6 +96,7 @@ export async function startServerProcess(databaseUrl: string): Promise<ServerPro
     },
     async stop() {
       if (!running) return;
+      stopping = true;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
