@@ -151,7 +151,8 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
-          request: new Request(`http://localhost${GRAPHQL_PATH}`, { headers: ctx.extra.request.headers as HeadersInit }),
+          // POST: a websocket operation may be a mutation, which Yoga refuses on a GET request.
+          request: new Request(`http://localhost${GRAPHQL_PATH}`, { method: 'POST', headers: ctx.extra.request.headers as HeadersInit }),
           principal: (ctx.extra as { principal?: Principal }).principal,
         });
         let document;

@@ -87,3 +87,44 @@ describe('graphql-ws connections', () => {
     await ws.dispose();
   });
 });
+
+describe('operations over graphql-ws', () => {
+  const TRIGGER = `mutation($id: ID!) { triggerRun(scraperId: $id) { __typename ... on MutationTriggerRunSuccess { data { id status triggeredBy } } } }`;
+
+  async function once(client: ReturnType<typeof server.admin.ws>, query: string, variables: Record<string, unknown>) {
+    const results: Array<{ data?: any; errors?: unknown }> = [];
+    await new Promise<void>((resolve, reject) =>
+      client.subscribe({ query, variables }, { next: (r) => void results.push(r), error: reject, complete: resolve }),
+    );
+    return results;
+  }
+
+  it('runs an admin mutation over the websocket like over HTTP', async () => {
+    const { scraperId: idleScraper } = await seedScraper(db.pool);
+    const client = server.admin.ws();
+    try {
+      const [result] = await once(client, TRIGGER, { id: String(idleScraper) });
+      if (!result) throw new Error("no result over the websocket");
+      expect(result.errors).toBeUndefined();
+      expect(result.data.triggerRun).toMatchObject({ __typename: 'MutationTriggerRunSuccess', data: { status: 'QUEUED', triggeredBy: 'MANUAL' } });
+      const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM run WHERE scraper_id = $1`, [idleScraper]);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('refuses a viewer mutation over the websocket and stores nothing', async () => {
+    const { scraperId: idleScraper } = await seedScraper(db.pool);
+    const { token } = await seedToken(db.pool, 'VIEWER');
+    const client = server.client({ token }).ws();
+    try {
+      const results = await once(client, TRIGGER, { id: String(idleScraper) }).catch((errors) => [{ errors }]);
+      expect(JSON.stringify(results)).toContain('FORBIDDEN');
+      const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM run WHERE scraper_id = $1`, [idleScraper]);
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
