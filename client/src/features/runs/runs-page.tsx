@@ -109,7 +109,7 @@ export function RunsPage() {
         </label>
       </form>
       {error ? (
-        <ErrorMessage error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />
+        <ErrorMessage error={error} retry={refetch} />
       ) : !data ? (
         fetching && <Loading />
       ) : runs.length === 0 ? (

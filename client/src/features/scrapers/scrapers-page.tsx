@@ -41,7 +41,7 @@ export function ScrapersPage() {
   const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   const recent = useLiveRuns(initial, { limit: 10, refetch });
 
-  if (error) return <ErrorMessage error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
+  if (error) return <ErrorMessage error={error} retry={refetch} />;
   if (!data) return fetching ? <Loading /> : null;
 
   const lastRunOf = (scraperId: string, fromHealth: RunRowFragment | null | undefined) => {
