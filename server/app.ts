@@ -14,7 +14,7 @@ import { credentialsFromConnectionParams, credentialsFromHeaders, resolvePrincip
 import type { Context, Services } from './graphql/context.ts';
 import { schema } from './graphql/schema.ts';
 import { serveAdmin } from './admin/serveAdmin.ts';
-import { CLOSE_FORBIDDEN as CLOSE_REVOKED, credentialKey, type OpenConnections } from './auth/openConnections.ts';
+import { CLOSE_FORBIDDEN, credentialKey, type OpenConnections } from './auth/openConnections.ts';
 import { clientIp, CLOSE_RATE_LIMITED, createRateLimits, principalKey, useMutationRateLimit } from './ops/rateLimit.ts';
 import { assignRequestId, logRequestWhenDone, requestScope, useUnexpectedErrorLog } from './ops/requestId.ts';
 import { useParseGuard } from './ops/parseGuard.ts';
@@ -23,8 +23,6 @@ import { sendSharedPayloads, sharedPayloadFor, useSharedSubscriptionResults } fr
 export const GRAPHQL_PATH = '/graphql';
 /** 1000 lines of 64 KiB is the largest legitimate request; anything larger is refused unread. */
 const MAX_BODY_BYTES = 72 * 1024 * 1024;
-/** graphql-ws close code for a connection without valid credentials. */
-const CLOSE_FORBIDDEN = 4403;
 /** How long a shutdown waits for in-flight requests and websocket close handshakes. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -141,7 +139,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         // A revocation committed while this connection was being opened has no socket to close yet: check again.
         const current = await resolvePrincipal(db, adminToken, credentialsFromConnectionParams(ctx.connectionParams));
         if (!extra.principal || credentialKey(current) !== credentialKey(extra.principal) || current.kind !== extra.principal.kind) {
-          ctx.extra.socket.close(CLOSE_REVOKED, 'Forbidden: the credentials were revoked');
+          ctx.extra.socket.close(CLOSE_FORBIDDEN, 'Forbidden: the credentials were revoked');
           return [new GraphQLError('Forbidden: the credentials were revoked', { extensions: { code: 'FORBIDDEN' } })];
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
@@ -153,7 +151,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
           params,
           // POST: a websocket operation may be a mutation, which Yoga refuses on a GET request.
           request: new Request(`http://localhost${GRAPHQL_PATH}`, { method: 'POST', headers: ctx.extra.request.headers as HeadersInit }),
-          principal: (ctx.extra as { principal?: Principal }).principal,
+          principal: extra.principal,
         });
         let document;
         try {
