@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type pg from 'pg';
 import type { PgListener } from '../db/listener.ts';
@@ -210,9 +210,7 @@ export function createMetrics(sources: MetricsSources) {
 }
 
 function operationType(document: DocumentNode, operationName: string | null | undefined): string {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  return operation?.operation ?? 'unknown';
+  return getOperationAST(document, operationName)?.operation ?? 'unknown';
 }
 
 type DatabaseFigures = { runsByStatus: Record<string, number>; notifyQueueUsage: number };

@@ -3,7 +3,7 @@
  * buckets held in this instance's memory. Behind a load balancer each instance counts its own
  * share, so an operator sets the limits per instance.
  */
-import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { getOperationAST, GraphQLError, type DocumentNode } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../auth/principal.ts';
 
@@ -131,11 +131,6 @@ export function mutationRetryAfter(limits: RateLimits, principal: Principal, ip:
   return limits.mutationsPerIp.take(`ip:${ip}`);
 }
 
-function operationOf(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  return operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-}
-
 type LimitedContext = { principal: Principal; clientIp?: string };
 
 /** An envelop plugin that refuses a mutation over its caller's limit, over HTTP and websocket alike. */
@@ -145,7 +140,7 @@ export function useMutationRateLimit(limits: RateLimits) {
       args: { document: DocumentNode; operationName?: string | null; contextValue: unknown };
       setResultAndStopExecution: (result: { errors: GraphQLError[] }) => void;
     }) {
-      if (operationOf(args.document, args.operationName)?.operation !== 'mutation') return;
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
       const context = args.contextValue as LimitedContext;
       const retryAfter = mutationRetryAfter(limits, context.principal, context.clientIp ?? 'unknown');
       if (retryAfter) setResultAndStopExecution({ errors: [new RateLimitedError('mutations', retryAfter)] });
