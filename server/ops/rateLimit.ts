@@ -5,6 +5,7 @@
  */
 import { getOperationAST, GraphQLError, type DocumentNode } from 'graphql';
 import type { IncomingMessage } from 'node:http';
+import { credentialKey } from '../auth/openConnections.ts';
 import type { Principal } from '../auth/principal.ts';
 
 export const RATE_LIMITED = 'RATE_LIMITED';
@@ -86,18 +87,12 @@ export function createRateLimits(config: {
   };
 }
 
-/** The key a caller's limits are counted under; anonymous callers are counted by IP only. */
+/**
+ * The key a caller's limits are counted under: its credential's, or 'admin' for the bootstrap admin
+ * token; anonymous callers are counted by IP only.
+ */
 export function principalKey(principal: Principal): string | null {
-  switch (principal.kind) {
-    case 'admin':
-      return principal.tokenId === null ? 'admin' : `token:${principal.tokenId}`;
-    case 'viewer':
-      return `token:${principal.tokenId}`;
-    case 'runner':
-      return `runner:${principal.runnerId}`;
-    default:
-      return null;
-  }
+  return credentialKey(principal) ?? (principal.kind === 'admin' ? 'admin' : null);
 }
 
 /** The caller's address: the socket's, or with trustProxy the first X-Forwarded-For hop (set by the load balancer). */
