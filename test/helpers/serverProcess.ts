@@ -4,8 +4,8 @@
  * startServerProcess gives one process; startApiProcess a handle that restarts it at the same address.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from './freePort.ts';
 import { GraphQLTestClient } from './graphql.ts';
 import { TEST_ADMIN_TOKEN } from './server.ts';
 
@@ -25,17 +25,7 @@ export type ServerProcess = {
   kill(signal: NodeJS.Signals): void;
 };
 
-/** A port nothing listens on right now; a test keeps it so that a restarted server comes back at the same address. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
 export async function startServerProcess(options: {
   databaseUrl: string;
