@@ -9,7 +9,6 @@ import type { Logger } from '../logger.ts';
 type Handler = (payload: string) => void;
 
 export type LiveBus = {
-  readonly kind: 'notify' | 'redis';
   /**
    * True when writers announce inside their own transaction (pg_notify, delivered at commit);
    * false when they must call publish() after commit.
@@ -27,7 +26,6 @@ export type LiveBus = {
 /** NOTIFY fan-out over the process's one LISTEN connection, which the caller owns and closes. */
 export function notifyBus(listener: PgListener): LiveBus {
   return {
-    kind: 'notify',
     announcesInTransaction: true,
     on: (channel, handler) => listener.on(channel, handler),
     onReconnect: (handler) => listener.onReconnect(handler),

@@ -53,7 +53,6 @@ export async function openRedisBus(url: string, prefix: string, logger: Logger):
   });
 
   return {
-    kind: 'redis',
     announcesInTransaction: false,
     async on(channel, handler) {
       const listener = (event: CustomEvent<string>) => handler(event.detail);
