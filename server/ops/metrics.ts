@@ -141,10 +141,8 @@ export function createMetrics(sources: MetricsSources) {
     });
 
   return {
-    registry,
     logLinesAppended,
     websocketRefusals,
-    httpRequests,
     /** Counts the HTTP request under its route once its response is done. */
     countRequest(res: ServerResponse, route: string) {
       res.once('close', () => httpRequests.inc({ route, status: String(res.statusCode) }));
