@@ -1,6 +1,6 @@
 /** Runners: which are connected (seen recently), when each was last seen, and the run it holds. */
 import { Link } from 'react-router';
-import { useEffect } from 'react';
+import { useCallback, useEffect } from 'react';
 import { useClient, useQuery } from 'urql';
 import { Empty, ErrorMessage, Loading } from '@/components/async-state';
 import { Badge, RunStatusBadge } from '@/components/badge';
@@ -41,24 +41,24 @@ const RunnersRunUpdated = graphql(`
 
 export function RunnersPage() {
   const [{ data, fetching, error }, reexecute] = useQuery({ query: RunnersQuery });
+  const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   const client = useClient();
   // A run that starts or ends changes some runner's current run: read the list again then.
   useEffect(() => {
-    const refetch = () => reexecute({ requestPolicy: 'network-only' });
     const subscription = client.subscription(RunnersRunUpdated, {}).subscribe(refetch);
     const stopListening = onReconnect(client, refetch);
     return () => {
       stopListening();
       subscription.unsubscribe();
     };
-  }, [client, reexecute]);
-  if (error) return <ErrorMessage error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
+  }, [client, refetch]);
+  if (error) return <ErrorMessage error={error} retry={refetch} />;
   if (!data) return fetching ? <Loading /> : null;
   return (
     <>
       <div className="title-row">
         <h1>Runners</h1>
-        <button type="button" className="button" onClick={() => reexecute({ requestPolicy: 'network-only' })}>
+        <button type="button" className="button" onClick={refetch}>
           Refresh
         </button>
       </div>
