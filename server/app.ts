@@ -106,12 +106,12 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
 
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_BODY_BYTES });
   services.metrics?.countConnectionsWith(() => wss.clients.size);
-  const wsServer = useServer<Record<string, unknown>, { principal?: Principal }>(
+  const wsServer = useServer<Record<string, unknown>, { principal?: Principal; clientIp?: string }>(
     {
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
       onConnect: async (ctx) => {
-        const extra = ctx.extra as typeof ctx.extra & { principal?: Principal; clientIp?: string };
+        const { extra } = ctx;
         const refuse = (code: number, reason: string) => {
           services.metrics?.websocketRefusals.inc({ code: String(code) });
           ctx.extra.socket.close(code, reason);
@@ -135,7 +135,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       // A result shared by many subscribers (see sharedSubscriptionResults) is serialised once, not once per socket.
       onNext: (ctx, id, _payload, _args, result) => sharedPayloadFor(ctx.extra.socket, id, result as ExecutionResult),
       onSubscribe: async (ctx, _id, params) => {
-        const extra = ctx.extra as typeof ctx.extra & { principal?: Principal; clientIp?: string };
+        const { extra } = ctx;
         // A revocation committed while this connection was being opened has no socket to close yet: check again.
         const current = await resolvePrincipal(db, adminToken, credentialsFromConnectionParams(ctx.connectionParams));
         if (!extra.principal || credentialKey(current) !== credentialKey(extra.principal) || current.kind !== extra.principal.kind) {
