@@ -47,3 +47,13 @@ export async function insertRun(
   );
   return rows[0]!.id;
 }
+
+/** Inserts a RUNNING run that the runner holds, its lease ending leaseMinutes from now; returns the run id. */
+export async function insertRunningRun(pool: pg.Pool, scraperId: number, runnerId: number, leaseMinutes = 5): Promise<string> {
+  const { rows } = await pool.query<{ id: number }>(
+    `INSERT INTO run (scraper_id, triggered_by, status, runner_id, started_at, lease_expires_at)
+     VALUES ($1, 'MANUAL', 'RUNNING', $2, now(), now() + $3::float8 * interval '1 minute') RETURNING id`,
+    [scraperId, runnerId, leaseMinutes],
+  );
+  return String(rows[0]!.id);
+}

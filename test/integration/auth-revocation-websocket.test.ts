@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../helpers/database.ts';
 import { openRawSubscription, type RawSubscription } from '../helpers/rawSubscription.ts';
+import { insertRunningRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 
@@ -22,12 +23,7 @@ beforeAll(async () => {
   [a, b] = await Promise.all([startTestServer(db.url), startTestServer(db.url)]);
   ({ scraperId } = await seedScraper(db.pool));
   appender = await seedRunner(db.pool);
-  const { rows } = await db.pool.query(
-    `INSERT INTO run (scraper_id, triggered_by, status, runner_id, started_at, lease_expires_at)
-     VALUES ($1, 'MANUAL', 'RUNNING', $2, now(), now() + interval '5 minutes') RETURNING id`,
-    [scraperId, appender.runnerId],
-  );
-  jobId = String(rows[0].id);
+  jobId = await insertRunningRun(db.pool, scraperId, appender.runnerId);
 });
 
 afterAll(async () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
+import { insertRunningRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
 import { useTestServer } from '../helpers/server.ts';
 
@@ -14,12 +15,7 @@ let runner: Awaited<ReturnType<typeof seedRunner>>;
 beforeAll(async () => {
   ({ scraperId } = await seedScraper(db.pool));
   runner = await seedRunner(db.pool);
-  const { rows } = await db.pool.query(
-    `INSERT INTO run (scraper_id, triggered_by, status, runner_id, started_at, lease_expires_at)
-     VALUES ($1, 'MANUAL', 'RUNNING', $2, now(), now() + interval '1 minute') RETURNING id`,
-    [scraperId, runner.runnerId],
-  );
-  jobId = String(rows[0].id);
+  jobId = await insertRunningRun(db.pool, scraperId, runner.runnerId, 1);
 });
 
 async function revokedToken() {

@@ -21,6 +21,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { schema } from '../../server/graphql/schema.ts';
+import { insertRunningRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
 import { TEST_ADMIN_TOKEN, useTestServer } from '../helpers/server.ts';
 
@@ -103,12 +104,8 @@ beforeAll(async () => {
   for (let i = 0; i < 5; i++) await seedRunner(db.pool);
   const runner = await seedRunner(db.pool);
   const { scraperId } = await seedScraper(db.pool);
-  const { rows } = await db.pool.query(
-    `INSERT INTO run (scraper_id, triggered_by, status, runner_id, started_at, lease_expires_at)
-     VALUES ($1, 'MANUAL', 'RUNNING', $2, now(), now() + interval '1 hour') RETURNING id`,
-    [scraperId, runner.runnerId],
-  );
-  ids = [String(scraperId), String(rows[0].id), '1', '0', '-1', '2147483648', '99999999999999999999', 'abc', ' 1', '1.5', ''];
+  const jobId = await insertRunningRun(db.pool, scraperId, runner.runnerId, 60);
+  ids = [String(scraperId), jobId, '1', '0', '-1', '2147483648', '99999999999999999999', 'abc', ' 1', '1.5', ''];
   credentials.push(
     { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
     { 'x-api-key': runner.apiKey },

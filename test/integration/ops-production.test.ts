@@ -5,6 +5,7 @@ import { loadConfig } from '../../server/config.ts';
 import { requestIdMixin } from '../../server/ops/requestId.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import { useTestDatabase } from '../helpers/database.ts';
+import { insertRunningRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 
@@ -84,11 +85,7 @@ describe('masked errors', () => {
   it('never show SQL or a stack for an internal error, and log the cause under the request id', async () => {
     const { scraperId } = await seedScraper(db.pool);
     const runner = await seedRunner(db.pool);
-    const { rows } = await db.pool.query(
-      `INSERT INTO run (scraper_id, triggered_by, status, runner_id, started_at, lease_expires_at)
-       VALUES ($1, 'MANUAL', 'RUNNING', $2, now(), now() + interval '5 minutes') RETURNING id`,
-      [scraperId, runner.runnerId],
-    );
+    const jobId = await insertRunningRun(db.pool, scraperId, runner.runnerId);
     const requestIds = ['masked-prisma-1', 'masked-sql-1'];
     // Force internal errors: a table the Prisma path reads and one the hot SQL path writes are gone.
     await db.pool.query(`ALTER TABLE runner RENAME TO runner_away; ALTER TABLE log_line RENAME TO log_line_away`);
@@ -98,7 +95,7 @@ describe('masked errors', () => {
         productionUrl,
         `mutation($jobId: ID!) { appendLogs(jobId: $jobId, batchId: "b1", logs: [{ level: INFO, message: "x" }]) { __typename } }`,
         { 'x-request-id': requestIds[1]! },
-        { jobId: String(rows[0].id) },
+        { jobId },
       );
       for (const [response, requestId] of [[viaPrisma, requestIds[0]], [viaSql, requestIds[1]]] as const) {
         expect(response.status).toBe(200);

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/logger.ts';
 import { LogRetention } from '../../server/ops/retention.ts';
 import { useTestDatabase } from '../helpers/database.ts';
+import { insertRunningRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -87,12 +88,7 @@ describe('log retention', () => {
     const server: TestServer = await startTestServer(db.url, { logRetentionDays: 30, logRetentionIntervalSeconds: 1 });
     try {
       const runner = await seedRunner(db.pool);
-      const { rows } = await db.pool.query(
-        `INSERT INTO run (scraper_id, triggered_by, status, runner_id, started_at, lease_expires_at)
-         VALUES ($1, 'MANUAL', 'RUNNING', $2, now(), now() + interval '5 minutes') RETURNING id`,
-        [scraperId, runner.runnerId],
-      );
-      const jobId = String(rows[0].id);
+      const jobId = await insertRunningRun(db.pool, scraperId, runner.runnerId);
       const client = server.client({ apiKey: runner.apiKey });
       let batches = 0;
       // Appends go on until a background pass has deleted the expired run's lines.
