@@ -12,11 +12,8 @@ export const RunRow = graphql(`
     status
     triggeredBy
     queuedAt
-    startedAt
-    completedAt
     durationSeconds
     productsFound
-    errorMessage
     logCounts {
       warning
       error
@@ -25,7 +22,6 @@ export const RunRow = graphql(`
     scraper {
       id
       name
-      slug
     }
   }
 `);
