@@ -2,6 +2,7 @@
 import type { Product } from '../../scrapers/engine/extract.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Database } from '../db/database.ts';
+import { withTransaction } from '../db/withTransaction.ts';
 import { NotAuthorizedError } from '../graphql/builder.ts';
 import { NotFoundError } from '../graphql/errors.ts';
 import { OversizeBatchError } from '../graphql/oversizeBatchError.ts';
@@ -35,37 +36,23 @@ export async function reportProducts(
   // A runner learns nothing about runs that are not its own.
   if (!run || (principal.kind === 'runner' && run.runnerId !== principal.runnerId)) throw new NotFoundError('Run', String(runId));
 
-  const client = await db.pool.connect();
-  let counts: BatchCounts | null = null;
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
+  // A batch id claimed before leaves counts null: the transaction then wrote nothing.
+  const counts = await withTransaction(db.pool, async (client): Promise<BatchCounts | null> => {
     // Claiming the batch id first makes a concurrent delivery of the same batch wait here, then see it taken.
-    if (await claimProductBatch(client, runId, batchId, products.length)) {
-      // A retry of a batch stored while the run was live still gets its answer; new products need a live run.
-      if (run.status !== 'RUNNING') throw new RunStateError(runId, run.status, 'RUNNING');
-      const productIds = await upsertProducts(client, { sourceId: run.scraper.sourceId, runId, products });
-      const flagsCreated = await raiseProductFlags(client, {
-        runId,
-        sourceId: run.scraper.sourceId,
-        productIds,
-        minPricesForOutliers: MIN_PRICES_FOR_OUTLIERS,
-      });
-      counts = { received: products.length, stored: productIds.length, flagsCreated };
-      await recordProductBatch(client, runId, batchId, counts);
-    }
-    await client.query(counts ? 'COMMIT' : 'ROLLBACK');
-  } catch (error) {
-    try {
-      await client.query('ROLLBACK');
-    } catch (rollbackError) {
-      // The connection itself failed: the pool must not hand it out again.
-      broken = rollbackError as Error;
-    }
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+    if (!(await claimProductBatch(client, runId, batchId, products.length))) return null;
+    // A retry of a batch stored while the run was live still gets its answer; new products need a live run.
+    if (run.status !== 'RUNNING') throw new RunStateError(runId, run.status, 'RUNNING');
+    const productIds = await upsertProducts(client, { sourceId: run.scraper.sourceId, runId, products });
+    const flagsCreated = await raiseProductFlags(client, {
+      runId,
+      sourceId: run.scraper.sourceId,
+      productIds,
+      minPricesForOutliers: MIN_PRICES_FOR_OUTLIERS,
+    });
+    const stored = { received: products.length, stored: productIds.length, flagsCreated };
+    await recordProductBatch(client, runId, batchId, stored);
+    return stored;
+  });
   if (counts) return { ...counts, duplicate: false };
   const earlier = await findProductBatch(db.pool, runId, batchId);
   if (!earlier) throw new Error(`product batch ${batchId} of run ${runId} was claimed but cannot be read`);

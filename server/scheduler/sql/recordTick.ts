@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import type { SchedulerTickOutcome } from '../../db/generated/prisma/enums.ts';
+import { withTransaction } from '../../db/withTransaction.ts';
 import { enqueueRun } from '../../runs/sql/enqueueRun.ts';
 import { decideTick } from '../decideTick.ts';
 import { SCHEDULED_SCRAPER_COLUMNS, type ScheduledScraper } from './listScheduledScrapers.ts';
@@ -16,10 +17,7 @@ export const TICK_RETENTION_DAYS = 30;
 export type RecordedTick = { scraperId: number; fireAt: Date; outcome: SchedulerTickOutcome; caughtUp: boolean; runId: number | null };
 
 export async function recordTick(pool: pg.Pool, scraperId: number, now: Date, graceSeconds: number): Promise<RecordedTick | null> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     const { rows } = await client.query<ScheduledScraper>({
       name: 'lock_scheduled_scraper',
       text: `SELECT ${SCHEDULED_SCRAPER_COLUMNS}
@@ -30,10 +28,7 @@ export async function recordTick(pool: pg.Pool, scraperId: number, now: Date, gr
     });
     // Paused, disabled or unscheduled since the pass listed it, or another instance is on it right now.
     const decision = rows[0] ? decideTick(rows[0], now, graceSeconds) : null;
-    if (!decision) {
-      await client.query('ROLLBACK');
-      return null;
-    }
+    if (!decision) return null;
     const { rows: active } = await client.query({
       name: 'scraper_has_active_run',
       text: `SELECT 1 FROM run WHERE scraper_id = $1 AND status IN ('QUEUED', 'RUNNING') LIMIT 1`,
@@ -63,13 +58,6 @@ export async function recordTick(pool: pg.Pool, scraperId: number, now: Date, gr
       text: `UPDATE scraper SET scheduled_through = greatest(coalesce(scheduled_through, created_at), $2) WHERE id = $1`,
       values: [scraperId, now],
     });
-    await client.query('COMMIT');
     return inserted[0] ? { scraperId, fireAt: decision.fireAt, outcome, caughtUp: decision.caughtUp, runId } : null;
-  } catch (error) {
-    // A connection that cannot roll back is dropped from the pool rather than handed out mid-transaction.
-    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
