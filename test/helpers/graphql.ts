@@ -1,6 +1,7 @@
 /** A small GraphQL client for tests: HTTP for queries and mutations, graphql-ws for subscriptions. */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { conditionWaiter } from './conditionWaiter.ts';
 
 export type GraphQLResponse<T = any> = { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 
@@ -59,8 +60,7 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
   const events: T[] = [];
   const errors: unknown[] = [];
   let completed = false;
-  const waiters = new Set<() => void>();
-  const notify = () => waiters.forEach((w) => w());
+  const { notify, waitFor } = conditionWaiter(() => `${events.length} events, errors: ${JSON.stringify(errors)}`);
   const dispose = client.subscribe<T>(
     { query, variables },
     {
@@ -86,22 +86,6 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
       return completed;
     },
     dispose,
-    waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (condition()) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`condition not met in ${timeoutMs} ms; ${events.length} events, errors: ${JSON.stringify(errors)}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor: (condition: () => boolean, timeoutMs = 10_000) => waitFor(condition, timeoutMs),
   };
 }

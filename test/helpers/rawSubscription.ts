@@ -3,6 +3,7 @@
  * and stop reading the socket like a stalled browser tab would.
  */
 import WebSocket from 'ws';
+import { conditionWaiter } from './conditionWaiter.ts';
 
 export type RawSubscription = {
   socket: WebSocket;
@@ -26,8 +27,9 @@ export async function openRawSubscription(
   variables: Record<string, unknown>,
 ): Promise<RawSubscription> {
   const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
-  const waiters = new Set<() => void>();
-  const notify = () => waiters.forEach((w) => w());
+  const { notify, waitFor } = conditionWaiter(
+    () => `${sub.results.length} results, errors ${JSON.stringify(sub.errors)}, closed ${JSON.stringify(sub.closed)}`,
+  );
   const sub: RawSubscription = {
     socket,
     results: [],
@@ -37,26 +39,7 @@ export async function openRawSubscription(
     pause: () => (socket as unknown as { _socket: import('node:net').Socket })._socket.pause(),
     resume: () => (socket as unknown as { _socket: import('node:net').Socket })._socket.resume(),
     close: () => socket.close(1000),
-    waitFor(condition, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (!condition()) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(
-              `condition not met in ${timeoutMs} ms; ${sub.results.length} results, errors ${JSON.stringify(sub.errors)}, closed ${JSON.stringify(sub.closed)}`,
-            ),
-          );
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor: (condition, timeoutMs = 20_000) => waitFor(condition, timeoutMs),
   };
   socket.on('message', (raw) => {
     const message = JSON.parse(String(raw));
