@@ -5,6 +5,7 @@
  * during the replay is lost, and every subscriber skips the seqs it has already emitted.
  */
 import type pg from 'pg';
+import { GraphQLError } from 'graphql';
 import type { Logger } from '../logger.ts';
 import type { LiveBus } from '../pubsub/liveBus.ts';
 import { releasable } from '../graphql/releasable.ts';
@@ -32,11 +33,17 @@ export type LogEvent = { runId: number; lines: LogLineRow[]; lastSeq: number };
 /** The events made of one read, by subscriber filter (minimum level rank); null when the filter leaves no line. */
 type SharedEvents = Map<number, { event: LogEvent; chars: number } | null>;
 
-export class SubscriberTooSlowError extends Error {
+/**
+ * A GraphQLError as well, so that the jobLogs subscription hands it to the client as is: code
+ * SUBSCRIBER_TOO_SLOW and the seq to resume after.
+ */
+export class SubscriberTooSlowError extends GraphQLError {
   readonly resumeAfterSeq: number;
 
   constructor(resumeAfterSeq: number) {
-    super(`Subscriber fell too far behind; resubscribe with afterSeq: ${resumeAfterSeq}`);
+    super(`Subscriber fell too far behind; resubscribe with afterSeq: ${resumeAfterSeq}`, {
+      extensions: { code: 'SUBSCRIBER_TOO_SLOW', resumeAfterSeq },
+    });
     this.resumeAfterSeq = resumeAfterSeq;
     this.name = 'SubscriberTooSlowError';
   }

@@ -9,7 +9,7 @@ import { batchIdRule } from '../graphql/batchId.ts';
 import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { appendLogs, BatchTooLargeError } from './appendLogs.ts';
-import { SubscriberTooSlowError, type LogEvent } from './logHub.ts';
+import type { LogEvent } from './logHub.ts';
 import {
   LOG_LEVELS,
   MAX_LINES_PER_BATCH,
@@ -172,30 +172,9 @@ builder.subscriptionFields((t) => ({
       afterSeq: t.arg.int({ required: false, defaultValue: 0, validate: z.number().int().min(0).nullish() }),
       minLevel: t.arg({ type: LogLevelEnum, required: false }),
     },
-    subscribe: (_root, { jobId, afterSeq, minLevel }, ctx) => {
-      const events = ctx.logHub.subscribe(parseId(jobId, 'Run'), afterSeq ?? 0, minLevel ?? 'DEBUG');
-      return mapSlowSubscriber(events);
-    },
+    // A slow subscriber's SubscriberTooSlowError is a GraphQLError: it reaches the client as is.
+    subscribe: (_root, { jobId, afterSeq, minLevel }, ctx) =>
+      ctx.logHub.subscribe(parseId(jobId, 'Run'), afterSeq ?? 0, minLevel ?? 'DEBUG'),
     resolve: (event: LogEvent) => event,
   }),
 }));
-
-/** Turns a slow subscriber's failure into an error the client can act on; not a generator, so that return() reaches the hub at once. */
-function mapSlowSubscriber(events: AsyncIterableIterator<LogEvent>): AsyncIterableIterator<LogEvent> {
-  const mapError = (error: unknown): never => {
-    if (error instanceof SubscriberTooSlowError) {
-      throw new GraphQLError(error.message, {
-        extensions: { code: 'SUBSCRIBER_TOO_SLOW', resumeAfterSeq: error.resumeAfterSeq },
-      });
-    }
-    throw error;
-  };
-  return {
-    next: () => events.next().catch(mapError),
-    return: (value?: unknown) => events.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
-    throw: (error?: unknown) => events.throw?.(error) ?? Promise.reject(error),
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
