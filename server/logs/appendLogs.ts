@@ -21,15 +21,13 @@ export type LiveAnnouncer = {
   announce(runId: number, range: StoredRange): void;
 };
 
-const NOTIFY_IN_TRANSACTION: LiveAnnouncer = { announcesInTransaction: true, announce: () => undefined };
-
 const UNIQUE_VIOLATION = '23505';
 
 export async function appendLogs(
   db: Database,
   principal: Principal,
   params: { runId: number; batchId: string; lines: LogLineInput[]; leaseSeconds: number },
-  live: LiveAnnouncer = NOTIFY_IN_TRANSACTION,
+  live: LiveAnnouncer,
 ): Promise<AppendResult> {
   if (principal.kind !== 'runner' && principal.kind !== 'admin') throw new NotAuthorizedError('Only runners append logs');
   if (params.lines.length > MAX_LINES_PER_BATCH) throw new BatchTooLargeError(params.lines.length);
