@@ -66,7 +66,7 @@ export async function subscribeShared(args: ExecutionArgs): Promise<ExecutionRes
 }
 
 /** The JSON text of a shared result, computed once; undefined for a result that is not shared or carries errors. */
-export function sharedPayloadText(result: ExecutionResult): string | undefined {
+function sharedPayloadText(result: ExecutionResult): string | undefined {
   const cached = payloadTexts.get(result);
   if (cached !== undefined || !sharedResults.has(result) || result.errors) return cached;
   const text = JSON.stringify(result);
