@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../helpers/database.ts';
 import { startApiProcess, type ApiProcess } from '../helpers/serverProcess.ts';
+import { waitUntil } from '../helpers/waitUntil.ts';
 
 const db = useTestDatabase();
 let api: ApiProcess;
@@ -20,14 +21,6 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function waitUntil(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 40_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 const finishedRuns = async () =>
   (
     await db.pool.query<{ slug: string; status: string }>(
@@ -38,7 +31,7 @@ const finishedRuns = async () =>
 
 describe('npm start with DEMO=true', () => {
   it('registers the demo scrapers and its demo runner completes their first runs', async () => {
-    await waitUntil('four finished demo runs', async () => (await finishedRuns()).length >= 4);
+    await waitUntil(async () => (await finishedRuns()).length >= 4, 'four finished demo runs', 40_000);
     expect(await finishedRuns()).toEqual([
       { slug: 'corner-store', status: 'WARNING' },
       { slug: 'green-leaf', status: 'SUCCESS' },
@@ -57,9 +50,9 @@ describe('npm start with DEMO=true', () => {
 
     // A restart rotates the demo runner's key and starts a new one, without queuing first runs again.
     await api.restart();
-    await waitUntil('the demo runner started again', () => existsSync(lock));
+    await waitUntil(() => existsSync(lock), 'the demo runner started again', 40_000);
     await api.kill();
-    await waitUntil('the orphaned demo runner stopped', () => !existsSync(lock), 20_000);
+    await waitUntil(() => !existsSync(lock), 'the orphaned demo runner stopped');
     const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM run`);
     expect(rows[0]!.n).toBe(4);
   });

@@ -7,6 +7,7 @@ import { labDefinition, startFixtureSites, type FixtureSites } from '../helpers/
 import { startRunner, type TestRunner } from '../helpers/runner.ts';
 import { seedScraper } from '../helpers/seed.ts';
 import { startApiProcess, type ApiProcess } from '../helpers/serverProcess.ts';
+import { waitUntil } from '../helpers/waitUntil.ts';
 
 const CREATE_RUNNER = /* GraphQL */ `
   mutation($name: String!) { createRunner(name: $name) { ... on MutationCreateRunnerSuccess { data { apiKey } } } }`;
@@ -36,15 +37,6 @@ afterAll(async () => {
   for (const dir of spoolDirs) await rm(dir, { recursive: true, force: true });
 });
 
-/** Polls the database (the source of truth) until a condition holds. */
-async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const runRow = async (jobId: string) =>
   (await db.pool.query<{ status: string; last_seq: number; error_type: string | null }>(`SELECT status, last_seq, error_type FROM run WHERE id = $1`, [Number(jobId)])).rows[0]!;
 
@@ -60,17 +52,17 @@ describe('a runner while the API is away', () => {
     const runner = await startRunner({ apiUrl: api.httpUrl, apiKey, heartbeatMs: 1_000, env: { RUNNER_MEMORY_LIMIT: '2' } });
     runners.push(runner);
     const jobId: string = (await api.admin.data(TRIGGER, { id: String(scraperId) })).triggerRun.data.id;
-    await waitUntil('the first lines stored', async () => (await runRow(jobId)).last_seq >= 10);
+    await waitUntil(async () => (await runRow(jobId)).last_seq >= 10, 'the first lines stored', 30_000);
 
     await api.kill();
     // Scraping goes on without the API, and the runner says that it keeps its lines.
     await runner.waitForOutput(found(runner, jobId, 'LAB-0040'), 30_000);
     await runner.waitForOutput((out) => out.some((l) => l.msg === 'API unreachable; retrying with the same batch'));
     const jobDir = path.join(runner.spoolDir, `job-${jobId}`);
-    await waitUntil('lines spilled to disk', async () => (await readdir(jobDir)).some((f) => f.endsWith('.jsonl')));
+    await waitUntil(async () => (await readdir(jobDir)).some((f) => f.endsWith('.jsonl')), 'lines spilled to disk', 30_000);
     await api.restart();
 
-    await waitUntil('the run completed', async () => (await runRow(jobId)).status === 'SUCCESS');
+    await waitUntil(async () => (await runRow(jobId)).status === 'SUCCESS', 'the run completed', 30_000);
     const logged = runner.jobLines(jobId);
     const stored = await storedLines(jobId);
     expect(stored.map((l) => l.seq)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
@@ -94,7 +86,7 @@ describe('a runner while the API is away', () => {
       env: { RUNNER_GRACE_MS: '0', RUNNER_FLUSH_MS: '300' },
     });
     const jobId: string = (await api.admin.data(TRIGGER, { id: String(scraperId) })).triggerRun.data.id;
-    await waitUntil('the first lines stored', async () => (await runRow(jobId)).last_seq >= 5);
+    await waitUntil(async () => (await runRow(jobId)).last_seq >= 5, 'the first lines stored', 30_000);
 
     await api.kill();
     await first.waitForOutput(found(first, jobId, 'LAB-0020'), 30_000);
@@ -106,7 +98,7 @@ describe('a runner while the API is away', () => {
     await api.restart();
     const second = await startRunner({ apiUrl: api.httpUrl, apiKey, spoolDir });
     runners.push(second);
-    await waitUntil('the released run reported', async () => (await runRow(jobId)).status === 'ERROR');
+    await waitUntil(async () => (await runRow(jobId)).status === 'ERROR', 'the released run reported', 30_000);
     expect((await runRow(jobId)).error_type).toBe('RUNNER_SHUTDOWN');
     const stored = await storedLines(jobId);
     expect(stored.map((l) => l.seq)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
