@@ -75,6 +75,7 @@ export function CleanupPage() {
     query: FlagsQuery,
     variables: { status: status || null, kind: kind || null, first: PAGE, after: after.at(-1) ?? null },
   });
+  const refetch = () => reexecute({ requestPolicy: 'network-only' });
   const [resolving, resolve] = useMutation(ResolveFlagsMutation);
   const flags = data?.flags.edges.map((e) => e.node) ?? [];
 
@@ -105,7 +106,7 @@ export function CleanupPage() {
     if (result.error) return setProblem(result.error.message);
     if (outcome && 'message' in outcome) return setProblem(outcome.message);
     setSelected(new Set());
-    reexecute({ requestPolicy: 'network-only' });
+    refetch();
   }
 
   const filterChanged = () => {
@@ -151,7 +152,7 @@ export function CleanupPage() {
       )}
       <ActionProblem problem={problem} />
       {error ? (
-        <ErrorMessage error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />
+        <ErrorMessage error={error} retry={refetch} />
       ) : !data ? (
         fetching && <Loading />
       ) : flags.length === 0 ? (
