@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgListener, type PgListener } from '../../server/db/listener.ts';
 import { createLogger } from '../../server/logger.ts';
 import { useTestDatabase } from '../helpers/database.ts';
+import { waitUntil } from '../helpers/waitUntil.ts';
 
 type FreezingProxy = { url: string; connections(): number; freeze(): void; close(): Promise<void> };
 
@@ -80,21 +81,14 @@ describe('the LISTEN keep-alive', () => {
     await listener.on('probe_channel', (payload) => received.push(payload));
     listener.onReconnect(() => reconnects++);
 
-    const waitFor = async (condition: () => boolean, what: string) => {
-      const deadline = Date.now() + 10_000;
-      while (!condition()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
     await db.pool.query(`SELECT pg_notify('probe_channel', 'before')`);
-    await waitFor(() => received.includes('before'), 'the first notification');
+    await waitUntil(() => received.includes('before'), 'the first notification', 10_000);
 
     // The connection stays open at both ends, but nothing passes any more: no error will ever come.
     const reconnectsBefore = reconnects;
     proxy.freeze();
     await db.pool.query(`SELECT pg_notify('probe_channel', 'lost')`);
-    await waitFor(() => reconnects > reconnectsBefore && listener!.connected, 'a reconnect');
+    await waitUntil(() => reconnects > reconnectsBefore && listener!.connected, 'a reconnect', 10_000);
 
     // Sent until heard, so that a busy machine's slow probe (one more reconnect) cannot fail the test.
     const deadline = Date.now() + 10_000;

@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase, useTestDatabase } from '../helpe
 import { finishActiveRuns, minuteFromNow, PASS_OPTIONS, runsOf, setSchedule, ticksOf } from '../helpers/scheduler.ts';
 import { seedScraper } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { waitUntil } from '../helpers/waitUntil.ts';
 
 const db = useTestDatabase();
 const pools: pg.Pool[] = [];
@@ -42,14 +43,6 @@ async function advanceUntil(clock: TestClock, condition: () => Promise<boolean>,
     await clock.tick(5000);
   }
   throw new Error(`engine clock advanced ${maxSeconds} s without ${what}`);
-}
-
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const tickJobs = async () =>
@@ -148,11 +141,11 @@ describe('two server instances', () => {
       await Promise.all(servers.map((server) => server.stop()));
     }
     // pg-boss has closed its pools; the server side of each connection goes away a moment later.
-    await waitFor(async () => {
+    await waitUntil(async () => {
       const { rows } = await own.pool.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'scrapedeck-scheduler'`,
       );
       return rows[0].n === 0;
-    }, 'the scheduler connections to close');
+    }, 'the scheduler connections to close', 10_000);
   });
 });
