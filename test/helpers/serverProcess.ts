@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from './freePort.ts';
+import { freePort } from '../../server/net/freePort.ts';
 import { GraphQLTestClient } from './graphql.ts';
 import { TEST_ADMIN_TOKEN } from './server.ts';
 

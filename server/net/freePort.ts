@@ -1,10 +1,11 @@
-/** A free TCP port on 127.0.0.1; free of vitest, so that the benchmark imports it too. */
+/** A free TCP port on 127.0.0.1, for the embedded PostgreSQL, tests and the benchmark. */
 import { createServer } from 'node:net';
 
-/** A port nothing listens on right now; a test keeps it so that a restarted server comes back at the same address. */
+/** A port the kernel just handed out and nothing listens on right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
+    server.unref();
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
