@@ -4,7 +4,7 @@ import type { Database } from '../db/database.ts';
 import { NotAuthorizedError } from '../graphql/builder.ts';
 import { NotFoundError } from '../graphql/errors.ts';
 import { OversizeBatchError } from '../graphql/oversizeBatchError.ts';
-import { MAX_LINES_PER_BATCH, storableMessage } from './limits.ts';
+import { MAX_LINES_PER_BATCH, storableLines } from './limits.ts';
 import { findLogBatch, insertLogBatch, type LogLineInput, type StoredRange } from './sql/insertLogBatch.ts';
 
 export class BatchTooLargeError extends OversizeBatchError {
@@ -31,7 +31,7 @@ export async function appendLogs(
 ): Promise<AppendResult> {
   if (principal.kind !== 'runner' && principal.kind !== 'admin') throw new NotAuthorizedError('Only runners append logs');
   if (params.lines.length > MAX_LINES_PER_BATCH) throw new BatchTooLargeError(params.lines.length);
-  const lines = params.lines.map((line) => ({ ...line, message: storableMessage(line.message) }));
+  const lines = storableLines(params.lines);
   const runnerId = principal.kind === 'runner' ? principal.runnerId : null;
   try {
     const stored = await insertLogBatch(db.pool, { ...params, lines, runnerId, notify: live.announcesInTransaction });

@@ -5,11 +5,19 @@ export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as c
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 /**
- * PostgreSQL text cannot hold U+0000. Rather than refuse a whole batch for one byte, a NUL is
- * stored as U+FFFD (the Unicode replacement character); every other character is stored as sent.
+ * PostgreSQL text cannot hold U+0000 nor half of a surrogate pair (which is not Unicode). Rather
+ * than refuse a whole batch for one of them, each is stored as U+FFFD (the Unicode replacement
+ * character), as UTF-8 encoding does with a lone surrogate; every other character is stored as sent.
  */
 export function storableMessage(message: string): string {
-  return message.includes('\u0000') ? message.replaceAll('\u0000', '\uFFFD') : message;
+  if (!message.includes('\u0000') && message.isWellFormed()) return message;
+  return message.replaceAll('\u0000', '\uFFFD').toWellFormed();
+}
+
+/** The batch with every message storable, copied only when a message had to change. */
+export function storableLines<T extends { message: string }>(lines: T[]): T[] {
+  const storable = (line: T) => storableMessage(line.message) === line.message;
+  return lines.every(storable) ? lines : lines.map((line) => ({ ...line, message: storableMessage(line.message) }));
 }
 
 export function levelRank(level: LogLevelName): number {

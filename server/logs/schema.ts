@@ -116,12 +116,12 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (_root, { jobId, batchId, logs }, ctx) => {
-      const receivedAt = new Date();
       const appended = await appendLogs(ctx.db, ctx.principal, {
         runId: parseId(jobId, 'Run'),
         batchId,
         leaseSeconds: ctx.config.runLeaseSeconds,
-        lines: logs.map((l) => ({ level: l.level, message: l.message, timestamp: l.timestamp ?? receivedAt })),
+        // As coerced: each line has exactly the input's fields, which is what the JSON parameter holds.
+        lines: logs,
       }, ctx.logHub);
       if (!appended.duplicate) ctx.metrics?.logLinesAppended.inc(appended.toSeq - appended.fromSeq + 1);
       return appended;

@@ -209,7 +209,7 @@ describe('jobLogs subscription', () => {
 });
 
 describe('message fidelity', () => {
-  it('stores and returns messages exactly as sent; a NUL becomes U+FFFD as documented', async () => {
+  it('stores and returns messages exactly as sent; a NUL or a lone surrogate becomes U+FFFD as documented', async () => {
     const jobId = await newRun();
     const big = 'x'.repeat(64 * 1024);
     // 4-byte emoji up to exactly 64 KiB of UTF-8.
@@ -222,9 +222,11 @@ describe('message fidelity', () => {
       '   leading and trailing spaces   ',
       big,
       bigEmoji,
+      'control characters \u0001\u001f\u007f and an escaped \\u0000 stay as sent',
       'before\u0000after\u0000',
+      'half a pair \uD83D then the other half \uDE00 alone',
     ];
-    const expected = [...messages.slice(0, -1), 'before\uFFFDafter\uFFFD'];
+    const expected = [...messages.slice(0, -2), 'before\uFFFDafter\uFFFD', 'half a pair \uFFFD then the other half \uFFFD alone'];
     const result = await append(jobId, 'fidelity', messages.map((message) => ({ level: 'INFO', message })));
     expect(result.data).toEqual({ fromSeq: 1, toSeq: messages.length, duplicate: false });
 
@@ -253,6 +255,25 @@ describe('message fidelity', () => {
       [2, 'early clock', '2001-01-01T00:00:00.000Z'],
     ]);
     for (const edge of history.jobLogs.edges) expect(Number.isNaN(Date.parse(edge.node.receivedAt))).toBe(false);
+  });
+
+  it('takes every real instant in the runner form, refuses impossible dates as invalid variables, and defaults to receipt time', async () => {
+    const jobId = await newRun();
+    const real = ['2024-02-29T23:59:59.999Z', '2026-01-31T00:00:00.000Z', '2026-12-28T23:00:00.000Z', '0001-01-01T00:00:00.000Z'];
+    await append(jobId, 'real-instants', real.map((timestamp, i) => ({ level: 'INFO', message: `real ${i}`, timestamp })));
+    await append(jobId, 'no-clock', [{ level: 'INFO', message: 'no clock' }]);
+    const history = await server.admin.data(HISTORY, { jobId });
+    const nodes = history.jobLogs.edges.map((e: any) => e.node);
+    expect(nodes.slice(0, real.length).map((n: any) => n.timestamp)).toEqual(real);
+    // Without a runner clock the line's timestamp is the moment it was stored, its receivedAt.
+    expect(nodes[real.length].timestamp).toBe(nodes[real.length].receivedAt);
+
+    for (const timestamp of ['2026-02-29T00:00:00.000Z', '2026-04-31T12:00:00.000Z', '2026-01-01T24:00:00.000Z', '2026-13-01T00:00:00.000Z', '2026-01-00T00:00:00.000Z', '2026-01-01T23:60:00.000Z']) {
+      const response = await runnerClient.request(APPEND_LOGS, { jobId, batchId: `impossible-${timestamp}`, logs: [{ level: 'INFO', message: 'x', timestamp }] });
+      expect(response.data, timestamp).toBeUndefined();
+      expect(response.errors?.[0]?.message, timestamp).toContain('at "logs[0].timestamp"; DateTime cannot represent an invalid date-time-string');
+    }
+    expect((await stored(jobId)).length).toBe(real.length + 1);
   });
 });
 

@@ -1,26 +1,31 @@
 /**
  * The ingest hot path in one statement: reserve the run's next seqs under its row lock, record the
- * batch id, store every line with one INSERT … SELECT FROM unnest, and NOTIFY the seq range, which
- * PostgreSQL delivers at commit in commit order. A batch id seen before updates nothing.
+ * batch id, store every line with one INSERT … SELECT, and NOTIFY the seq range, which PostgreSQL
+ * delivers at commit in commit order. A batch id seen before updates nothing.
+ *
+ * The lines travel as one JSON parameter: JSON.stringify is native, where three text arrays cost
+ * an escaping pass per element in the driver and a copy of every line into them (measured: the
+ * arrays were a fifth of the server's CPU per stored line).
  */
 import type pg from 'pg';
 import type { LogLevelName } from '../limits.ts';
 
-export type LogLineInput = { level: LogLevelName; message: string; timestamp: Date };
+/** A line as stored; without a timestamp, the time of receipt (the transaction's) stands in. */
+export type LogLineInput = { level: LogLevelName; message: string; timestamp?: Date | null };
 export type StoredRange = { fromSeq: number; toSeq: number };
 
 const INSERT_LOG_BATCH = `
 WITH reserved AS (
   UPDATE run
      SET last_seq = last_seq + $3,
-         debug_count = debug_count + $7,
-         info_count = info_count + $8,
-         warning_count = warning_count + $9,
-         error_count = error_count + $10,
-         critical_count = critical_count + $11,
-         lease_expires_at = CASE WHEN status = 'RUNNING' THEN now() + make_interval(secs => $12) ELSE lease_expires_at END
+         debug_count = debug_count + $5,
+         info_count = info_count + $6,
+         warning_count = warning_count + $7,
+         error_count = error_count + $8,
+         critical_count = critical_count + $9,
+         lease_expires_at = CASE WHEN status = 'RUNNING' THEN now() + make_interval(secs => $10) ELSE lease_expires_at END
    WHERE id = $1
-     AND ($13::int IS NULL OR runner_id = $13)
+     AND ($11::int IS NULL OR runner_id = $11)
      AND NOT EXISTS (SELECT 1 FROM log_batch WHERE run_id = $1 AND batch_id = $2)
   RETURNING last_seq
 ), batch AS (
@@ -29,12 +34,13 @@ WITH reserved AS (
   RETURNING from_seq, to_seq
 ), lines AS (
   INSERT INTO log_line (run_id, seq, level, message, "timestamp")
-  SELECT $1, batch.from_seq + u.ord - 1, u.level, u.message, u.ts
+  SELECT $1, batch.from_seq + u.ord - 1, u.level, u.message, coalesce(u.ts, now())
     FROM batch,
-         unnest($4::"LogLevel"[], $5::text[], $6::timestamptz[]) WITH ORDINALITY AS u(level, message, ts, ord)
+         ROWS FROM (json_to_recordset($4::json) AS (level "LogLevel", message text, "timestamp" timestamptz))
+           WITH ORDINALITY AS u(level, message, ts, ord)
 )
 SELECT from_seq AS "fromSeq", to_seq AS "toSeq",
-       CASE WHEN $14::boolean THEN pg_notify('job_logs', $1 || ':' || from_seq || ':' || to_seq) END AS notified
+       CASE WHEN $12::boolean THEN pg_notify('job_logs', $1 || ':' || from_seq || ':' || to_seq) END AS notified
   FROM batch`;
 
 /**
@@ -55,15 +61,7 @@ export async function insertLogBatch(
 ): Promise<StoredRange | null> {
   const { runId, batchId, lines, runnerId, leaseSeconds, notify = true } = params;
   const counts = { DEBUG: 0, INFO: 0, WARNING: 0, ERROR: 0, CRITICAL: 0 };
-  const levels: string[] = [];
-  const messages: string[] = [];
-  const timestamps: string[] = [];
-  for (const line of lines) {
-    counts[line.level]++;
-    levels.push(line.level);
-    messages.push(line.message);
-    timestamps.push(line.timestamp.toISOString());
-  }
+  for (const line of lines) counts[line.level]++;
   const { rows } = await pool.query<StoredRange>({
     name: 'insert_log_batch',
     text: INSERT_LOG_BATCH,
@@ -71,9 +69,7 @@ export async function insertLogBatch(
       runId,
       batchId,
       lines.length,
-      levels,
-      messages,
-      timestamps,
+      JSON.stringify(lines),
       counts.DEBUG,
       counts.INFO,
       counts.WARNING,
