@@ -18,6 +18,7 @@ import { CLOSE_FORBIDDEN, credentialKey, type OpenConnections } from './auth/ope
 import { clientIp, CLOSE_RATE_LIMITED, createRateLimits, principalKey, useMutationRateLimit } from './ops/rateLimit.ts';
 import { assignRequestId, logRequestWhenDone, requestScope, useUnexpectedErrorLog } from './ops/requestId.ts';
 import { useParseGuard } from './ops/parseGuard.ts';
+import { useCompiledExecution } from './graphql/compiledExecution.ts';
 import { sendSharedPayloads, sharedPayloadFor, useSharedSubscriptionResults } from './graphql/sharedSubscriptionResults.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -61,6 +62,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       useUnexpectedErrorLog(),
       useParseGuard(),
       useSharedSubscriptionResults(),
+      useCompiledExecution(new Set(['appendLogs'])),
     ],
     // Who is calling is decided here, once: websocket operations bring the principal found at connect time.
     context: async (initial): Promise<Context> => {
