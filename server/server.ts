@@ -54,6 +54,7 @@ export async function startServer(options: {
     logger,
     jobLogsSubscribers: () => logHub.subscriberCount,
     runUpdatedSubscribers: () => runEvents.subscriberCount,
+    logBatchesFannedOut: () => logHub.fannedOut,
   });
   const openConnections = new OpenConnections(db, adminToken, listener, logger);
   const retention = new LogRetention(db.pool, logger, { days: config.logRetentionDays, intervalMs: config.logRetentionIntervalSeconds * 1000 });

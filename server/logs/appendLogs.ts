@@ -6,6 +6,7 @@ import { NotFoundError } from '../graphql/errors.ts';
 import { OversizeBatchError } from '../graphql/oversizeBatchError.ts';
 import { MAX_LINES_PER_BATCH, storableLines } from './limits.ts';
 import { findLogBatch, insertLogBatch, type LogLineInput, type StoredRange } from './sql/insertLogBatch.ts';
+import type { LogLineRow } from './sql/readLogLines.ts';
 
 export class BatchTooLargeError extends OversizeBatchError {
   constructor(received: number) {
@@ -19,9 +20,25 @@ export type AppendResult = StoredRange & { duplicate: boolean };
 export type LiveAnnouncer = {
   readonly announcesInTransaction: boolean;
   announce(runId: number, range: StoredRange): void;
+  /** Whether this instance has live subscribers of the run, who may take its stored lines without a read. */
+  watches(runId: number): boolean;
+  /** Committed lines of a run, handed to this instance's own subscribers. */
+  stored(runId: number, rows: LogLineRow[]): void;
 };
 
 const UNIQUE_VIOLATION = '23505';
+
+/** The rows the batch became, as a read of them would return them. */
+function storedRows(runId: number, lines: LogLineInput[], fromSeq: number, receivedAt: Date): LogLineRow[] {
+  return lines.map((line, i) => ({
+    runId,
+    seq: fromSeq + i,
+    level: line.level,
+    message: line.message,
+    timestamp: line.timestamp ?? receivedAt,
+    receivedAt,
+  }));
+}
 
 export async function appendLogs(
   db: Database,
@@ -37,7 +54,8 @@ export async function appendLogs(
     const stored = await insertLogBatch(db.pool, { ...params, lines, runnerId, notify: live.announcesInTransaction });
     if (stored) {
       live.announce(params.runId, stored);
-      return { ...stored, duplicate: false };
+      if (live.watches(params.runId)) live.stored(params.runId, storedRows(params.runId, lines, stored.fromSeq, stored.receivedAt));
+      return { fromSeq: stored.fromSeq, toSeq: stored.toSeq, duplicate: false };
     }
   } catch (error) {
     // Two deliveries of one batch at the same moment: the later one loses on log_batch's key.

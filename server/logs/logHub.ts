@@ -70,9 +70,18 @@ type Subscriber = {
   wake: (() => void) | null;
 };
 
-type RunChannel = { subscribers: Set<Subscriber>; readThrough: number | null; reading: Promise<void> };
+type RunChannel = {
+  subscribers: Set<Subscriber>;
+  /** The highest seq read for the run's subscribers, or known to be delivered. */
+  readThrough: number | null;
+  /** The highest seq handed to the run's subscribers: every seq before it has been, too. */
+  deliveredThrough: number | null;
+  reading: Promise<void>;
+};
 
 export class LogHub {
+  /** Batches of lines handed to this instance's live subscribers: read back after an announcement, or as this instance stored them. */
+  readonly fannedOut = { read: 0, stored: 0 };
   private readonly runs = new Map<number, RunChannel>();
   private stopListening: (() => Promise<void>) | null = null;
 
@@ -106,6 +115,27 @@ export class LogHub {
   /** Tells every instance's hub that a run's lines through toSeq are committed (a bus that is not NOTIFY only). */
   announce(runId: number, range: { fromSeq: number; toSeq: number }): void {
     if (!this.bus.announcesInTransaction) this.bus.publish(JOB_LOGS_CHANNEL, `${runId}:${range.fromSeq}:${range.toSeq}`);
+  }
+
+  watches(runId: number): boolean {
+    return this.runs.has(runId);
+  }
+
+  /**
+   * Lines this instance has just committed. Its own subscribers take them at once, without reading
+   * them back (the announcement's read, if already on its way, then finds them delivered). Only
+   * lines that continue what the run's subscribers were given are taken: anything else (another
+   * instance's batch committed in between, or nothing delivered yet) is left to the announcements,
+   * which arrive in commit order.
+   */
+  stored(runId: number, rows: LogLineRow[]): void {
+    const channel = this.runs.get(runId);
+    if (!channel || rows.length === 0 || channel.deliveredThrough === null || channel.deliveredThrough !== rows[0]!.seq - 1) return;
+    const throughSeq = rows[rows.length - 1]!.seq;
+    channel.deliveredThrough = throughSeq;
+    channel.readThrough = Math.max(channel.readThrough ?? throughSeq, throughSeq);
+    this.deliverToAll(runId, channel, rows);
+    this.fannedOut.stored++;
   }
 
   async stop(): Promise<void> {
@@ -196,7 +226,7 @@ export class LogHub {
   private channel(runId: number): RunChannel {
     let channel = this.runs.get(runId);
     if (!channel) {
-      channel = { subscribers: new Set(), readThrough: null, reading: Promise.resolve() };
+      channel = { subscribers: new Set(), readThrough: null, deliveredThrough: null, reading: Promise.resolve() };
       this.runs.set(runId, channel);
     }
     return channel;
@@ -236,11 +266,9 @@ export class LogHub {
           const rows = await readLogLines(this.pool, runId, after, throughSeq, READ_CHUNK);
           if (rows.length === 0) break;
           after = rows[rows.length - 1]!.seq;
-          channel.readThrough = after;
-          // Subscribers of the run with the same filter get the same event object: what the API
-          // makes of an event (its execution, its JSON) is then done once for all of them.
-          const shared: SharedEvents = new Map();
-          for (const subscriber of channel.subscribers) this.deliver(subscriber, runId, rows, shared);
+          channel.readThrough = Math.max(channel.readThrough ?? after, after);
+          this.deliverToAll(runId, channel, rows);
+          this.fannedOut.read++;
           if (rows.length < READ_CHUNK) break;
         }
       } catch (error) {
@@ -248,6 +276,14 @@ export class LogHub {
         this.logger.error({ err: error, runId }, 'reading log lines for subscribers failed');
       }
     });
+  }
+
+  private deliverToAll(runId: number, channel: RunChannel, rows: LogLineRow[]): void {
+    // Subscribers of the run with the same filter get the same event object: what the API
+    // makes of an event (its execution, its JSON) is then done once for all of them.
+    const shared: SharedEvents = new Map();
+    for (const subscriber of channel.subscribers) this.deliver(subscriber, runId, rows, shared);
+    channel.deliveredThrough = Math.max(channel.deliveredThrough ?? 0, rows[rows.length - 1]!.seq);
   }
 
   private deliver(subscriber: Subscriber, runId: number, rows: LogLineRow[], shared: SharedEvents): void {

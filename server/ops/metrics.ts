@@ -21,6 +21,8 @@ export type MetricsSources = {
   logger: Logger;
   jobLogsSubscribers: () => number;
   runUpdatedSubscribers: () => number;
+  /** Batches handed to jobLogs subscribers so far, by how they were obtained. */
+  logBatchesFannedOut: () => { read: number; stored: number };
   /** How often the NOTIFY round trip is probed. */
   probeIntervalMs?: number;
 };
@@ -79,6 +81,20 @@ export function createMetrics(sources: MetricsSources) {
     collect() {
       this.set({ subscription: 'jobLogs' }, sources.jobLogsSubscribers());
       this.set({ subscription: 'runUpdated' }, sources.runUpdatedSubscribers());
+    },
+  });
+  const fannedOutSoFar = { read: 0, stored: 0 };
+  new Counter({
+    name: 'scrapedeck_log_batches_fanned_out_total',
+    help: 'Batches of log lines handed to this instance\'s jobLogs subscribers: "read" back after an announcement, or "stored" by this instance and handed over without a read.',
+    labelNames: ['source'] as const,
+    registers,
+    collect() {
+      const now = sources.logBatchesFannedOut();
+      for (const source of ['read', 'stored'] as const) {
+        this.inc({ source }, now[source] - fannedOutSoFar[source]);
+        fannedOutSoFar[source] = now[source];
+      }
     },
   });
   new Gauge({

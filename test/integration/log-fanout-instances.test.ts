@@ -56,20 +56,67 @@ describe('two server instances on one database', () => {
     await onB.waitFor(() => seqsOf(onB).length >= 1);
     expect(onB.events[0].jobLogs.lines[0].message).toBe('through A');
 
-    // Both instances take appends at once; each subscriber still sees 1..N exactly once.
-    await Promise.all(
-      range(1, 10).map((i) =>
-        (i % 2 ? viaA : viaB).data(APPEND, { jobId, batchId: `mix-${i}`, logs: range(1, 5).map((j) => ({ level: 'INFO', message: `${i}.${j}` })) }),
-      ),
-    );
+    // Both instances take appends at once; each subscriber still sees 1..N exactly once. Each
+    // instance hands its own batches to its own subscribers without a read, and must not let one
+    // overtake the other instance's batch committed before it.
+    let total = 1;
+    for (let round = 0; round < 4; round++) {
+      await Promise.all(
+        range(1, 10).map((i) =>
+          (i % 2 ? viaA : viaB).data(APPEND, { jobId, batchId: `mix-${round}-${i}`, logs: range(1, i).map((j) => ({ level: 'INFO', message: `${round}.${i}.${j}` })) }),
+        ),
+      );
+      total += 55;
+    }
     for (const sub of [onA, onB]) {
-      await sub.waitFor(() => seqsOf(sub).length >= 51);
-      expect(seqsOf(sub)).toEqual(range(1, 51));
+      await sub.waitFor(() => seqsOf(sub).length >= total);
+      expect(seqsOf(sub)).toEqual(range(1, total));
       expect(sub.errors).toEqual([]);
       sub.dispose();
     }
     await wsA.dispose();
     await wsB.dispose();
+  });
+
+  it('give subscribers of the appending instance each line exactly as history returns it', async () => {
+    const jobId = await claimRunFor(a, scraperId, runner.apiKey);
+    const FULL = `subscription($jobId: ID!) { jobLogs(jobId: $jobId) { lines { seq level message timestamp receivedAt } } }`;
+    const ws = a.admin.ws();
+    const live = collect(ws, FULL, { jobId });
+    const viaA = a.client({ apiKey: runner.apiKey });
+    const liveLines = () => live.events.flatMap((e: any) => e.jobLogs.lines);
+    // Once the first line is delivered, each batch that follows it is handed over by the instance that stored it.
+    await viaA.data(APPEND, { jobId, batchId: 'exact-first', logs: [{ level: 'INFO', message: 'first' }] });
+    await live.waitFor(() => liveLines().length >= 1);
+    const batches = [
+      [{ level: 'WARNING', message: 'runner clock', timestamp: '2026-03-04T05:06:07.089Z' }, { level: 'DEBUG', message: 'no clock' }],
+      [{ level: 'ERROR', message: 'nul \u0000 and half \uD800 a pair' }, { level: 'CRITICAL', message: 'clock', timestamp: '2001-02-03T04:05:06.007Z' }],
+    ];
+    const handedOver = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${a.port}/metrics`)).text();
+      return Number(text.match(/^scrapedeck_log_batches_fanned_out_total\{source="stored"[^}]*\} (\d+)$/m)?.[1] ?? Number.NaN);
+    };
+    const handedOverBefore = await handedOver();
+    let expected = 1;
+    for (let round = 0; round < 5; round++) {
+      for (const [i, logs] of batches.entries()) {
+        await viaA.data(APPEND, { jobId, batchId: `exact-${round}-${i}`, logs });
+        expected += logs.length;
+        await live.waitFor(() => liveLines().length >= expected);
+      }
+    }
+    // Whether a batch is handed over or read back depends on which of its NOTIFY and its insert's
+    // answer arrives first; over ten batches, some are handed over.
+    expect(await handedOver()).toBeGreaterThan(handedOverBefore);
+    const history = await a.admin.data(
+      `query($jobId: ID!) { jobLogs(jobId: $jobId, first: 30) { edges { node { seq level message timestamp receivedAt } } } }`,
+      { jobId },
+    );
+    expect(history.jobLogs.edges).toHaveLength(21);
+    expect(liveLines()).toEqual(history.jobLogs.edges.map((e: any) => e.node));
+    expect(liveLines().slice(0, 5).map((l: any) => l.message)).toEqual(['first', 'runner clock', 'no clock', 'nul \uFFFD and half \uFFFD a pair', 'clock']);
+    live.dispose();
+    await ws.dispose();
   });
 
   it('deliver runUpdated from one instance to subscribers of the other, by job and by scraper', async () => {
@@ -130,7 +177,7 @@ describe('the LISTEN connection', () => {
         runnerId: null,
         leaseSeconds: 60,
       });
-      expect(range1).toEqual({ fromSeq: 2, toSeq: 4 });
+      expect(range1).toMatchObject({ fromSeq: 2, toSeq: 4 });
       expect(await finishRun(writer, { runId: Number(jobId), status: 'ERROR', fromStatuses: ['RUNNING'], runnerId: null, errorType: 'TEST' })).toBe(true);
     });
 

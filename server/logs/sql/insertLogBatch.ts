@@ -13,6 +13,8 @@ import type { LogLevelName } from '../limits.ts';
 /** A line as stored; without a timestamp, the time of receipt (the transaction's) stands in. */
 export type LogLineInput = { level: LogLevelName; message: string; timestamp?: Date | null };
 export type StoredRange = { fromSeq: number; toSeq: number };
+/** A stored batch: its seqs and its received_at, which is also the timestamp of a line sent without one. */
+export type StoredBatch = StoredRange & { receivedAt: Date };
 
 const INSERT_LOG_BATCH = `
 WITH reserved AS (
@@ -39,7 +41,7 @@ WITH reserved AS (
          ROWS FROM (json_to_recordset($4::json) AS (level "LogLevel", message text, "timestamp" timestamptz))
            WITH ORDINALITY AS u(level, message, ts, ord)
 )
-SELECT from_seq AS "fromSeq", to_seq AS "toSeq",
+SELECT from_seq AS "fromSeq", to_seq AS "toSeq", now()::timestamptz(3) AS "receivedAt",
        CASE WHEN $12::boolean THEN pg_notify('job_logs', $1 || ':' || from_seq || ':' || to_seq) END AS notified
   FROM batch`;
 
@@ -58,11 +60,11 @@ export async function insertLogBatch(
     leaseSeconds: number;
     notify?: boolean;
   },
-): Promise<StoredRange | null> {
+): Promise<StoredBatch | null> {
   const { runId, batchId, lines, runnerId, leaseSeconds, notify = true } = params;
   const counts = { DEBUG: 0, INFO: 0, WARNING: 0, ERROR: 0, CRITICAL: 0 };
   for (const line of lines) counts[line.level]++;
-  const { rows } = await pool.query<StoredRange>({
+  const { rows } = await pool.query<StoredBatch>({
     name: 'insert_log_batch',
     text: INSERT_LOG_BATCH,
     values: [
@@ -82,7 +84,7 @@ export async function insertLogBatch(
   });
   const row = rows[0];
   // The row also holds pg_notify's (empty) result, selected only so that the NOTIFY runs.
-  return row ? { fromSeq: row.fromSeq, toSeq: row.toSeq } : null;
+  return row ? { fromSeq: row.fromSeq, toSeq: row.toSeq, receivedAt: row.receivedAt } : null;
 }
 
 export async function findLogBatch(pool: pg.Pool, runId: number, batchId: string): Promise<StoredRange | null> {
