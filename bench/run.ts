@@ -7,6 +7,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { loadBulkData } from './bulkData.ts';
 import { settle, startBenchDatabase } from './database.ts';
+import { broadcastLatency } from './broadcastCeiling.ts';
 import { fanoutLatency, notifyRoundTrips, type FanoutFigures, type LoadOptions } from './fanout.ts';
 import { runningRuns, withFirstLine } from './fixtures.ts';
 import { ingestThroughApi, ingestWithCopy } from './ingest.ts';
@@ -70,9 +71,12 @@ try {
     for (const count of sizes.fanoutSubscribers) {
       say(`fan-out: ${count} subscribers`);
       const figures = await fanoutLatency(server, viewer, await withFirstLine(server.httpUrl, db.pool, [probeRun!]), count, load);
-      fanout.push(withRatios(figures));
       say(`  p50 ${figures.p50} ms, p99 ${figures.p99} ms, appendLogs p50 ${figures.appendRoundTrip.p50} ms, peak RSS ${Math.round(figures.peakRss / 2 ** 20)} MB`);
       peakRssAtMost = figures.peakRss;
+      await settle(db.pool);
+      const broadcast = await broadcastLatency(server.httpUrl, count, load);
+      say(`  bare websocket broadcast to ${count}: p50 ${broadcast.p50} ms, p99 ${broadcast.p99} ms`);
+      fanout.push({ ...withRatios(figures), broadcast });
       await settle(db.pool);
     }
 
@@ -164,8 +168,13 @@ async function partialRun(server: ServerProcess, viewer: { token: string }): Pro
     const [probeRun] = await runningRuns(pool, 1, 'probe');
     for (const count of sizes.fanoutSubscribers) {
       const f = await fanoutLatency(server, viewer, await withFirstLine(server.httpUrl, pool, [probeRun!]), count, load);
-      say(`fan-out ${count}: p50 ${f.p50} ms, p99 ${f.p99} ms, delivered ${f.delivered}, background ${f.backgroundLinesPerSecond} lines/s, peak RSS ${Math.round(f.peakRss / 2 ** 20)} MB`);
+      say(`fan-out ${count}: p50 ${f.p50} ms, p99 ${f.p99} ms, appendLogs p50 ${f.appendRoundTrip.p50} ms, p99 ${f.appendRoundTrip.p99} ms, delivered ${f.delivered}, background ${f.backgroundLinesPerSecond} lines/s, peak RSS ${Math.round(f.peakRss / 2 ** 20)} MB`);
       await settle(pool);
+      if (process.env.BENCH_BROADCAST !== '0') {
+        const b = await broadcastLatency(server.httpUrl, count, load);
+        say(`  bare websocket broadcast to ${count}: p50 ${b.p50} ms, p99 ${b.p99} ms`);
+        await settle(pool);
+      }
     }
   }
   if (runs('many')) {
