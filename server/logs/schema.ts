@@ -26,7 +26,7 @@ export const LogLineRef = builder.objectRef<LogLineRow>('LogLine').implement({
   fields: (t) => ({
     seq: t.exposeInt('seq'),
     level: t.expose('level', { type: LogLevelEnum }),
-    message: t.exposeString('message', { description: 'As sent, except that a NUL character is stored as U+FFFD.' }),
+    message: t.exposeString('message', { description: 'As sent, except that a NUL character, or half of a surrogate pair, is stored as U+FFFD.' }),
     timestamp: t.expose('timestamp', { type: 'DateTime', description: "The runner's clock; for display, not ordering." }),
     receivedAt: t.expose('receivedAt', { type: 'DateTime' }),
   }),
