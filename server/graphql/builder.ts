@@ -87,6 +87,18 @@ function parseIsoUtcMillis(value: string): number {
   return !Number.isNaN(date.getTime()) && date.toISOString() === value ? date.getTime() : Number.NaN;
 }
 
+/** 0001-01-01T00:00:00Z: PostgreSQL has no year 0, and refuses anything before it. */
+const EARLIEST_STORABLE = Date.parse('0001-01-01T00:00:00.000Z');
+
+/** Refuses an instant PostgreSQL cannot store, which would otherwise fail the whole request later. */
+function storable(date: Date, value: unknown): Date {
+  if (date.getTime() < EARLIEST_STORABLE) {
+    // A GraphQLError, as the scalar's own refusals are: Yoga masks any other error as unexpected.
+    throw new GraphQLError(`DateTime cannot represent ${JSON.stringify(value)}: the earliest instant is 0001-01-01T00:00:00.000Z`);
+  }
+  return date;
+}
+
 // A batch of 1000 lines parses 1000 timestamps: the common form takes a shortcut that accepts exactly
 // what the full RFC 3339 check accepts; anything else takes the full check.
 builder.addScalarType(
@@ -96,9 +108,12 @@ builder.addScalarType(
     parseValue(value) {
       if (typeof value === 'string' && value.length === 24 && ISO_UTC_MILLIS.test(value)) {
         const instant = parseIsoUtcMillis(value);
-        if (!Number.isNaN(instant)) return new Date(instant);
+        if (!Number.isNaN(instant)) return storable(new Date(instant), value);
       }
-      return DateTimeResolver.parseValue(value);
+      return storable(DateTimeResolver.parseValue(value), value);
+    },
+    parseLiteral(ast, variables) {
+      return storable(DateTimeResolver.parseLiteral(ast, variables), 'value' in ast ? ast.value : ast.kind);
     },
   }),
 );

@@ -125,8 +125,8 @@ export class LogHub {
    * Lines this instance has just committed. Its own subscribers take them at once, without reading
    * them back (the announcement's read, if already on its way, then finds them delivered). Only
    * lines that continue what the run's subscribers were given are taken: anything else (another
-   * instance's batch committed in between, or nothing delivered yet) is left to the announcements,
-   * which arrive in commit order.
+   * instance's batch committed in between, or nothing delivered yet) is left to the announcements
+   * and the reads they start, from the last seq read.
    */
   stored(runId: number, rows: LogLineRow[]): void {
     const channel = this.runs.get(runId);
@@ -243,9 +243,14 @@ export class LogHub {
     }
     const channel = this.runs.get(runId);
     if (!channel) return;
-    // A notification lost in transit leaves a hole; reading from the last seq read closes it.
-    const after = channel.readThrough === null ? fromSeq - 1 : Math.min(channel.readThrough, fromSeq - 1);
-    this.read(runId, channel, after, toSeq);
+    // A notification lost in transit leaves a hole; reading from the last seq read closes it. Before
+    // the first read, live subscribers tell what they hold: a bus that announces after commit
+    // (Redis) may bring a later batch's announcement first.
+    let after = channel.readThrough ?? fromSeq - 1;
+    if (channel.readThrough === null) {
+      for (const subscriber of channel.subscribers) if (subscriber.live) after = Math.min(after, subscriber.throughSeq);
+    }
+    this.read(runId, channel, Math.min(after, fromSeq - 1), toSeq);
   }
 
   private replayAfterReconnect(): void {
@@ -272,7 +277,8 @@ export class LogHub {
           if (rows.length < READ_CHUNK) break;
         }
       } catch (error) {
-        // The lines stay in the table: the next notification or reconnect reads them.
+        // The lines stay in the table: the next notification or reconnect reads them, from here.
+        channel.readThrough ??= after;
         this.logger.error({ err: error, runId }, 'reading log lines for subscribers failed');
       }
     });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, useTestDatabase } from '../helpers/database.ts';
 import { collect } from '../helpers/graphql.ts';
 import { JOB_LOGS, batchLines, deliveredLines, shipBatch } from '../helpers/logShipper.ts';
+import { insertLogBatch } from '../../server/logs/sql/insertLogBatch.ts';
 import { insertRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -98,6 +99,34 @@ describe.skipIf(!redisUp)('live fan-out over Redis pub/sub (PUBSUB_URL)', () => 
     await db.pool.query(`SELECT pg_notify('job_logs', 'marker')`);
     await waitUntil(() => notified.includes('marker'), 'the marker notification');
     expect(notified).toEqual(['marker']);
+  });
+
+  it('loses nothing when a later batch is announced before an earlier one, as announcements after commit may be', async () => {
+    const { scraperId } = await seedScraper(db.pool);
+    const runner = await seedRunner(db.pool);
+    const jobId = String(await insertRun(db.pool, { scraperId, status: 'RUNNING', runnerId: runner.runnerId }));
+    await shipBatch(() => a.client({ apiKey: runner.apiKey }), jobId, 'first', batchLines(1, 1));
+    // Replayed, so the hub has read nothing for the run yet when the announcements come.
+    const watcher = collect(a.admin.ws(), JOB_LOGS, { jobId });
+    await watcher.waitFor(() => deliveredLines(watcher.events).length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Two batches committed without an announcement (seqs 2-4, then 5-7), then announced in reverse.
+    const runId = Number(jobId);
+    const stored = [];
+    for (const batchId of ['early', 'late']) {
+      stored.push(await insertLogBatch(db.pool, { runId, batchId, lines: batchLines(2, 3).map((l) => ({ ...l, level: 'INFO' as const })), runnerId: null, leaseSeconds: 60, notify: false }));
+    }
+    expect(stored).toMatchObject([{ fromSeq: 2, toSeq: 4 }, { fromSeq: 5, toSeq: 7 }]);
+    const publisher = new Redis(REDIS_URL);
+    try {
+      await publisher.publish(channel, JSON.stringify(`${jobId}:5:7`));
+      await publisher.publish(channel, JSON.stringify(`${jobId}:2:4`));
+    } finally {
+      publisher.disconnect();
+    }
+    await watcher.waitFor(() => deliveredLines(watcher.events).length >= 7);
+    expect(deliveredLines(watcher.events).map((l) => l.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    watcher.dispose();
   });
 
   it('loses nothing when the Redis subscription connections drop, replaying from the table on reconnect', async () => {
