@@ -61,6 +61,11 @@ type Subscriber = {
   bufferedChars: number;
   /** Set when the buffer overflowed during the replay: the replay reads the table once more instead. */
   overflowed: boolean;
+  /**
+   * Set when lines arrived past a seq this subscriber has not had (an announcement overtaken by a
+   * later one, or a failed read): it reads the table from its last seq before it goes on.
+   */
+  skipped: boolean;
   queue: Array<{ event: LogEvent; chars: number }>;
   queuedLines: number;
   queuedChars: number;
@@ -162,6 +167,7 @@ export class LogHub {
       bufferedLines: 0,
       bufferedChars: 0,
       overflowed: false,
+      skipped: false,
       queue: [],
       queuedLines: 0,
       queuedChars: 0,
@@ -179,43 +185,51 @@ export class LogHub {
     const channel = this.channel(runId);
     channel.subscribers.add(subscriber);
     try {
-      // A pass reads until the table has nothing more. Lines dropped from an overflowing buffer were
-      // committed before the drop, so a pass that starts after it reads them: repeat until none was dropped.
-      do {
-        subscriber.overflowed = false;
+      for (let rereading = false; ; ) {
+        const readFrom = subscriber.throughSeq;
+        // A pass reads until the table has nothing more. Lines dropped from an overflowing buffer were
+        // committed before the drop, so a pass that starts after it reads them: repeat until none was dropped.
+        do {
+          subscriber.overflowed = false;
+          for (;;) {
+            const rows = await readLogLines(this.pool, runId, subscriber.throughSeq, MAX_SEQ, READ_CHUNK);
+            if (subscriber.closed) return;
+            if (rows.length === 0) break;
+            subscriber.throughSeq = rows[rows.length - 1]!.seq;
+            const event = this.eventFor(subscriber, runId, rows);
+            if (event) {
+              subscriber.emittedSeq = event.lastSeq;
+              yield event;
+            }
+            if (rows.length < READ_CHUNK) break;
+          }
+        } while (subscriber.overflowed);
+        // Everything committed before the last read is emitted; what came since waits in the buffer.
+        // After a skip, a pass that found nothing means the skipped lines are gone (retention): go past them.
+        const pastGaps = rereading && subscriber.throughSeq === readFrom;
+        subscriber.live = true;
+        subscriber.skipped = false;
+        const buffered = subscriber.buffered.splice(0);
+        subscriber.bufferedLines = 0;
+        subscriber.bufferedChars = 0;
+        for (const rows of buffered) this.enqueue(subscriber, runId, rows, undefined, pastGaps);
         for (;;) {
-          const rows = await readLogLines(this.pool, runId, subscriber.throughSeq, MAX_SEQ, READ_CHUNK);
-          if (subscriber.closed) return;
-          if (rows.length === 0) break;
-          subscriber.throughSeq = rows[rows.length - 1]!.seq;
-          const event = this.eventFor(subscriber, runId, rows);
-          if (event) {
+          const entry = subscriber.queue.shift();
+          if (entry) {
+            const { event } = entry;
+            subscriber.queuedLines -= event.lines.length;
+            subscriber.queuedChars -= entry.chars;
             subscriber.emittedSeq = event.lastSeq;
             yield event;
+            continue;
           }
-          if (rows.length < READ_CHUNK) break;
+          if (subscriber.failure) throw subscriber.failure;
+          if (subscriber.closed) return;
+          if (subscriber.skipped) break;
+          await new Promise<void>((resolve) => (subscriber.wake = resolve));
+          subscriber.wake = null;
         }
-      } while (subscriber.overflowed);
-      // Everything committed before the last read is emitted; what came since waits in the buffer.
-      subscriber.live = true;
-      const buffered = subscriber.buffered.splice(0);
-      subscriber.bufferedLines = 0;
-      subscriber.bufferedChars = 0;
-      for (const rows of buffered) this.enqueue(subscriber, runId, rows);
-      for (;;) {
-        const entry = subscriber.queue.shift();
-        if (entry) {
-          const { event } = entry;
-          subscriber.queuedLines -= event.lines.length;
-          subscriber.queuedChars -= entry.chars;
-          subscriber.emittedSeq = event.lastSeq;
-          yield event;
-          continue;
-        }
-        if (subscriber.failure) throw subscriber.failure;
-        if (subscriber.closed) return;
-        await new Promise<void>((resolve) => (subscriber.wake = resolve));
-        subscriber.wake = null;
+        rereading = true;
       }
     } finally {
       channel.subscribers.delete(subscriber);
@@ -294,28 +308,40 @@ export class LogHub {
 
   private deliver(subscriber: Subscriber, runId: number, rows: LogLineRow[], shared: SharedEvents): void {
     if (subscriber.failure) return;
-    if (!subscriber.live) {
-      // Bounded like the live queue; but a replaying subscriber is not slow, the table still has the lines.
-      const chars = charsOf(rows);
-      if (subscriber.bufferedLines + rows.length > this.queueLimit || subscriber.bufferedChars + chars > MAX_QUEUED_CHARS) {
-        subscriber.buffered = [];
-        subscriber.bufferedLines = 0;
-        subscriber.bufferedChars = 0;
-        subscriber.overflowed = true;
-        return;
-      }
-      subscriber.buffered.push(rows);
-      subscriber.bufferedLines += rows.length;
-      subscriber.bufferedChars += chars;
-      return;
-    }
+    if (!subscriber.live) return this.buffer(subscriber, rows);
     this.enqueue(subscriber, runId, rows, shared);
   }
 
-  private enqueue(subscriber: Subscriber, runId: number, rows: LogLineRow[], shared?: SharedEvents): void {
+  /** Keeps lines for a subscriber that is reading the table, bounded like the live queue. */
+  private buffer(subscriber: Subscriber, rows: LogLineRow[]): void {
+    // A replaying subscriber is not slow, the table still has the lines: it reads them again.
+    const chars = charsOf(rows);
+    if (subscriber.bufferedLines + rows.length > this.queueLimit || subscriber.bufferedChars + chars > MAX_QUEUED_CHARS) {
+      subscriber.buffered = [];
+      subscriber.bufferedLines = 0;
+      subscriber.bufferedChars = 0;
+      subscriber.overflowed = true;
+      return;
+    }
+    subscriber.buffered.push(rows);
+    subscriber.bufferedLines += rows.length;
+    subscriber.bufferedChars += chars;
+  }
+
+  private enqueue(subscriber: Subscriber, runId: number, rows: LogLineRow[], shared?: SharedEvents, pastGaps = false): void {
+    // Once a skip is seen, later lines wait for the table to fill it in, even within one drain of the buffer.
+    if (!subscriber.live) return this.buffer(subscriber, rows);
     const whole = rows[0]!.seq > subscriber.throughSeq;
     const fresh = whole ? rows : rows.filter((r) => r.seq > subscriber.throughSeq);
     if (fresh.length === 0) return;
+    // seqs have no holes: lines past the next one mean some were never handed to this subscriber.
+    if (fresh[0]!.seq > subscriber.throughSeq + 1 && !pastGaps) {
+      subscriber.live = false;
+      subscriber.skipped = true;
+      this.buffer(subscriber, fresh);
+      subscriber.wake?.();
+      return;
+    }
     subscriber.throughSeq = fresh[fresh.length - 1]!.seq;
     // Only a subscriber that takes the whole read shares its event; one that had part of it already gets its own.
     const share = whole ? shared : undefined;
