@@ -5,8 +5,7 @@ import { NotAuthorizedError } from '../graphql/builder.ts';
 import { NotFoundError } from '../graphql/errors.ts';
 import { OversizeBatchError } from '../graphql/oversizeBatchError.ts';
 import { MAX_LINES_PER_BATCH, storableLines } from './limits.ts';
-import { findLogBatch, insertLogBatch, type LogLineInput, type StoredRange } from './sql/insertLogBatch.ts';
-import type { LogLineRow } from './sql/readLogLines.ts';
+import { findLogBatch, insertLogBatch, type LogLineInput, type StoredBatch, type StoredRange } from './sql/insertLogBatch.ts';
 
 export class BatchTooLargeError extends OversizeBatchError {
   constructor(received: number) {
@@ -20,25 +19,11 @@ export type AppendResult = StoredRange & { duplicate: boolean };
 export type LiveAnnouncer = {
   readonly announcesInTransaction: boolean;
   announce(runId: number, range: StoredRange): void;
-  /** Whether this instance has live subscribers of the run, who may take its stored lines without a read. */
-  watches(runId: number): boolean;
-  /** Committed lines of a run, handed to this instance's own subscribers. */
-  stored(runId: number, rows: LogLineRow[]): void;
+  /** A committed batch of a run, handed to this instance's own subscribers. */
+  stored(runId: number, batch: StoredBatch, lines: LogLineInput[]): void;
 };
 
 const UNIQUE_VIOLATION = '23505';
-
-/** The rows the batch became, as a read of them would return them. */
-function storedRows(runId: number, lines: LogLineInput[], fromSeq: number, receivedAt: Date): LogLineRow[] {
-  return lines.map((line, i) => ({
-    runId,
-    seq: fromSeq + i,
-    level: line.level,
-    message: line.message,
-    timestamp: line.timestamp ?? receivedAt,
-    receivedAt,
-  }));
-}
 
 export async function appendLogs(
   db: Database,
@@ -54,7 +39,7 @@ export async function appendLogs(
     const stored = await insertLogBatch(db.pool, { ...params, lines, runnerId, notify: live.announcesInTransaction });
     if (stored) {
       live.announce(params.runId, stored);
-      if (live.watches(params.runId)) live.stored(params.runId, storedRows(params.runId, lines, stored.fromSeq, stored.receivedAt));
+      live.stored(params.runId, stored, lines);
       return { fromSeq: stored.fromSeq, toSeq: stored.toSeq, duplicate: false };
     }
   } catch (error) {

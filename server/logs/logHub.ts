@@ -10,6 +10,7 @@ import type { Logger } from '../logger.ts';
 import type { LiveBus } from '../pubsub/liveBus.ts';
 import { releasable } from '../graphql/releasable.ts';
 import { levelRank, type LogLevelName } from './limits.ts';
+import type { LogLineInput, StoredBatch } from './sql/insertLogBatch.ts';
 import { readLogLines, type LogLineRow } from './sql/readLogLines.ts';
 
 export const JOB_LOGS_CHANNEL = 'job_logs';
@@ -61,11 +62,6 @@ type Subscriber = {
   bufferedChars: number;
   /** Set when the buffer overflowed during the replay: the replay reads the table once more instead. */
   overflowed: boolean;
-  /**
-   * Set when lines arrived past a seq this subscriber has not had (an announcement overtaken by a
-   * later one, or a failed read): it reads the table from its last seq before it goes on.
-   */
-  skipped: boolean;
   queue: Array<{ event: LogEvent; chars: number }>;
   queuedLines: number;
   queuedChars: number;
@@ -77,10 +73,11 @@ type Subscriber = {
 
 type RunChannel = {
   subscribers: Set<Subscriber>;
-  /** The highest seq read for the run's subscribers, or known to be delivered. */
+  /**
+   * Where the next read of the run starts: the highest seq handed to its subscribers, read or
+   * stored here (or where a first read that failed started); null before the first read.
+   */
   readThrough: number | null;
-  /** The highest seq handed to the run's subscribers: every seq before it has been, too. */
-  deliveredThrough: number | null;
   reading: Promise<void>;
 };
 
@@ -122,23 +119,26 @@ export class LogHub {
     if (!this.bus.announcesInTransaction) this.bus.publish(JOB_LOGS_CHANNEL, `${runId}:${range.fromSeq}:${range.toSeq}`);
   }
 
-  watches(runId: number): boolean {
-    return this.runs.has(runId);
-  }
-
   /**
-   * Lines this instance has just committed. Its own subscribers take them at once, without reading
-   * them back (the announcement's read, if already on its way, then finds them delivered). Only
-   * lines that continue what the run's subscribers were given are taken: anything else (another
-   * instance's batch committed in between, or nothing delivered yet) is left to the announcements
-   * and the reads they start, from the last seq read.
+   * A batch this instance has just committed. Its own subscribers take it at once, without reading
+   * it back (the announcement's read, if already on its way, then finds it handed over). Only a
+   * batch that continues what the run's subscribers were given is taken: anything else (another
+   * instance's batch committed in between, or nothing handed over yet) is left to the
+   * announcements and the reads they start, from the last seq handed over.
    */
-  stored(runId: number, rows: LogLineRow[]): void {
+  stored(runId: number, batch: StoredBatch, lines: LogLineInput[]): void {
     const channel = this.runs.get(runId);
-    if (!channel || rows.length === 0 || channel.deliveredThrough === null || channel.deliveredThrough !== rows[0]!.seq - 1) return;
-    const throughSeq = rows[rows.length - 1]!.seq;
-    channel.deliveredThrough = throughSeq;
-    channel.readThrough = Math.max(channel.readThrough ?? throughSeq, throughSeq);
+    if (!channel || lines.length === 0 || channel.readThrough !== batch.fromSeq - 1) return;
+    // The rows the batch became, as a read of them would return them.
+    const rows = lines.map((line, i): LogLineRow => ({
+      runId,
+      seq: batch.fromSeq + i,
+      level: line.level,
+      message: line.message,
+      timestamp: line.timestamp ?? batch.receivedAt,
+      receivedAt: batch.receivedAt,
+    }));
+    channel.readThrough = rows[rows.length - 1]!.seq;
     this.deliverToAll(runId, channel, rows);
     this.fannedOut.stored++;
   }
@@ -167,7 +167,6 @@ export class LogHub {
       bufferedLines: 0,
       bufferedChars: 0,
       overflowed: false,
-      skipped: false,
       queue: [],
       queuedLines: 0,
       queuedChars: 0,
@@ -208,7 +207,6 @@ export class LogHub {
         // After a skip, a pass that found nothing means the skipped lines are gone (retention): go past them.
         const pastGaps = rereading && subscriber.throughSeq === readFrom;
         subscriber.live = true;
-        subscriber.skipped = false;
         const buffered = subscriber.buffered.splice(0);
         subscriber.bufferedLines = 0;
         subscriber.bufferedChars = 0;
@@ -225,7 +223,8 @@ export class LogHub {
           }
           if (subscriber.failure) throw subscriber.failure;
           if (subscriber.closed) return;
-          if (subscriber.skipped) break;
+          // Lines came past a seq not had yet (see enqueue): read the table from the last seq.
+          if (!subscriber.live) break;
           await new Promise<void>((resolve) => (subscriber.wake = resolve));
           subscriber.wake = null;
         }
@@ -240,7 +239,7 @@ export class LogHub {
   private channel(runId: number): RunChannel {
     let channel = this.runs.get(runId);
     if (!channel) {
-      channel = { subscribers: new Set(), readThrough: null, deliveredThrough: null, reading: Promise.resolve() };
+      channel = { subscribers: new Set(), readThrough: null, reading: Promise.resolve() };
       this.runs.set(runId, channel);
     }
     return channel;
@@ -257,14 +256,10 @@ export class LogHub {
     }
     const channel = this.runs.get(runId);
     if (!channel) return;
-    // A notification lost in transit leaves a hole; reading from the last seq read closes it. Before
-    // the first read, live subscribers tell what they hold: a bus that announces after commit
-    // (Redis) may bring a later batch's announcement first.
-    let after = channel.readThrough ?? fromSeq - 1;
-    if (channel.readThrough === null) {
-      for (const subscriber of channel.subscribers) if (subscriber.live) after = Math.min(after, subscriber.throughSeq);
-    }
-    this.read(runId, channel, Math.min(after, fromSeq - 1), toSeq);
+    // A notification lost in transit leaves a hole; reading from the last seq read closes it. (Before
+    // the first read, a subscriber that misses lines finds out by their seqs, see enqueue.)
+    const after = channel.readThrough === null ? fromSeq - 1 : Math.min(channel.readThrough, fromSeq - 1);
+    this.read(runId, channel, after, toSeq);
   }
 
   private replayAfterReconnect(): void {
@@ -302,14 +297,7 @@ export class LogHub {
     // Subscribers of the run with the same filter get the same event object: what the API
     // makes of an event (its execution, its JSON) is then done once for all of them.
     const shared: SharedEvents = new Map();
-    for (const subscriber of channel.subscribers) this.deliver(subscriber, runId, rows, shared);
-    channel.deliveredThrough = Math.max(channel.deliveredThrough ?? 0, rows[rows.length - 1]!.seq);
-  }
-
-  private deliver(subscriber: Subscriber, runId: number, rows: LogLineRow[], shared: SharedEvents): void {
-    if (subscriber.failure) return;
-    if (!subscriber.live) return this.buffer(subscriber, rows);
-    this.enqueue(subscriber, runId, rows, shared);
+    for (const subscriber of channel.subscribers) if (!subscriber.failure) this.enqueue(subscriber, runId, rows, shared);
   }
 
   /** Keeps lines for a subscriber that is reading the table, bounded like the live queue. */
@@ -329,15 +317,15 @@ export class LogHub {
   }
 
   private enqueue(subscriber: Subscriber, runId: number, rows: LogLineRow[], shared?: SharedEvents, pastGaps = false): void {
-    // Once a skip is seen, later lines wait for the table to fill it in, even within one drain of the buffer.
+    // Not live: replaying, or a skip was seen, even within one drain of the buffer; the table fills it in.
     if (!subscriber.live) return this.buffer(subscriber, rows);
     const whole = rows[0]!.seq > subscriber.throughSeq;
     const fresh = whole ? rows : rows.filter((r) => r.seq > subscriber.throughSeq);
     if (fresh.length === 0) return;
     // seqs have no holes: lines past the next one mean some were never handed to this subscriber.
     if (fresh[0]!.seq > subscriber.throughSeq + 1 && !pastGaps) {
+      // Back to reading the table, from the stream's live loop.
       subscriber.live = false;
-      subscriber.skipped = true;
       this.buffer(subscriber, fresh);
       subscriber.wake?.();
       return;
