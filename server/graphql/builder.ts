@@ -71,7 +71,10 @@ export class NotAuthorizedError extends GraphQLError {
 
 /** The form Date#toISOString writes, which is what runners send with every log line. */
 const ISO_UTC_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const CHAR_2 = 50;
+const DIGIT_0 = 48;
+
+/** The two-digit number at index i of a string whose characters there are digits. */
+const twoDigits = (value: string, i: number) => (value.charCodeAt(i) - DIGIT_0) * 10 + value.charCodeAt(i + 1) - DIGIT_0;
 
 /**
  * The instant of a timestamp in the common form, or NaN when it is not a real one. Days 01–28
@@ -80,9 +83,7 @@ const CHAR_2 = 50;
  * printing the date back (a fuzzed comparison of the two ways found no difference).
  */
 function parseIsoUtcMillis(value: string): number {
-  const day = value.charCodeAt(8) < CHAR_2 || (value.charCodeAt(8) === CHAR_2 && value.charCodeAt(9) <= CHAR_2 + 6);
-  const hour = value.charCodeAt(11) < CHAR_2 || (value.charCodeAt(11) === CHAR_2 && value.charCodeAt(12) <= CHAR_2 + 1);
-  if (day && hour) return Date.parse(value);
+  if (twoDigits(value, 8) <= 28 && twoDigits(value, 11) <= 23) return Date.parse(value);
   const date = new Date(value);
   return !Number.isNaN(date.getTime()) && date.toISOString() === value ? date.getTime() : Number.NaN;
 }

@@ -10,14 +10,14 @@ export type LogLevelName = (typeof LOG_LEVELS)[number];
  * character), as UTF-8 encoding does with a lone surrogate; every other character is stored as sent.
  */
 export function storableMessage(message: string): string {
-  if (!message.includes('\u0000') && message.isWellFormed()) return message;
-  return message.replaceAll('\u0000', '\uFFFD').toWellFormed();
+  return isStorable(message) ? message : message.replaceAll('\u0000', '\uFFFD').toWellFormed();
 }
+
+const isStorable = (message: string) => !message.includes('\u0000') && message.isWellFormed();
 
 /** The batch with every message storable, copied only when a message had to change. */
 export function storableLines<T extends { message: string }>(lines: T[]): T[] {
-  const storable = (line: T) => storableMessage(line.message) === line.message;
-  return lines.every(storable) ? lines : lines.map((line) => ({ ...line, message: storableMessage(line.message) }));
+  return lines.every((line) => isStorable(line.message)) ? lines : lines.map((line) => ({ ...line, message: storableMessage(line.message) }));
 }
 
 export function levelRank(level: LogLevelName): number {
