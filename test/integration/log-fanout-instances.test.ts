@@ -8,6 +8,7 @@ import { finishRun } from '../../server/runs/sql/finishRun.ts';
 import { useTestDatabase } from '../helpers/database.ts';
 import { collect } from '../helpers/graphql.ts';
 import { listenerBackends, withListenersCut } from '../helpers/listener.ts';
+import { scrapeMetrics } from '../helpers/metrics.ts';
 import { claimRunFor } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -92,10 +93,7 @@ describe('two server instances on one database', () => {
       [{ level: 'WARNING', message: 'runner clock', timestamp: '2026-03-04T05:06:07.089Z' }, { level: 'DEBUG', message: 'no clock' }],
       [{ level: 'ERROR', message: 'nul \u0000 and half \uD800 a pair' }, { level: 'CRITICAL', message: 'clock', timestamp: '2001-02-03T04:05:06.007Z' }],
     ];
-    const handedOver = async () => {
-      const text = await (await fetch(`http://127.0.0.1:${a.port}/metrics`)).text();
-      return Number(text.match(/^scrapedeck_log_batches_fanned_out_total\{source="stored"[^}]*\} (\d+)$/m)?.[1] ?? Number.NaN);
-    };
+    const handedOver = async () => (await scrapeMetrics(a.port)).value('scrapedeck_log_batches_fanned_out_total', { source: 'stored' }) ?? Number.NaN;
     const handedOverBefore = await handedOver();
     let expected = 1;
     for (let round = 0; round < 5; round++) {

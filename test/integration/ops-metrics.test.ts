@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
+import { scrapeMetrics, type MetricSamples } from '../helpers/metrics.ts';
 import { claimRunFor } from '../helpers/runs.ts';
 import { seedRunner, seedScraper, seedToken } from '../helpers/seed.ts';
 import { useTestServer } from '../helpers/server.ts';
@@ -10,27 +11,11 @@ const COMPLETE = `mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { s
 
 const { db, server } = useTestServer();
 
-type Samples = { text: string; contentType: string | null; value(name: string, labels?: Record<string, string>): number | undefined };
-
-/** Scrapes /metrics like Prometheus does and reads samples by name and labels. */
-async function scrape(): Promise<Samples> {
-  const response = await fetch(`http://127.0.0.1:${server.port}/metrics`);
-  expect(response.status).toBe(200);
-  const text = await response.text();
-  const samples = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const match = line.match(/^([a-zA-Z_:][\w:]*)(\{.*\})? (\S+)$/);
-    if (!match) throw new Error(`not Prometheus text format: ${line}`);
-    const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    delete labels.service;
-    samples.set(`${match[1]}${JSON.stringify(Object.entries(labels).sort())}`, Number(match[3]));
-  }
-  return {
-    text,
-    contentType: response.headers.get('content-type'),
-    value: (name, labels = {}) => samples.get(`${name}${JSON.stringify(Object.entries(labels).sort())}`),
-  };
+/** Scrapes this test's server, which must answer. */
+async function scrape(): Promise<MetricSamples> {
+  const metrics = await scrapeMetrics(server.port);
+  expect(metrics.status).toBe(200);
+  return metrics;
 }
 
 describe('/metrics', () => {
