@@ -9,8 +9,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import type { LoadOptions } from './fanout.ts';
-import { backgroundIngest, probeMessage, probeSentAt } from './load.ts';
+import { duringBackgroundIngest, probeMessage, probeSentAt, type LoadOptions } from './load.ts';
 import { every, latency, sleep, type Latency } from './stats.ts';
 
 const SERVER = fileURLToPath(new URL('./broadcastServer.ts', import.meta.url));
@@ -42,14 +41,14 @@ export async function broadcastLatency(httpUrl: string, subscriberCount: number,
       });
       await Promise.all(batch);
     }
-    const background = backgroundIngest(httpUrl, load.background, load.linesPerSecond, load.batchLines);
-    await sleep(1000);
-    const from = performance.now();
-    const pacer = every(load.probesPerSecond, (n) => void child.send(eventText(performance.now(), n + 1)));
-    await sleep(load.seconds * 1000);
-    pacer.stop();
-    const to = performance.now();
-    await background.stop();
+    const { measured } = await duringBackgroundIngest(httpUrl, load, async () => {
+      const from = performance.now();
+      const pacer = every(load.probesPerSecond, (n) => void child.send(eventText(performance.now(), n + 1)));
+      await sleep(load.seconds * 1000);
+      pacer.stop();
+      return { from, to: performance.now() };
+    });
+    const { from, to } = measured;
     await sleep(500);
     return latency(samples.filter((s) => s.sentAt >= from && s.sentAt < to).map((s) => s.latency));
   } finally {

@@ -7,12 +7,11 @@
 import pg from 'pg';
 import type { Credentials } from './client.ts';
 import type { RunnerWithRun } from './fixtures.ts';
-import { backgroundIngest, probes } from './load.ts';
+import { duringBackgroundIngest, probes, type LoadOptions } from './load.ts';
 import type { ServerProcess } from './serverProcess.ts';
 import { every, latency, peakOf, sleep, type Latency } from './stats.ts';
 import { openSubscribers } from './subscribers.ts';
 
-export type LoadOptions = { background: RunnerWithRun[]; linesPerSecond: number; batchLines: number; probesPerSecond: number; seconds: number };
 
 export type FanoutFigures = Latency & {
   subscribers: number;
@@ -48,23 +47,22 @@ export async function notifyRoundTrips(databaseUrl: string, server: ServerProces
     (kind === 'insert' ? insertAndNotify : notify).push(performance.now() - Number(sentAt));
   });
   await listener.query('LISTEN bench_round_trip');
-  const background = backgroundIngest(server.httpUrl, load.background, load.linesPerSecond, load.batchLines);
-  await sleep(1000);
-  const pacer = every(load.probesPerSecond * 2, (n) => {
-    const sentAt = performance.now().toFixed(3);
-    if (n % 2 === 0) {
-      void notifier.query(`SELECT pg_notify('bench_round_trip', $1)`, [`notify ${sentAt}`]);
-    } else {
-      void notifier.query(
-        `WITH line AS (INSERT INTO log_line (run_id, seq, level, message, "timestamp") VALUES ($1, $2, 'INFO', $3, now()) RETURNING seq)
-         SELECT pg_notify('bench_round_trip', $3) FROM line`,
-        [runId, n, `insert ${sentAt}`],
-      );
-    }
+  await duringBackgroundIngest(server.httpUrl, load, async () => {
+    const pacer = every(load.probesPerSecond * 2, (n) => {
+      const sentAt = performance.now().toFixed(3);
+      if (n % 2 === 0) {
+        void notifier.query(`SELECT pg_notify('bench_round_trip', $1)`, [`notify ${sentAt}`]);
+      } else {
+        void notifier.query(
+          `WITH line AS (INSERT INTO log_line (run_id, seq, level, message, "timestamp") VALUES ($1, $2, 'INFO', $3, now()) RETURNING seq)
+           SELECT pg_notify('bench_round_trip', $3) FROM line`,
+          [runId, n, `insert ${sentAt}`],
+        );
+      }
+    });
+    await sleep(load.seconds * 1000);
+    pacer.stop();
   });
-  await sleep(load.seconds * 1000);
-  pacer.stop();
-  await background.stop();
   await sleep(200);
   await Promise.all([listener.end(), notifier.end()]);
   return { notify: latency(notify), insertAndNotify: latency(insertAndNotify) };
@@ -91,18 +89,17 @@ export async function fanoutLatency(
   const connectSeconds = (performance.now() - connectStarted) / 1000;
   onOpen?.(await server.rss());
   const peak = peakOf(() => server.rss());
-  const background = backgroundIngest(server.httpUrl, load.background, load.linesPerSecond, load.batchLines);
-  await sleep(1000);
-  const from = performance.now();
-  const prober = probes(
-    server.httpUrl,
-    watched.map((w) => ({ jobId: w.jobId, credentials: { apiKey: w.apiKey } })),
-    load.probesPerSecond,
-  );
-  await sleep(load.seconds * 1000);
-  const { sent, appendMs } = await prober.stop();
-  const to = performance.now();
-  const achieved = await background.stop();
+  const { measured, backgroundLinesPerSecond } = await duringBackgroundIngest(server.httpUrl, load, async () => {
+    const from = performance.now();
+    const prober = probes(
+      server.httpUrl,
+      watched.map((w) => ({ jobId: w.jobId, credentials: { apiKey: w.apiKey } })),
+      load.probesPerSecond,
+    );
+    await sleep(load.seconds * 1000);
+    return { from, ...(await prober.stop()), to: performance.now() };
+  });
+  const { from, to, sent, appendMs } = measured;
   const expected = sent * (subscriberCount / watched.length);
   const deadline = performance.now() + 10_000;
   while (subscribers.samplesBetween(from, to).length < expected && performance.now() < deadline) await sleep(50);
@@ -114,7 +111,7 @@ export async function fanoutLatency(
     ...latency(samples),
     subscribers: subscriberCount,
     delivered: expected === 0 ? 0 : samples.length / expected,
-    backgroundLinesPerSecond: achieved.linesPerSecond,
+    backgroundLinesPerSecond,
     peakRss,
     connectSeconds,
     appendRoundTrip: latency(appendMs),

@@ -7,14 +7,17 @@
  */
 import { appender, logLines, type Credentials } from './client.ts';
 import type { RunnerWithRun } from './fixtures.ts';
-import { every } from './stats.ts';
+import { every, sleep } from './stats.ts';
 
-export type Background = { stop(): Promise<{ linesPerSecond: number; failures: number }> };
+/** The latency phases' load: background runs appended to at a steady rate, and probes at a fixed rate for a while. */
+export type LoadOptions = { background: RunnerWithRun[]; linesPerSecond: number; batchLines: number; probesPerSecond: number; seconds: number };
+
+type Background = { stop(): Promise<{ linesPerSecond: number; failures: number }> };
 
 /** Batches each background runner may have in flight at once. */
 const IN_FLIGHT_PER_RUNNER = 2;
 
-export function backgroundIngest(httpUrl: string, runners: RunnerWithRun[], linesPerSecond: number, batchLines: number): Background {
+function backgroundIngest(httpUrl: string, runners: RunnerWithRun[], linesPerSecond: number, batchLines: number): Background {
   const linesJson = JSON.stringify(logLines(batchLines));
   const appenders = runners.map((r) => appender(httpUrl, { apiKey: r.apiKey }, r.jobId));
   const inFlight = new Set<Promise<void>>();
@@ -40,6 +43,26 @@ export function backgroundIngest(httpUrl: string, runners: RunnerWithRun[], line
       return { linesPerSecond: Math.round(stored / seconds), failures };
     },
   };
+}
+
+/**
+ * Measures while the background ingest runs: a second after it starts, so that the server is at its
+ * steady rate; it stops once the measurement is done, and its achieved rate comes back beside it.
+ */
+export async function duringBackgroundIngest<T>(
+  httpUrl: string,
+  load: LoadOptions,
+  measure: () => Promise<T>,
+): Promise<{ measured: T; backgroundLinesPerSecond: number }> {
+  const background = backgroundIngest(httpUrl, load.background, load.linesPerSecond, load.batchLines);
+  try {
+    await sleep(1000);
+    const measured = await measure();
+    return { measured, backgroundLinesPerSecond: (await background.stop()).linesPerSecond };
+  } catch (error) {
+    await background.stop();
+    throw error;
+  }
 }
 
 const PROBE = 'probe ';
