@@ -18,6 +18,8 @@ import { CLOSE_FORBIDDEN, credentialKey, type OpenConnections } from './auth/ope
 import { clientIp, CLOSE_RATE_LIMITED, createRateLimits, principalKey, useMutationRateLimit } from './ops/rateLimit.ts';
 import { assignRequestId, logRequestWhenDone, requestScope, useUnexpectedErrorLog } from './ops/requestId.ts';
 import { useParseGuard } from './ops/parseGuard.ts';
+import { DocumentTooLargeError, isDocumentTooLarge, useDocumentSizeLimit } from './graphql/documentSize.ts';
+import { boundedParserCache } from './graphql/documentCache.ts';
 import { useCompiledExecution } from './graphql/compiledExecution.ts';
 import { sendSharedPayloads, sharedPayloadFor, useSharedSubscriptionResults } from './graphql/sharedSubscriptionResults.ts';
 
@@ -40,6 +42,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     graphqlEndpoint: GRAPHQL_PATH,
     graphiql: config.graphiql ? { subscriptionsProtocol: 'WS', title: 'Scrapedeck GraphQL' } : false,
     landingPage: false,
+    parserAndValidationCache: boundedParserCache(),
     maskedErrors: { isDev: !config.production },
     logging: {
       debug: (...args) => logger.debug({ yoga: args }),
@@ -48,6 +51,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       error: (...args) => logger.error({ yoga: args }),
     },
     plugins: [
+      useDocumentSizeLimit(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true, flattenFragments: true },
         costLimit: { maxCost: 10_000 },
@@ -137,6 +141,8 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       // A result shared by many subscribers (see sharedSubscriptionResults) is serialised once, not once per socket.
       onNext: (ctx, id, _payload, _args, result) => sharedPayloadFor(ctx.extra.socket, id, result as ExecutionResult),
       onSubscribe: async (ctx, _id, params) => {
+        // Before any work, as over HTTP: the document's size is known without reading it.
+        if (isDocumentTooLarge(params.query)) return [new DocumentTooLargeError()];
         const { extra } = ctx;
         // A revocation committed while this connection was being opened has no socket to close yet: check again.
         const current = await resolvePrincipal(db, adminToken, credentialsFromConnectionParams(ctx.connectionParams));

@@ -4,6 +4,7 @@
  * startServerProcess gives one process; startApiProcess a handle that restarts it at the same address.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../server/net/freePort.ts';
 import { GraphQLTestClient } from './graphql.ts';
@@ -27,14 +28,28 @@ export type ServerProcess = {
 
 export { freePort };
 
+/**
+ * The V8 flags `npm start` gives the server (its heap bounds), read from package.json's start
+ * script so that a test runs the server exactly as deployed; ${MAX_HEAP_MB:-n} becomes n.
+ */
+export function npmStartNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return scripts.start!
+    .split(/\s+/)
+    .filter((word) => word.startsWith('--max-'))
+    .map((flag) => flag.replace(/\$\{\w+:-(\d+)\}/, '$1'));
+}
+
 export async function startServerProcess(options: {
   databaseUrl: string;
   port: number;
   env?: Record<string, string>;
+  /** Node flags before the entry (npmStartNodeFlags(), --inspect …). */
+  nodeArgs?: string[];
   readyTimeoutMs?: number;
 }): Promise<ServerProcess> {
   // tsx as a loader rather than its CLI: one process, so that a signal reaches the server itself.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
