@@ -33,8 +33,9 @@ export async function startServer(options: {
   const listener = await createPgListener(databaseUrl, logger);
   // Run state changes stay on NOTIFY (one per transition); log announcements take the configured bus.
   const liveBus = await openLiveBus({ pubsubUrl: config.pubsubUrl, databaseUrl, listener, logger });
-  const logHub = new LogHub(db.pool, liveBus, logger, config.subscriberQueueLimit);
   const runEvents = new RunEvents(db.pool, listener, logger);
+  // The hub learns from run events when a run has ended, and so when its subscribers are complete.
+  const logHub = new LogHub(db.pool, liveBus, logger, config.subscriberQueueLimit, runEvents);
   await logHub.start();
   await runEvents.start();
   const scheduler = config.scheduler

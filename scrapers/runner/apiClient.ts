@@ -83,7 +83,7 @@ export class ApiClient {
     return (await this.mutate(
       'appendLogs',
       `mutation Append($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {
-         appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) { ${ERROR_FIELDS} ... on MutationAppendLogsSuccess { data { fromSeq toSeq duplicate } } } }`,
+         appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) { ${RUN_ERROR_FIELDS} ... on MutationAppendLogsSuccess { data { fromSeq toSeq duplicate } } } }`,
       { jobId, batchId, logs },
     )) as { fromSeq: number; toSeq: number; duplicate: boolean };
   }

@@ -7,6 +7,10 @@
  * The queue holds at most `memoryLimit` operations in memory; beyond that it spills to numbered
  * segment files under `dir`, which it reads back in order. On shutdown what is left is written to
  * disk too, and a runner started on the same spool folder sends it before anything else.
+ *
+ * When the API answers that the run has ended (RunStateError: it was cancelled, lost to a retry, or
+ * completed), nothing more of the run can be stored: the outbox drops what it holds and whatever is
+ * pushed later, tells the run to stop, and says once, when it closes, how much it dropped.
  */
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,7 +27,15 @@ const SEGMENT_DIGITS = 12;
 const FIRST_SEGMENT = 500_000_000_000;
 const MAX_BACKOFF_MS = 5_000;
 
-export type OutboxOptions = { memoryLimit?: number; onDelivered?: (op: OutboundOp, answer: unknown) => void };
+export type OutboxOptions = {
+  memoryLimit?: number;
+  onDelivered?: (op: OutboundOp, answer: unknown) => void;
+  /** The API said the run is no longer RUNNING (its status): the run's work should stop. */
+  onRunEnded?: (status: string) => void;
+};
+
+/** What an outbox dropped because its run had ended. */
+type Dropped = { jobId: string; status: string; lines: number; products: number; operations: number };
 
 export class Outbox {
   private memory: OutboundOp[] = [];
@@ -36,6 +48,8 @@ export class Outbox {
   private readonly drainedWaiters = new Set<() => void>();
   /** When the API last accepted something; a delivered batch proves the runner alive like a heartbeat. */
   lastDeliveredAt = 0;
+  /** Set once the API has said the run ended: from then on everything is dropped. */
+  private dropped: Dropped | null = null;
 
   private readonly api: ApiClient;
   readonly dir: string;
@@ -70,6 +84,7 @@ export class Outbox {
 
   push(op: OutboundOp): void {
     if (this.stopped) throw new Error('the outbox is closed');
+    if (this.dropped) return this.countDropped(op);
     if (this.segments.length === 0 && this.memory.length < this.memoryLimit) this.memory.push(op);
     else this.spill(op);
     this.kick();
@@ -95,6 +110,13 @@ export class Outbox {
     this.stopped = true;
     this.wake?.();
     await this.pumping;
+    if (this.dropped) {
+      const { jobId, status, lines, products, operations } = this.dropped;
+      this.logger.warn(
+        { jobId, status, lines, products, operations },
+        `the run is ${status} on the server: dropped ${lines} unsent log lines and ${products} products; not retried`,
+      );
+    }
     const left = this.pending;
     if (this.memory.length > 0) {
       const index = (this.segments[0] ?? FIRST_SEGMENT) - 1;
@@ -163,6 +185,10 @@ export class Outbox {
         this.options.onDelivered?.(op, answer);
         return true;
       } catch (error) {
+        if (error instanceof RejectedError && error.typename === 'RunStateError') {
+          this.dropEverything(op.jobId, String(error.details.status));
+          return true;
+        }
         if (error instanceof RejectedError) {
           // Retrying cannot change the answer (the run was cancelled, the input is refused): drop it, loudly.
           this.logger.warn({ jobId: op.jobId, op: op.kind, err: error.message, details: error.details }, 'the API refused an operation; dropped');
@@ -182,6 +208,25 @@ export class Outbox {
         if (this.stopped) return false;
       }
     }
+  }
+
+  /** The run has ended on the server: every queued operation (in memory and on disk) goes, counted. */
+  private dropEverything(jobId: string, status: string) {
+    this.dropped = { jobId, status, lines: 0, products: 0, operations: 0 };
+    for (;;) {
+      this.refill();
+      if (this.memory.length === 0) break;
+      for (const op of this.memory) this.countDropped(op);
+      this.memory = [];
+    }
+    this.options.onRunEnded?.(status);
+  }
+
+  private countDropped(op: OutboundOp) {
+    const dropped = this.dropped!;
+    dropped.operations++;
+    if (op.kind === 'logs') dropped.lines += op.lines.length;
+    if (op.kind === 'products') dropped.products += op.products.length;
   }
 
   private send(op: OutboundOp): Promise<unknown> {

@@ -31,11 +31,17 @@ const PRODUCT_BATCH = 200;
 
 export async function runJob(run: ClaimedRun, ctx: JobContext): Promise<void> {
   const jobId = run.id;
-  const outbox = new Outbox(ctx.api, path.join(ctx.spoolDir, `job-${jobId}`), ctx.logger, { memoryLimit: ctx.memoryLimit });
-  const shipper = new LogShipper(jobId, outbox, ctx.logger, ctx.session);
-  const log = shipper.log.bind(shipper);
   const stopper = new AbortController();
   let stop: Stop | null = null;
+  /** The API refused an operation because the run is no longer RUNNING: stop working for it. */
+  const onRunEnded = (status: string) => {
+    if (!stop) ctx.logger.info({ jobId, status }, 'the run has ended on the server; stopping its work');
+    stop ??= { kind: status === 'CANCELLED' ? 'cancelled' : 'lost', status };
+    stopper.abort();
+  };
+  const outbox = new Outbox(ctx.api, path.join(ctx.spoolDir, `job-${jobId}`), ctx.logger, { memoryLimit: ctx.memoryLimit, onRunEnded });
+  const shipper = new LogShipper(jobId, outbox, ctx.logger, ctx.session);
+  const log = shipper.log.bind(shipper);
   const onShutdown = () => {
     stop ??= { kind: 'shutdown' };
     stopper.abort();
@@ -47,9 +53,7 @@ export async function runJob(run: ClaimedRun, ctx: JobContext): Promise<void> {
       await ctx.api.heartbeat(jobId);
     } catch (error) {
       if (error instanceof RejectedError && error.typename === 'RunStateError') {
-        const status = String(error.details.status);
-        stop ??= { kind: status === 'CANCELLED' ? 'cancelled' : 'lost', status };
-        stopper.abort();
+        onRunEnded(String(error.details.status));
       } else {
         ctx.logger.warn({ jobId, err: (error as Error).message }, 'heartbeat failed; will try again');
       }
@@ -118,7 +122,7 @@ export async function runJob(run: ClaimedRun, ctx: JobContext): Promise<void> {
     shipper.flush();
   }
   try {
-    // A cancelled or lost run is no longer this runner's to complete; its lines still go out.
+    // A cancelled or lost run is no longer this runner's to complete, nor to log to: the outbox drops what is left.
     const how = stop as Stop | null; // set by the heartbeat or the shutdown, out of this function's sight
     if (!how || how.kind === 'shutdown') outbox.push({ kind: 'complete', jobId, result: result! });
     while (!(await outbox.drain(Math.min(ctx.giveUpAt(), Date.now() + 1_000))) && Date.now() < ctx.giveUpAt()) {
@@ -128,7 +132,9 @@ export async function runJob(run: ClaimedRun, ctx: JobContext): Promise<void> {
     clearInterval(heartbeat);
     ctx.shutdown.removeEventListener('abort', onShutdown);
     const left = await outbox.close();
+    const ended = stop as Stop | null;
     if (left > 0) ctx.logger.warn({ jobId, left, dir: outbox.dir }, 'kept unsent operations on disk; the next runner start sends them');
+    else if (ended && ended.kind !== 'shutdown') ctx.logger.info({ jobId, status: ended.status }, 'job stopped: the run ended on the server');
     else ctx.logger.info({ jobId, status: result!.status }, 'job reported');
   }
 }

@@ -26,3 +26,12 @@ export type Context = Services & {
   /** The caller's address, for per-IP rate limits. */
   clientIp?: string;
 };
+
+/**
+ * The calling runner's id, in the resolver of a field whose auth scope admits runners only (the
+ * scope has decided; this only narrows the type).
+ */
+export function callingRunnerId(ctx: Context): number {
+  if (ctx.principal.kind !== 'runner') throw new Error('a runner-only field was resolved for another caller');
+  return ctx.principal.runnerId;
+}

@@ -1,9 +1,7 @@
 /** Stores a runner's batch of log lines exactly once, whatever happens to the request in between. */
-import type { Principal } from '../auth/principal.ts';
 import type { Database } from '../db/database.ts';
-import { NotAuthorizedError } from '../graphql/builder.ts';
-import { NotFoundError } from '../graphql/errors.ts';
 import { OversizeBatchError } from '../graphql/oversizeBatchError.ts';
+import { explainRefusal } from '../runs/explainRefusal.ts';
 import { MAX_LINES_PER_BATCH, storableLines } from './limits.ts';
 import { findLogBatch, insertLogBatch, type LogLineInput, type StoredBatch, type StoredRange } from './sql/insertLogBatch.ts';
 
@@ -25,16 +23,18 @@ export type LiveAnnouncer = {
 
 const UNIQUE_VIOLATION = '23505';
 
+/**
+ * A new batch is stored only while the run is RUNNING and held by runnerId; a batch stored before
+ * gets its first answer whatever the run's state since (a retry whose answer was lost).
+ */
 export async function appendLogs(
   db: Database,
-  principal: Principal,
+  runnerId: number,
   params: { runId: number; batchId: string; lines: LogLineInput[]; leaseSeconds: number },
   live: LiveAnnouncer,
 ): Promise<AppendResult> {
-  if (principal.kind !== 'runner' && principal.kind !== 'admin') throw new NotAuthorizedError('Only runners append logs');
   if (params.lines.length > MAX_LINES_PER_BATCH) throw new BatchTooLargeError(params.lines.length);
   const lines = storableLines(params.lines);
-  const runnerId = principal.kind === 'runner' ? principal.runnerId : null;
   try {
     const stored = await insertLogBatch(db.pool, { ...params, lines, runnerId, notify: live.announcesInTransaction });
     if (stored) {
@@ -46,12 +46,12 @@ export async function appendLogs(
     // Two deliveries of one batch at the same moment: the later one loses on log_batch's key.
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
   }
-  const earlier = await findLogBatch(db.pool, params.runId, params.batchId);
+  const earlier = await findLogBatch(db.pool, params.runId, params.batchId, runnerId);
   if (earlier) {
     // Announced again: the first announcement may be what the failed attempt never got to send.
     live.announce(params.runId, earlier);
     return { ...earlier, duplicate: true };
   }
-  // Nothing stored and no earlier batch: the run is missing or belongs to another runner.
-  throw new NotFoundError('Run', String(params.runId));
+  // Nothing stored and no earlier batch: the run is missing, another runner's, or no longer RUNNING.
+  return explainRefusal(db, runnerId, params.runId, 'RUNNING');
 }

@@ -3,6 +3,11 @@
  * shared by all of that run's subscribers, so the cost grows with batches and not with
  * subscribers. A subscription registers before it reads history, so that no line committed
  * during the replay is lost, and every subscriber skips the seqs it has already emitted.
+ *
+ * A run's log ends with the run: no line is stored once it has ended. When the hub learns that a
+ * run ended (from its run_updated notifications), it reads the run's lines up to its last seq once
+ * for all subscribers, and each subscriber, once it has everything, gets a final event naming the
+ * run's status (and the attempt retrying it) and completes.
  */
 import type pg from 'pg';
 import { GraphQLError } from 'graphql';
@@ -12,6 +17,7 @@ import { releasable } from '../graphql/releasable.ts';
 import { levelRank, type LogLevelName } from './limits.ts';
 import type { LogLineInput, StoredBatch } from './sql/insertLogBatch.ts';
 import { readLogLines, type LogLineRow } from './sql/readLogLines.ts';
+import { readRunEnd, type RunEnd } from './sql/readRunEnd.ts';
 
 export const JOB_LOGS_CHANNEL = 'job_logs';
 const READ_CHUNK = 5000;
@@ -29,7 +35,10 @@ const charsOf = (rows: LogLineRow[]) => {
   return chars;
 };
 
-export type LogEvent = { runId: number; lines: LogLineRow[]; lastSeq: number };
+export type LogEvent = { runId: number; lines: LogLineRow[]; lastSeq: number; ended?: RunEnd };
+
+/** Tells the hub when a run may have changed state; it reads the row itself. */
+export type RunWatcher = { watch(runId: number, onChange: () => void): () => void };
 
 /** The events made of one read, by subscriber filter (minimum level rank); null when the filter leaves no line. */
 type SharedEvents = Map<number, { event: LogEvent; chars: number } | null>;
@@ -79,6 +88,12 @@ type RunChannel = {
    */
   readThrough: number | null;
   reading: Promise<void>;
+  /** How the run ended, once known: every line through end.lastSeq is committed. */
+  end: RunEnd | null;
+  /** Set once the hub's read through end.lastSeq has been handed to the live subscribers. */
+  endRead: RunEnd | null;
+  checkingEnd: Promise<void>;
+  stopWatching: () => void;
 };
 
 export class LogHub {
@@ -91,17 +106,20 @@ export class LogHub {
   private readonly bus: LiveBus;
   private readonly logger: Logger;
   private readonly queueLimit: number;
+  private readonly runWatcher: RunWatcher;
 
   constructor(
     pool: pg.Pool,
     bus: LiveBus,
     logger: Logger,
     queueLimit: number,
+    runWatcher: RunWatcher,
   ) {
     this.pool = pool;
     this.bus = bus;
     this.logger = logger;
     this.queueLimit = queueLimit;
+    this.runWatcher = runWatcher;
   }
 
   async start(): Promise<void> {
@@ -186,11 +204,14 @@ export class LogHub {
     try {
       for (let rereading = false; ; ) {
         const readFrom = subscriber.throughSeq;
+        // Known before the pass's last read started, the end means that read found every line there will be.
+        let endBeforeRead: RunEnd | null = null;
         // A pass reads until the table has nothing more. Lines dropped from an overflowing buffer were
         // committed before the drop, so a pass that starts after it reads them: repeat until none was dropped.
         do {
           subscriber.overflowed = false;
           for (;;) {
+            endBeforeRead = channel.end;
             const rows = await readLogLines(this.pool, runId, subscriber.throughSeq, MAX_SEQ, READ_CHUNK);
             if (subscriber.closed) return;
             if (rows.length === 0) break;
@@ -203,6 +224,10 @@ export class LogHub {
             if (rows.length < READ_CHUNK) break;
           }
         } while (subscriber.overflowed);
+        if (endBeforeRead) {
+          yield this.finalEvent(runId, subscriber, endBeforeRead);
+          return;
+        }
         // Everything committed before the last read is emitted; what came since waits in the buffer.
         // After a skip, a pass that found nothing means the skipped lines are gone (retention): go past them.
         const pastGaps = rereading && subscriber.throughSeq === readFrom;
@@ -225,6 +250,13 @@ export class LogHub {
           if (subscriber.closed) return;
           // Lines came past a seq not had yet (see enqueue): read the table from the last seq.
           if (!subscriber.live) break;
+          const end = channel.endRead;
+          if (end && subscriber.throughSeq >= end.lastSeq) {
+            yield this.finalEvent(runId, subscriber, end);
+            return;
+          }
+          // The hub's read of the end did not reach this subscriber (it failed): the table has it all.
+          if (end) break;
           await new Promise<void>((resolve) => (subscriber.wake = resolve));
           subscriber.wake = null;
         }
@@ -232,17 +264,58 @@ export class LogHub {
       }
     } finally {
       channel.subscribers.delete(subscriber);
-      if (channel.subscribers.size === 0 && this.runs.get(runId) === channel) this.runs.delete(runId);
+      if (channel.subscribers.size === 0 && this.runs.get(runId) === channel) {
+        this.runs.delete(runId);
+        channel.stopWatching();
+      }
     }
   }
 
   private channel(runId: number): RunChannel {
     let channel = this.runs.get(runId);
     if (!channel) {
-      channel = { subscribers: new Set(), readThrough: null, reading: Promise.resolve() };
-      this.runs.set(runId, channel);
+      const created: RunChannel = {
+        subscribers: new Set(),
+        readThrough: null,
+        reading: Promise.resolve(),
+        end: null,
+        endRead: null,
+        checkingEnd: Promise.resolve(),
+        stopWatching: () => undefined,
+      };
+      // Watching first, then the first look: an end committed in between is announced to the watch.
+      created.stopWatching = this.runWatcher.watch(runId, () => this.checkEnd(runId, created));
+      this.checkEnd(runId, created);
+      this.runs.set(runId, (channel = created));
     }
     return channel;
+  }
+
+  /** Reads whether the run has ended; once it has, reads its last lines for all and lets subscribers finish. */
+  private checkEnd(runId: number, channel: RunChannel): void {
+    channel.checkingEnd = channel.checkingEnd.then(async () => {
+      if (channel.end || this.runs.get(runId) !== channel) return;
+      try {
+        channel.end = await readRunEnd(this.pool, runId);
+      } catch (error) {
+        // The next notification of the run, or the next reconnect, looks again.
+        this.logger.error({ err: error, runId }, 'reading whether a run ended failed');
+        return;
+      }
+      const end = channel.end;
+      if (!end) return;
+      this.read(runId, channel, channel.readThrough ?? end.lastSeq, end.lastSeq);
+      void channel.reading.then(() => {
+        channel.endRead = end;
+        for (const subscriber of channel.subscribers) subscriber.wake?.();
+      });
+    });
+  }
+
+  /** The last event of a subscription: no lines, the run's last seq and how it ended. */
+  private finalEvent(runId: number, subscriber: Subscriber, end: RunEnd): LogEvent {
+    subscriber.emittedSeq = Math.max(subscriber.emittedSeq, end.lastSeq);
+    return { runId, lines: [], lastSeq: Math.max(subscriber.throughSeq, end.lastSeq), ended: end };
   }
 
   private onNotification(payload: string): void {

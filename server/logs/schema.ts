@@ -6,10 +6,14 @@ import { z } from 'zod';
 import { LogLevel } from '../db/generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
 import { batchIdRule } from '../graphql/batchId.ts';
+import { callingRunnerId } from '../graphql/context.ts';
 import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
+import { RunStateError } from '../runs/errors.ts';
 import { appendLogs, BatchTooLargeError } from './appendLogs.ts';
 import type { LogEvent } from './logHub.ts';
+import type { RunEnd } from './sql/readRunEnd.ts';
+import { RunRef, RunStatusEnum } from '../runs/schema.ts';
 import {
   LOG_LEVELS,
   MAX_LINES_PER_BATCH,
@@ -32,12 +36,33 @@ export const LogLineRef = builder.objectRef<LogLineRow>('LogLine').implement({
   }),
 });
 
+const JobLogsEnd = builder.objectRef<RunEnd>('JobLogsEnd').implement({
+  description: 'How the run ended: its log is complete and the subscription completes after this event.',
+  fields: (t) => ({
+    status: t.field({ type: RunStatusEnum, resolve: (end) => end.status }),
+    retry: t.field({
+      type: RunRef,
+      nullable: true,
+      description: 'The attempt queued to retry this run, when one was queued by the time it ended (a lost run is retried at once; a failed one after a backoff).',
+      resolve: (end, _args, ctx) => (end.retryRunId === null ? null : ctx.db.prisma.run.findUnique({ where: { id: end.retryRunId } })),
+    }),
+  }),
+});
+
 const JobLogEvent = builder.objectRef<LogEvent>('JobLogEvent').implement({
-  description: 'A batch of lines in seq order. Resubscribe with afterSeq: lastSeq to resume after a disconnect.',
+  description:
+    'A batch of lines in seq order. Resubscribe with afterSeq: lastSeq to resume after a disconnect. ' +
+    'The last event of a run that has ended carries `ended` (and no lines), after which the subscription completes.',
   fields: (t) => ({
     jobId: t.id({ resolve: (e) => String(e.runId) }),
     lines: t.field({ type: [LogLineRef], resolve: (e) => e.lines }),
     lastSeq: t.exposeInt('lastSeq', { description: 'The last seq this event covers (lines filtered out by minLevel included).' }),
+    ended: t.field({
+      type: JobLogsEnd,
+      nullable: true,
+      description: "Set on the last event, once the run has ended and every one of its lines was sent: the run's final status.",
+      resolve: (e) => e.ended ?? null,
+    }),
   }),
 });
 
@@ -99,9 +124,11 @@ builder.mutationFields((t) => ({
   appendLogs: t.field({
     type: AppendLogsResult,
     description:
-      'Stores a batch of log lines of a run. Retrying with the same batchId stores nothing twice and returns the first answer.',
-    authScopes: { runner: true, admin: true },
-    errors: { types: [...MUTATION_ERRORS, BatchTooLargeError] },
+      'Stores a batch of log lines of a RUNNING run held by the calling runner. Retrying with the same batchId stores nothing ' +
+      'twice and returns the first answer, even after the run has ended; a new batch for a run that has ended is refused ' +
+      'with RunStateError (its logs stay as they were).',
+    authScopes: { runner: true },
+    errors: { types: [...MUTATION_ERRORS, BatchTooLargeError, RunStateError] },
     args: {
       jobId: t.arg.id({ required: true }),
       batchId: t.arg.string({
@@ -116,7 +143,7 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (_root, { jobId, batchId, logs }, ctx) => {
-      const appended = await appendLogs(ctx.db, ctx.principal, {
+      const appended = await appendLogs(ctx.db, callingRunnerId(ctx), {
         runId: parseId(jobId, 'Run'),
         batchId,
         leaseSeconds: ctx.config.runLeaseSeconds,
@@ -164,6 +191,8 @@ builder.subscriptionFields((t) => ({
     type: JobLogEvent,
     description:
       'Replays the stored lines after afterSeq, then streams new ones live, in seq order, with no gap and no repeat. ' +
+      'Once the run has ended and its last line was sent, a final event with `ended` comes and the subscription completes ' +
+      '(subscribing to a run that has ended replays and completes). ' +
       'A subscriber that falls too far behind gets an error with extensions.code SUBSCRIBER_TOO_SLOW and ' +
       'extensions.resumeAfterSeq, and resumes by subscribing again with that afterSeq.',
     authScopes: { viewer: true },

@@ -1,9 +1,7 @@
 /** Stores the products a runner scraped during a run and raises the flags they deserve, once per batch. */
 import type { Product } from '../../scrapers/engine/extract.ts';
-import type { Principal } from '../auth/principal.ts';
 import type { Database } from '../db/database.ts';
 import { withTransaction } from '../db/withTransaction.ts';
-import { NotAuthorizedError } from '../graphql/builder.ts';
 import { NotFoundError } from '../graphql/errors.ts';
 import { OversizeBatchError } from '../graphql/oversizeBatchError.ts';
 import { RunStateError } from '../runs/errors.ts';
@@ -22,10 +20,9 @@ export type ReportResult = BatchCounts & { duplicate: boolean };
 
 export async function reportProducts(
   db: Database,
-  principal: Principal,
+  runnerId: number,
   params: { runId: number; batchId: string; products: Product[] },
 ): Promise<ReportResult> {
-  if (principal.kind !== 'runner' && principal.kind !== 'admin') throw new NotAuthorizedError('Only runners report products');
   if (params.products.length > MAX_PRODUCTS_PER_BATCH) throw new TooManyProductsError(params.products.length);
   const { runId, batchId, products } = params;
 
@@ -34,7 +31,7 @@ export async function reportProducts(
     select: { status: true, runnerId: true, scraper: { select: { sourceId: true } } },
   });
   // A runner learns nothing about runs that are not its own.
-  if (!run || (principal.kind === 'runner' && run.runnerId !== principal.runnerId)) throw new NotFoundError('Run', String(runId));
+  if (!run || run.runnerId !== runnerId) throw new NotFoundError('Run', String(runId));
 
   // A batch id claimed before leaves counts null: the transaction then wrote nothing.
   const counts = await withTransaction(db.pool, async (client): Promise<BatchCounts | null> => {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { builder } from '../graphql/builder.ts';
 import { batchIdRule } from '../graphql/batchId.ts';
+import { callingRunnerId } from '../graphql/context.ts';
 import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunStateError } from '../runs/errors.ts';
@@ -81,7 +82,7 @@ builder.mutationFields((t) => ({
     description:
       "Stores scraped products of a running run (upserted per source and sku) and raises flags for them. " +
       'Retrying with the same batchId stores nothing twice and returns the first answer.',
-    authScopes: { runner: true, admin: true },
+    authScopes: { runner: true },
     errors: { types: [...MUTATION_ERRORS, TooManyProductsError, RunStateError] },
     args: {
       jobId: t.arg.id({ required: true }),
@@ -97,7 +98,7 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: (_root, { jobId, batchId, products }, ctx) =>
-      reportProducts(ctx.db, ctx.principal, {
+      reportProducts(ctx.db, callingRunnerId(ctx), {
         runId: parseId(jobId, 'Run'),
         batchId,
         products: products.map((p) => ({

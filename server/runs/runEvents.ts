@@ -25,6 +25,8 @@ type Listener = { filter: Filter; pending: Set<number>; wake: (() => void) | nul
 
 export class RunEvents {
   private readonly listeners = new Set<Listener>();
+  /** This instance's own watchers of single runs (the log hub's), apart from GraphQL subscribers. */
+  private readonly watchers = new Map<number, Set<() => void>>();
   private stopListening: (() => Promise<void>) | null = null;
 
   private readonly pool: pg.Pool;
@@ -53,6 +55,7 @@ export class RunEvents {
    * known to hear, read from the table.
    */
   private async refreshAfterReconnect(gap: ListenerGap): Promise<void> {
+    for (const handlers of this.watchers.values()) for (const handler of handlers) handler();
     const broad = [...this.listeners].filter((l) => l.filter.runId === undefined);
     for (const l of this.listeners) {
       if (l.filter.runId === undefined) continue;
@@ -86,6 +89,20 @@ export class RunEvents {
 
   get subscriberCount(): number {
     return this.listeners.size;
+  }
+
+  /**
+   * Calls onChange whenever the run may have changed (a notification, or a reconnect after which
+   * one may have been missed); the caller reads the row. Returns the function that stops watching.
+   */
+  watch(runId: number, onChange: () => void): () => void {
+    let handlers = this.watchers.get(runId);
+    if (!handlers) this.watchers.set(runId, (handlers = new Set()));
+    handlers.add(onChange);
+    return () => {
+      handlers.delete(onChange);
+      if (handlers.size === 0 && this.watchers.get(runId) === handlers) this.watchers.delete(runId);
+    };
   }
 
   /** Yields the id of each matching run that changed, once per change burst. */
@@ -126,6 +143,7 @@ export class RunEvents {
   }
 
   private deliver(change: RunChange): void {
+    for (const handler of this.watchers.get(change.runId) ?? []) handler();
     for (const l of this.listeners) {
       const { runId, scraperId } = l.filter;
       if (runId !== undefined && runId !== change.runId) continue;

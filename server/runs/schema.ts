@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { RunStatus, TriggeredBy } from '../db/generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
-import type { Context } from '../graphql/context.ts';
+import { callingRunnerId, type Context } from '../graphql/context.ts';
 import { MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunStateError, ScraperDisabledError } from './errors.ts';
@@ -137,19 +137,19 @@ builder.mutationFields((t) => ({
     authScopes: { runner: true },
     errors: { types: [...MUTATION_ERRORS] },
     resolve: async (_root, _args, ctx) => {
-      const runId = await claimNextRun(ctx.db, ctx.principal, ctx.config.runLeaseSeconds);
+      const runId = await claimNextRun(ctx.db, callingRunnerId(ctx), ctx.config.runLeaseSeconds);
       return runId === null ? null : loadRun(ctx, runId);
     },
   }),
   completeRun: t.field({
     type: RunRef,
     description: "Reports a claimed run's outcome.",
-    authScopes: { runner: true, admin: true },
+    authScopes: { runner: true },
     errors: { types: [...MUTATION_ERRORS, RunStateError] },
     args: { jobId: t.arg.id({ required: true }), result: t.arg({ type: RunResultInput, required: true }) },
     resolve: async (_root, { jobId, result }, ctx) => {
       const runId = parseId(jobId, 'Run');
-      await completeRun(ctx.db, ctx.principal, runId, {
+      await completeRun(ctx.db, callingRunnerId(ctx), runId, {
         status: result.status as 'SUCCESS' | 'WARNING' | 'ERROR',
         productsFound: result.productsFound,
         productsProcessed: result.productsProcessed,
@@ -180,7 +180,7 @@ builder.mutationFields((t) => ({
     args: { jobId: t.arg.id({ required: true }) },
     resolve: async (_root, { jobId }, ctx) => {
       const runId = parseId(jobId, 'Run');
-      await heartbeat(ctx.db, ctx.principal, runId, ctx.config.runLeaseSeconds);
+      await heartbeat(ctx.db, callingRunnerId(ctx), runId, ctx.config.runLeaseSeconds);
       return loadRun(ctx, runId);
     },
   }),

@@ -13,6 +13,7 @@ export const APPEND_LOGS = /* GraphQL */ `
       ... on ValidationError { issues { path message } }
       ... on BatchTooLargeError { limit received }
       ... on NotFoundError { entity id }
+      ... on RunStateError { runId status }
     }
   }`;
 

@@ -174,7 +174,7 @@ const OPERATIONS: Operation[] = [
   },
   {
     name: 'appendLogs',
-    allowed: ['runner key', ...ADMINS],
+    allowed: ['runner key'],
     document: `mutation($jobId: ID!) { appendLogs(jobId: $jobId, batchId: "b1", logs: [{ level: INFO, message: "hello" }]) { __typename } }`,
     async prepare(caller) {
       const runId = await heldRun(caller);
@@ -183,11 +183,20 @@ const OPERATIONS: Operation[] = [
   },
   {
     name: 'completeRun',
-    allowed: ['runner key', ...ADMINS],
+    allowed: ['runner key'],
     document: `mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 3, productsProcessed: 3 }) { __typename } }`,
     async prepare(caller) {
       const runId = await heldRun(caller);
       return { variables: { jobId: String(runId) }, happened: async () => (await one(`SELECT status FROM run WHERE id = $1`, [runId])).status === 'SUCCESS' };
+    },
+  },
+  {
+    name: 'reportProducts',
+    allowed: ['runner key'],
+    document: `mutation($jobId: ID!) { reportProducts(jobId: $jobId, batchId: "p1", products: [{ sku: "A1", name: "Apple" }]) { __typename } }`,
+    async prepare(caller) {
+      const runId = await heldRun(caller);
+      return { variables: { jobId: String(runId) }, happened: async () => !!(await one(`SELECT 1 AS x FROM product WHERE run_id = $1`, [runId])) };
     },
   },
   {

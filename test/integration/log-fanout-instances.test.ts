@@ -18,7 +18,7 @@ const APPEND = /* GraphQL */ `
   mutation Append($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {
     appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) { __typename ... on MutationAppendLogsSuccess { data { fromSeq toSeq } } }
   }`;
-const SUBSCRIBE = `subscription($jobId: ID!, $afterSeq: Int) { jobLogs(jobId: $jobId, afterSeq: $afterSeq) { lastSeq lines { seq message } } }`;
+const SUBSCRIBE = `subscription($jobId: ID!, $afterSeq: Int) { jobLogs(jobId: $jobId, afterSeq: $afterSeq) { lastSeq lines { seq message } ended { status } } }`;
 const RUN_UPDATED_BY_JOB = `subscription($jobId: ID!) { runUpdated(jobId: $jobId) { id status } }`;
 const RUN_UPDATED_BY_SCRAPER = `subscription($scraperId: ID!) { runUpdated(scraperId: $scraperId) { id status scraper { id } } }`;
 
@@ -186,12 +186,19 @@ describe('the LISTEN connection', () => {
     // The run's subscriber is told its run again, read fresh, so it sees the change it missed.
     await status.waitFor(() => status.events.some((e: any) => e.runUpdated.status === 'ERROR'));
 
-    // And live fan-out is back: a line appended now arrives without any further help.
-    await a.admin.data(APPEND, { jobId, batchId: 'after', logs: [{ level: 'INFO', message: 'after' }] });
-    await logs.waitFor(() => seqsOf(logs).length >= 5);
-    expect(seqsOf(logs)).toEqual([1, 2, 3, 4, 5]);
-    expect([...logs.errors, ...status.errors]).toEqual([]);
-    logs.dispose();
+    // The run ended while the instance was away: once it has every line, its log subscriber is told and completes.
+    await logs.waitFor(() => logs.completed);
+    expect(logs.events.at(-1).jobLogs).toEqual({ lastSeq: 4, lines: [], ended: { status: 'ERROR' } });
+    expect(seqsOf(logs)).toEqual([1, 2, 3, 4]);
+
+    // And live fan-out is back: a line appended to the next run arrives without any further help.
+    const nextJobId = await claimRunFor(a, scraperId, runner.apiKey);
+    const next = collect(ws, SUBSCRIBE, { jobId: nextJobId });
+    await viaA.data(APPEND, { jobId: nextJobId, batchId: 'after', logs: [{ level: 'INFO', message: 'after' }] });
+    await next.waitFor(() => seqsOf(next).length >= 1);
+    expect(next.events.flatMap((e: any) => e.jobLogs.lines.map((l: any) => l.message))).toEqual(['after']);
+    expect([...logs.errors, ...status.errors, ...next.errors]).toEqual([]);
+    next.dispose();
     status.dispose();
     await ws.dispose();
   });

@@ -6,6 +6,7 @@ import { useTestDatabase } from '../helpers/database.ts';
 import { labDefinition, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
 import { startRunner, type TestRunner } from '../helpers/runner.ts';
 import { seedScraper } from '../helpers/seed.ts';
+import { expireLeases } from '../../server/scheduler/sql/expireLeases.ts';
 import { startApiProcess, type ApiProcess } from '../helpers/serverProcess.ts';
 import { waitUntil } from '../helpers/waitUntil.ts';
 
@@ -103,5 +104,35 @@ describe('a runner while the API is away', () => {
     const stored = await storedLines(jobId);
     expect(stored.map((l) => l.seq)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
     expect(stored.map(({ level, message }) => ({ level, message }))).toEqual(logged);
+  });
+
+  it('cut off past its lease, stops the lost run when the API is back and drops its kept lines with one warning that counts them', async () => {
+    // The only runner, so that it is the one that claims the run.
+    while (runners.length > 0) await runners.pop()!.stop();
+    const runner = await startRunner({ apiUrl: api.httpUrl, apiKey, heartbeatMs: 1_000 });
+    runners.push(runner);
+    const jobId: string = (await api.admin.data(TRIGGER, { id: String(scraperId) })).triggerRun.data.id;
+    await waitUntil(async () => (await runRow(jobId)).last_seq >= 5, 'the first lines stored', 30_000);
+
+    await api.kill();
+    // While the runner cannot reach the API, the scheduler takes the run as lost and queues a retry.
+    await db.pool.query(`UPDATE run SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [Number(jobId)]);
+    const expired = await expireLeases(db.pool, new Date(Date.now() + 1_000));
+    expect(expired).toEqual([{ runId: Number(jobId), retryRunId: expect.any(Number) }]);
+    const storedAtLoss = await storedLines(jobId);
+    await runner.waitForOutput(found(runner, jobId, 'LAB-0030'), 30_000);
+    await api.restart();
+
+    await runner.waitForOutput((out) => out.some((l) => l.jobId === jobId && l.msg === 'job stopped: the run ended on the server'), 30_000);
+    // The lost run's logs stay as they were when it was lost.
+    expect(await storedLines(jobId)).toEqual(storedAtLoss);
+    expect((await runRow(jobId)).error_type).toBe('RUNNER_LOST');
+    const logged = runner.jobLines(jobId);
+    expect(logged.at(-1)!.message).toMatch(/^Run is ERROR and no longer held by this runner: stopped$/);
+    // Everything logged after what was stored went nowhere, and the runner said so once, with the count.
+    const warnings = runner.output.filter((l) => l.jobId === jobId && /dropped \d+ unsent log lines/.test(l.msg));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ status: 'ERROR', lines: logged.length - storedAtLoss.length });
+    expect(logged.length - storedAtLoss.length).toBeGreaterThan(20);
   });
 });

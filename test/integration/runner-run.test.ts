@@ -179,18 +179,25 @@ describe('a runner process against the API and the demo sites', () => {
     expect(failed!.message).toMatch(/NETWORK_ERROR/);
   });
 
-  it('stops a run an admin cancels at its next heartbeat, and still ships its lines', async () => {
+  it('stops a run an admin cancels, keeps the lines stored before, and drops the rest with one warning that counts them', async () => {
     const { scraperId } = await seedScraper(db.pool, { config: labDefinition(sites, { slug: 'cancel-lab', count: 200, delayMs: 50 }) });
     const jobId: string = (await server.admin.data(TRIGGER, { id: String(scraperId) })).triggerRun.data.id;
     await runner.waitForOutput(() => runner.jobLines(jobId).some((l) => l.message.startsWith('SKU LAB-0005: found data')));
     await server.admin.data(`mutation($id: ID!) { cancelRun(jobId: $id) { __typename } }`, { id: jobId });
-    const cancelled = () => runner.jobLines(jobId).some((l) => l.message.startsWith('Job cancelled: stopped after'));
-    await runner.waitForOutput(cancelled, 15_000);
-    await runner.waitForOutput((out) => out.some((l) => l.jobId === jobId && l.msg === 'job reported'));
-    const { rows } = await db.pool.query<{ level: string; message: string }>(`SELECT level, message FROM log_line WHERE run_id = $1 ORDER BY seq`, [Number(jobId)]);
-    expect(rows).toEqual(runner.jobLines(jobId));
+    // Told by its next heartbeat or its next refused batch, whichever comes first.
+    await runner.waitForOutput((out) => out.some((l) => l.jobId === jobId && l.msg === 'job stopped: the run ended on the server'), 15_000);
+    expect(runner.jobLines(jobId).some((l) => l.message.startsWith('Job cancelled: stopped after'))).toBe(true);
     expect((await server.admin.data(RUN, { id: jobId })).run.status).toBe('CANCELLED');
+
+    const { rows } = await db.pool.query<{ level: string; message: string }>(`SELECT level, message FROM log_line WHERE run_id = $1 ORDER BY seq`, [Number(jobId)]);
+    const logged = runner.jobLines(jobId);
+    // What was stored is what the runner logged up to the cancel, in order; nothing after it.
+    expect(rows).toEqual(logged.slice(0, rows.length));
+    expect(rows.length).toBeLessThan(logged.length);
     expect(rows.filter((l) => l.message.startsWith('SKU ')).length).toBeLessThan(200);
+    const warnings = runner.output.filter((l) => l.jobId === jobId && /dropped \d+ unsent log lines/.test(l.msg));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ status: 'CANCELLED', lines: logged.length - rows.length });
   });
 
   it('on SIGTERM lets the run in progress finish, reports it, sends every line and exits', async () => {

@@ -24,7 +24,7 @@ type Documents = {
     "\n  query RunDetail($id: ID!) {\n    run(id: $id) {\n      ...RunDetailFields\n    }\n  }\n": typeof types.RunDetailDocument,
     "\n  subscription RunDetailUpdated($jobId: ID!) {\n    runUpdated(jobId: $jobId) {\n      ...RunDetailFields\n    }\n  }\n": typeof types.RunDetailUpdatedDocument,
     "\n  mutation CancelRun($jobId: ID!) {\n    cancelRun(jobId: $jobId) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.CancelRunDocument,
-    "\n  subscription JobLogs($jobId: ID!, $afterSeq: Int) {\n    jobLogs(jobId: $jobId, afterSeq: $afterSeq) {\n      lastSeq\n      lines {\n        seq\n        level\n        message\n        timestamp\n      }\n    }\n  }\n": typeof types.JobLogsDocument,
+    "\n  subscription JobLogs($jobId: ID!, $afterSeq: Int) {\n    jobLogs(jobId: $jobId, afterSeq: $afterSeq) {\n      lastSeq\n      lines {\n        seq\n        level\n        message\n        timestamp\n      }\n      ended {\n        status\n        retry {\n          id\n        }\n      }\n    }\n  }\n": typeof types.JobLogsDocument,
     "\n  query Runners {\n    runners {\n      id\n      name\n      createdAt\n      lastSeenAt\n      revokedAt\n      currentRun {\n        id\n        status\n        scraper {\n          name\n        }\n      }\n    }\n  }\n": typeof types.RunnersDocument,
     "\n  subscription RunnersRunUpdated {\n    runUpdated {\n      id\n    }\n  }\n": typeof types.RunnersRunUpdatedDocument,
     "\n  query Runs($filter: RunFilter, $first: Int, $after: String) {\n    scrapers {\n      id\n      name\n    }\n    runs(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          ...RunRow\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.RunsDocument,
@@ -47,7 +47,7 @@ const documents: Documents = {
     "\n  query RunDetail($id: ID!) {\n    run(id: $id) {\n      ...RunDetailFields\n    }\n  }\n": types.RunDetailDocument,
     "\n  subscription RunDetailUpdated($jobId: ID!) {\n    runUpdated(jobId: $jobId) {\n      ...RunDetailFields\n    }\n  }\n": types.RunDetailUpdatedDocument,
     "\n  mutation CancelRun($jobId: ID!) {\n    cancelRun(jobId: $jobId) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.CancelRunDocument,
-    "\n  subscription JobLogs($jobId: ID!, $afterSeq: Int) {\n    jobLogs(jobId: $jobId, afterSeq: $afterSeq) {\n      lastSeq\n      lines {\n        seq\n        level\n        message\n        timestamp\n      }\n    }\n  }\n": types.JobLogsDocument,
+    "\n  subscription JobLogs($jobId: ID!, $afterSeq: Int) {\n    jobLogs(jobId: $jobId, afterSeq: $afterSeq) {\n      lastSeq\n      lines {\n        seq\n        level\n        message\n        timestamp\n      }\n      ended {\n        status\n        retry {\n          id\n        }\n      }\n    }\n  }\n": types.JobLogsDocument,
     "\n  query Runners {\n    runners {\n      id\n      name\n      createdAt\n      lastSeenAt\n      revokedAt\n      currentRun {\n        id\n        status\n        scraper {\n          name\n        }\n      }\n    }\n  }\n": types.RunnersDocument,
     "\n  subscription RunnersRunUpdated {\n    runUpdated {\n      id\n    }\n  }\n": types.RunnersRunUpdatedDocument,
     "\n  query Runs($filter: RunFilter, $first: Int, $after: String) {\n    scrapers {\n      id\n      name\n    }\n    runs(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          ...RunRow\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.RunsDocument,
@@ -117,7 +117,7 @@ export function graphql(source: "\n  mutation CancelRun($jobId: ID!) {\n    canc
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription JobLogs($jobId: ID!, $afterSeq: Int) {\n    jobLogs(jobId: $jobId, afterSeq: $afterSeq) {\n      lastSeq\n      lines {\n        seq\n        level\n        message\n        timestamp\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription JobLogs($jobId: ID!, $afterSeq: Int) {\n    jobLogs(jobId: $jobId, afterSeq: $afterSeq) {\n      lastSeq\n      lines {\n        seq\n        level\n        message\n        timestamp\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  subscription JobLogs($jobId: ID!, $afterSeq: Int) {\n    jobLogs(jobId: $jobId, afterSeq: $afterSeq) {\n      lastSeq\n      lines {\n        seq\n        level\n        message\n        timestamp\n      }\n      ended {\n        status\n        retry {\n          id\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription JobLogs($jobId: ID!, $afterSeq: Int) {\n    jobLogs(jobId: $jobId, afterSeq: $afterSeq) {\n      lastSeq\n      lines {\n        seq\n        level\n        message\n        timestamp\n      }\n      ended {\n        status\n        retry {\n          id\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

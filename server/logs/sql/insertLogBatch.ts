@@ -25,8 +25,9 @@ WITH reserved AS (
          warning_count = warning_count + $7,
          error_count = error_count + $8,
          critical_count = critical_count + $9,
-         lease_expires_at = CASE WHEN status = 'RUNNING' THEN now() + make_interval(secs => $10) ELSE lease_expires_at END
+         lease_expires_at = now() + make_interval(secs => $10)
    WHERE id = $1
+     AND status = 'RUNNING'
      AND ($11::int IS NULL OR runner_id = $11)
      AND NOT EXISTS (SELECT 1 FROM log_batch WHERE run_id = $1 AND batch_id = $2)
   RETURNING last_seq
@@ -47,7 +48,9 @@ SELECT from_seq AS "fromSeq", to_seq AS "toSeq", now()::timestamptz(3) AS "recei
 
 /**
  * Stores the batch and returns its seq range, or null when nothing was stored: the batch id was
- * stored before, or the run does not exist or (with runnerId) is not that runner's. notify false
+ * stored before, or the run does not exist, is not RUNNING, or (with runnerId) is not that runner's.
+ * The run's row lock orders this against the statements that end a run: a batch is stored before
+ * the run ends or not at all. notify false
  * leaves the announcement to another bus (Redis), which the caller publishes to after commit.
  */
 export async function insertLogBatch(
@@ -87,11 +90,14 @@ export async function insertLogBatch(
   return row ? { fromSeq: row.fromSeq, toSeq: row.toSeq, receivedAt: row.receivedAt } : null;
 }
 
-export async function findLogBatch(pool: pg.Pool, runId: number, batchId: string): Promise<StoredRange | null> {
+/** A batch stored before, of a run held by runnerId. */
+export async function findLogBatch(pool: pg.Pool, runId: number, batchId: string, runnerId: number): Promise<StoredRange | null> {
   const { rows } = await pool.query<StoredRange>({
     name: 'find_log_batch',
-    text: `SELECT from_seq AS "fromSeq", to_seq AS "toSeq" FROM log_batch WHERE run_id = $1 AND batch_id = $2`,
-    values: [runId, batchId],
+    text: `SELECT b.from_seq AS "fromSeq", b.to_seq AS "toSeq"
+             FROM log_batch b JOIN run ON run.id = b.run_id AND run.runner_id = $3
+            WHERE b.run_id = $1 AND b.batch_id = $2`,
+    values: [runId, batchId, runnerId],
   });
   return rows[0] ?? null;
 }

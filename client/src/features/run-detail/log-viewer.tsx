@@ -5,6 +5,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Link } from 'react-router';
 import type { LogLevel } from '@/gql/graphql';
 import { formatLogTime } from '@/lib/format';
 import type { LogStream } from './use-job-logs';
@@ -115,6 +116,17 @@ export function LogViewer({ stream, runId }: { stream: LogStream; runId: string 
       <p className="muted log-summary" aria-live="polite" data-testid="log-summary">
         {count === lines.length ? `${lines.length.toLocaleString()} lines` : `${count.toLocaleString()} of ${lines.length.toLocaleString()} lines`}
         {stream.state === 'resuming' && ' · reconnecting…'}
+        {stream.ended && (
+          <span data-testid="log-complete">
+            {` · complete: the run ended ${stream.ended.status}`}
+            {stream.ended.retryId && (
+              <>
+                {' · retried as '}
+                <Link to={`/runs/${stream.ended.retryId}`}>run #{stream.ended.retryId}</Link>
+              </>
+            )}
+          </span>
+        )}
       </p>
       <div className="log-frame">
         <div ref={scroller} className="log-scroll" onScroll={onScroll} tabIndex={0} role="region" aria-label="Log lines" data-testid="log-scroll">

@@ -3,13 +3,14 @@
  * outside React state (100,000 of them must not be copied per batch); `version` tells React when it
  * grew. After an error (a dropped socket, or SUBSCRIBER_TOO_SLOW) it subscribes again with afterSeq =
  * the last seq it saw (also after the websocket reconnects), and it skips any seq it already has, so
- * nothing is shown twice or lost.
+ * nothing is shown twice or lost. The server ends the subscription once the run has ended and every
+ * line was sent (the last event says how the run ended): the log is then complete, nothing resubscribes.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import { graphql } from '@/gql/gql';
 import { onReconnect } from '@/lib/api-client';
-import type { LogLevel } from '@/gql/graphql';
+import type { LogLevel, RunStatus } from '@/gql/graphql';
 
 const JobLogsSubscription = graphql(`
   subscription JobLogs($jobId: ID!, $afterSeq: Int) {
@@ -21,12 +22,26 @@ const JobLogsSubscription = graphql(`
         message
         timestamp
       }
+      ended {
+        status
+        retry {
+          id
+        }
+      }
     }
   }
 `);
 
 export type LogRow = { seq: number; level: LogLevel; message: string; timestamp: string };
-export type LogStream = { lines: LogRow[]; lastSeq: number; version: number; state: 'connecting' | 'live' | 'resuming' };
+/** How the run ended, once its log is complete. */
+export type LogEnd = { status: RunStatus; retryId: string | null };
+export type LogStream = {
+  lines: LogRow[];
+  lastSeq: number;
+  version: number;
+  state: 'connecting' | 'live' | 'resuming' | 'complete';
+  ended: LogEnd | null;
+};
 
 const RESUME_DELAY_MS = 1000;
 
@@ -36,6 +51,7 @@ export function useJobLogs(jobId: string): LogStream {
   if (store.current.jobId !== jobId) store.current = { jobId, lines: [], lastSeq: 0 };
   const [version, setVersion] = useState(0);
   const [state, setState] = useState<LogStream['state']>('connecting');
+  const [ended, setEnded] = useState<LogEnd | null>(null);
 
   useEffect(() => {
     const current = store.current;
@@ -43,6 +59,9 @@ export function useJobLogs(jobId: string): LogStream {
     let retry: ReturnType<typeof setTimeout> | undefined;
     let frame = 0;
     let stopped = false;
+    let stopListening = () => {};
+    setEnded(null);
+    setState('connecting');
     // Many batches can arrive within one frame during a replay: render once per frame.
     const bump = () => {
       if (!frame) frame = requestAnimationFrame(() => ((frame = 0), setVersion((v) => v + 1)));
@@ -69,12 +88,20 @@ export function useJobLogs(jobId: string): LogStream {
         // lastSeq also covers lines the server filtered out; resuming after it skips nothing we want.
         current.lastSeq = Math.max(current.lastSeq, event.lastSeq);
         bump();
+        if (event.ended) {
+          // The last event: the server completes the subscription, and a reconnect has nothing to resume.
+          stopped = true;
+          stopListening();
+          setEnded({ status: event.ended.status, retryId: event.ended.retry?.id ?? null });
+          setState('complete');
+        }
       });
     };
     start();
     // After a reconnect graphql-ws repeats the first subscription (afterSeq of the first subscribe);
     // replace it by one that starts after the last line we have.
-    const stopListening = onReconnect(client, () => {
+    stopListening = onReconnect(client, () => {
+      if (stopped) return;
       subscription?.unsubscribe();
       clearTimeout(retry);
       start();
@@ -88,5 +115,5 @@ export function useJobLogs(jobId: string): LogStream {
     };
   }, [client, jobId]);
 
-  return { lines: store.current.lines, lastSeq: store.current.lastSeq, version, state };
+  return { lines: store.current.lines, lastSeq: store.current.lastSeq, version, state, ended };
 }
