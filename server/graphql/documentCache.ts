@@ -74,11 +74,11 @@ export function parseErrorBytes(source: string): number {
   return source.length * 2 + 1024;
 }
 
-/** The caches a Yoga server parses and validates through: 32 MB of documents, 4 MB of parse errors. */
+/** The caches a Yoga server parses and validates through: 16 MB of documents (the admin and a runner use about 5), 2 MB of parse errors. */
 export function boundedParserCache() {
   return {
-    documentCache: new ByteBoundedCache<DocumentNode>({ maxBytes: 32 * 1024 * 1024, maxEntries: 1000, sizeOf: documentBytes }),
-    errorCache: new ByteBoundedCache<unknown>({ maxBytes: 4 * 1024 * 1024, maxEntries: 1000, sizeOf: parseErrorBytes }),
+    documentCache: new ByteBoundedCache<DocumentNode>({ maxBytes: 16 * 1024 * 1024, maxEntries: 1000, sizeOf: documentBytes }),
+    errorCache: new ByteBoundedCache<unknown>({ maxBytes: 2 * 1024 * 1024, maxEntries: 1000, sizeOf: parseErrorBytes }),
     // Keyed weakly by the parsed document: it lives as long as the document's cache entry.
     validationCache: true,
   };

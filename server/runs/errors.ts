@@ -12,6 +12,25 @@ export class ScraperDisabledError extends Error {
   }
 }
 
+/** The scraper already has a run queued or running, and the trigger asked not to overlap it. */
+export class RunInProgressError extends Error {
+  readonly scraperId: number;
+  readonly activeRunId: number;
+  readonly activeStatus: 'QUEUED' | 'RUNNING';
+
+  constructor(scraperId: number, activeRunId: number, activeStatus: 'QUEUED' | 'RUNNING') {
+    super(
+      activeStatus === 'RUNNING'
+        ? `Scraper ${scraperId} is already running (run ${activeRunId}); trigger with ifActive: QUEUE to run again after it`
+        : `Scraper ${scraperId} already has run ${activeRunId} queued`,
+    );
+    this.scraperId = scraperId;
+    this.activeRunId = activeRunId;
+    this.activeStatus = activeStatus;
+    this.name = 'RunInProgressError';
+  }
+}
+
 export class RunStateError extends Error {
   readonly runId: number;
   readonly status: string;

@@ -5,14 +5,31 @@ import { claimRun } from './sql/claimRun.ts';
 import { enqueueRun, type TriggerSource } from './sql/enqueueRun.ts';
 import { extendLease } from './sql/extendLease.ts';
 import { finishRun } from './sql/finishRun.ts';
-import { ScraperDisabledError } from './errors.ts';
+import { lockScraperRuns } from './sql/lockScraperRuns.ts';
+import { withTransaction } from '../db/withTransaction.ts';
+import { RunInProgressError, ScraperDisabledError } from './errors.ts';
 import { explainRefusal } from './explainRefusal.ts';
 
-export async function triggerRun(db: Database, scraperId: number, triggeredBy: TriggerSource): Promise<number> {
-  const scraper = await db.prisma.scraper.findUnique({ where: { id: scraperId }, select: { enabled: true } });
-  if (!scraper) throw new NotFoundError('Scraper', String(scraperId));
-  if (!scraper.enabled) throw new ScraperDisabledError(scraperId);
-  return enqueueRun(db.pool, { scraperId, triggeredBy });
+/** What a trigger does when the scraper already has a run queued or running. */
+export type IfActive = 'REFUSE' | 'QUEUE';
+
+/**
+ * Queues a run of the scraper. One run of a scraper runs at a time: with REFUSE a trigger while one
+ * is queued or running is refused (RunInProgressError naming it); with QUEUE it queues a run that
+ * starts when the running one ends, unless one is already waiting (refused, naming that one).
+ * Decided under the scraper's row lock, so two triggers at the same moment make one run.
+ */
+export async function triggerRun(db: Database, scraperId: number, triggeredBy: TriggerSource, ifActive: IfActive = 'REFUSE'): Promise<number> {
+  return withTransaction(db.pool, async (client) => {
+    const scraper = await lockScraperRuns(client, scraperId);
+    if (!scraper) throw new NotFoundError('Scraper', String(scraperId));
+    if (!scraper.enabled) throw new ScraperDisabledError(scraperId);
+    const running = scraper.active.find((run) => run.status === 'RUNNING');
+    const queued = scraper.active.find((run) => run.status === 'QUEUED');
+    const blocking = ifActive === 'QUEUE' ? queued : (running ?? queued);
+    if (blocking) throw new RunInProgressError(scraperId, blocking.id, blocking.status);
+    return enqueueRun(client, { scraperId, triggeredBy });
+  });
 }
 
 export async function claimNextRun(db: Database, runnerId: number, leaseSeconds: number): Promise<number | null> {

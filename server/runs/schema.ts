@@ -5,7 +5,8 @@ import { builder } from '../graphql/builder.ts';
 import { callingRunnerId, type Context } from '../graphql/context.ts';
 import { MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
-import { RunStateError, ScraperDisabledError } from './errors.ts';
+import { ErrorInterface } from '../graphql/errors.ts';
+import { RunInProgressError, RunStateError, ScraperDisabledError } from './errors.ts';
 import { cancelRun, claimNextRun, completeRun, heartbeat, triggerRun } from './runOperations.ts';
 
 export const RunStatusEnum = builder.enumType(RunStatus, { name: 'RunStatus' });
@@ -120,15 +121,42 @@ const RunResultInput = builder.inputType('RunResultInput', {
   }),
 });
 
+const IfActiveEnum = builder.enumType('IfActive', {
+  description: 'What triggerRun does when the scraper already has a run queued or running (one run of a scraper runs at a time).',
+  values: {
+    REFUSE: { description: 'Queue nothing: answer RunInProgressError, naming the run that is queued or running.' },
+    QUEUE: {
+      description:
+        'Queue a run that starts when the running one has ended. When a run is already waiting to start, queue nothing: ' +
+        'answer RunInProgressError naming it (it will scrape anyway).',
+    },
+  },
+});
+
+builder.objectType(RunInProgressError, {
+  name: 'RunInProgressError',
+  description: 'The scraper already has a run queued or running; nothing was queued.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    scraperId: t.id({ resolve: (e) => String(e.scraperId) }),
+    activeRun: t.field({ type: RunRef, description: 'The run that is queued or running.', resolve: (e, _args, ctx) => loadRun(ctx, e.activeRunId) }),
+  }),
+});
+
 builder.mutationFields((t) => ({
   triggerRun: t.field({
     type: RunRef,
-    description: 'Queues a run of the scraper and returns it at once; a runner executes it in the background.',
+    description:
+      'Queues a run of the scraper and returns it at once; a runner executes it in the background. ' +
+      'A scraper runs one run at a time: see ifActive for a trigger while one is queued or running.',
     authScopes: { admin: true },
-    errors: { types: [...MUTATION_ERRORS, ScraperDisabledError] },
-    args: { scraperId: t.arg.id({ required: true }) },
-    resolve: async (_root, { scraperId }, ctx) =>
-      loadRun(ctx, await triggerRun(ctx.db, parseId(scraperId, 'Scraper'), 'MANUAL')),
+    errors: { types: [...MUTATION_ERRORS, ScraperDisabledError, RunInProgressError] },
+    args: {
+      scraperId: t.arg.id({ required: true }),
+      ifActive: t.arg({ type: IfActiveEnum, required: false, defaultValue: 'REFUSE' }),
+    },
+    resolve: async (_root, { scraperId, ifActive }, ctx) =>
+      loadRun(ctx, await triggerRun(ctx.db, parseId(scraperId, 'Scraper'), 'MANUAL', ifActive ?? 'REFUSE')),
   }),
   claimRun: t.field({
     type: RunRef,

@@ -97,6 +97,33 @@ describe('the admin, live', () => {
     expect(await page.evaluate(() => (window as unknown as { marker: string }).marker)).toBe('same page');
   });
 
+  it('says a scraper is already running, links its run, and queues one run after it on request', async () => {
+    const card = page.locator('[data-scraper="green-leaf"]');
+    await card.getByRole('button', { name: 'Run now' }).click();
+    const row = page.getByTestId('runs-table').locator('tbody tr').first();
+    await row.locator('[data-status="QUEUED"]').waitFor();
+    const first = (await row.getAttribute('data-run-id'))!;
+
+    await card.getByRole('button', { name: 'Run now' }).click();
+    const notice = card.getByTestId('run-in-progress');
+    await notice.filter({ hasText: `Already queued: run #${first}` }).waitFor();
+    expect(await notice.getByRole('link', { name: `run #${first}` }).getAttribute('href')).toBe(`/runs/${first}`);
+
+    expect((await runner.data(CLAIM)).claimRun.data.id).toBe(first);
+    await card.getByRole('button', { name: 'Run now' }).click();
+    await notice.filter({ hasText: `Already running: run #${first}` }).waitFor();
+    await notice.getByRole('button', { name: 'Queue a run after it' }).click();
+    await page.getByTestId('runs-table').locator('tbody tr').first().locator('[data-status="QUEUED"]').waitFor();
+    const next = (await page.getByTestId('runs-table').locator('tbody tr').first().getAttribute('data-run-id'))!;
+    expect(next).not.toBe(first);
+    // The queued run waits for the running one.
+    expect((await runner.data(CLAIM)).claimRun).toBeNull();
+    await runner.data(COMPLETE, { jobId: first });
+    expect((await runner.data(CLAIM)).claimRun.data.id).toBe(next);
+    await runner.data(COMPLETE, { jobId: next });
+    await page.locator(`tr[data-run-id="${next}"] [data-status="SUCCESS"]`).waitFor();
+  });
+
   it('streams log lines of a running run into the viewer and follows them', async () => {
     await page.locator('[data-scraper="green-leaf"]').getByRole('button', { name: 'Run now' }).click();
     const row = page.getByTestId('runs-table').locator('tbody tr').first();

@@ -49,3 +49,22 @@ export async function collectGarbage(url: string): Promise<void> {
     socket.close();
   }
 }
+
+/** process.memoryUsage() of the inspected process, in MB. */
+export async function memoryUsage(url: string): Promise<Record<string, number>> {
+  const socket = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  try {
+    const answer = await new Promise<{ result: { result: { value: string } } }>((resolve) => {
+      socket.on('message', (raw) => resolve(JSON.parse(String(raw))));
+      socket.send(JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression: 'JSON.stringify(process.memoryUsage())' } }));
+    });
+    const usage = JSON.parse(answer.result.result.value) as Record<string, number>;
+    return Object.fromEntries(Object.entries(usage).map(([k, v]) => [k, Math.round((v / 1048576) * 10) / 10]));
+  } finally {
+    socket.close();
+  }
+}

@@ -109,6 +109,8 @@ const OPERATIONS: Operation[] = [
     allowed: ADMINS,
     document: `mutation($id: ID!) { triggerRun(scraperId: $id) { __typename } }`,
     async prepare() {
+      // One run of a scraper at a time: the runs other operations left make way.
+      await db.pool.query(`UPDATE run SET status = 'CANCELLED' WHERE scraper_id = $1 AND status IN ('QUEUED', 'RUNNING')`, [scraperId]);
       const before = (await one(`SELECT count(*)::int AS n FROM run`, [])).n;
       return { variables: { id: String(scraperId) }, happened: async () => (await one(`SELECT count(*)::int AS n FROM run`, [])).n > before };
     },

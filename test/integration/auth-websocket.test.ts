@@ -52,7 +52,9 @@ describe('graphql-ws connections', () => {
     const ws = viewer.ws();
     const runnerClient = server.client({ apiKey: runner.apiKey });
     const logs = collect(ws, JOB_LOGS, { jobId });
-    const updates = collect(ws, RUN_UPDATED, { scraperId: String(scraperId) });
+    // Another scraper to trigger: this one's run is running, and a scraper runs one run at a time.
+    const watched = await seedScraper(db.pool);
+    const updates = collect(ws, RUN_UPDATED, { scraperId: String(watched.scraperId) });
 
     await runnerClient.data(`mutation($jobId: ID!) { appendLogs(jobId: $jobId, batchId: "w1", logs: [{ level: INFO, message: "watched" }]) { __typename } }`, { jobId });
     await logs.waitFor(() => logs.events.length > 0);
@@ -61,7 +63,9 @@ describe('graphql-ws connections', () => {
     // runUpdated has no replay: trigger runs until the subscription, registered meanwhile, sees one.
     const triggered: string[] = [];
     for (let attempt = 0; attempt < 20 && updates.events.length === 0; attempt++) {
-      const { triggerRun } = await server.admin.data(`mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`, { id: String(scraperId) });
+      // One run of a scraper at a time: the previous attempt's run makes way.
+      if (triggered.length > 0) await server.admin.data(`mutation($jobId: ID!) { cancelRun(jobId: $jobId) { __typename } }`, { jobId: triggered.at(-1) });
+      const { triggerRun } = await server.admin.data(`mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`, { id: String(watched.scraperId) });
       triggered.push(triggerRun.data.id);
       await updates.waitFor(() => updates.events.length > 0, 500).catch(() => undefined);
     }

@@ -44,7 +44,7 @@ const seqsOf = (sub: ReturnType<typeof collect>) => sub.events.flatMap((e: any) 
 
 describe('two server instances on one database', () => {
   it('deliver a line appended through one to subscribers of the other, in order and without gaps', async () => {
-    const jobId = await claimRunFor(a, scraperId, runner.apiKey);
+    const jobId = await claimRunFor(a, (await seedScraper(db.pool)).scraperId, runner.apiKey);
     const wsA = a.admin.ws();
     const wsB = b.admin.ws();
     const onA = collect(wsA, SUBSCRIBE, { jobId });
@@ -80,7 +80,7 @@ describe('two server instances on one database', () => {
   });
 
   it('give subscribers of the appending instance each line exactly as history returns it', async () => {
-    const jobId = await claimRunFor(a, scraperId, runner.apiKey);
+    const jobId = await claimRunFor(a, (await seedScraper(db.pool)).scraperId, runner.apiKey);
     const FULL = `subscription($jobId: ID!) { jobLogs(jobId: $jobId) { lines { seq level message timestamp receivedAt } } }`;
     const ws = a.admin.ws();
     const live = collect(ws, FULL, { jobId });
@@ -125,13 +125,17 @@ describe('two server instances on one database', () => {
     // A subscription is in force once it has seen something; keep triggering until it has.
     const triggered = new Set<string>();
     await waitUntil(async () => {
+      // A scraper runs one run at a time: the previous attempt's run makes way.
+      await db.pool.query(`UPDATE run SET status = 'CANCELLED' WHERE scraper_id = $1 AND status = 'QUEUED'`, [scraperId]);
       const { triggerRun } = await a.admin.data(`mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`, {
         id: String(scraperId),
       });
       triggered.add(triggerRun.data.id);
       return byScraper.events.some((e: any) => triggered.has(e.runUpdated.id));
     }, 'the scraper subscription to see a triggered run');
-    const jobId: string = byScraper.events.find((e: any) => triggered.has(e.runUpdated.id)).runUpdated.id;
+    // The last one triggered is the one still queued, and the subscription, now in force, sees it.
+    const jobId = [...triggered].at(-1)!;
+    await byScraper.waitFor(() => byScraper.events.some((e: any) => e.runUpdated.id === jobId));
     expect(byScraper.events.find((e: any) => e.runUpdated.id === jobId).runUpdated).toMatchObject({ status: 'QUEUED', scraper: { id: String(scraperId) } });
 
     const byJob = collect(ws, RUN_UPDATED_BY_JOB, { jobId });
@@ -157,7 +161,7 @@ describe('two server instances on one database', () => {
 
 describe('the LISTEN connection', () => {
   it('reconnects after its backend is terminated and catches up on what was committed while it was away', async () => {
-    const jobId = await claimRunFor(a, scraperId, runner.apiKey);
+    const jobId = await claimRunFor(a, (await seedScraper(db.pool)).scraperId, runner.apiKey);
     const viaA = a.client({ apiKey: runner.apiKey });
     await viaA.data(APPEND, { jobId, batchId: 'before', logs: [{ level: 'INFO', message: 'before' }] });
     const ws = b.admin.ws();
@@ -192,7 +196,7 @@ describe('the LISTEN connection', () => {
     expect(seqsOf(logs)).toEqual([1, 2, 3, 4]);
 
     // And live fan-out is back: a line appended to the next run arrives without any further help.
-    const nextJobId = await claimRunFor(a, scraperId, runner.apiKey);
+    const nextJobId = await claimRunFor(a, (await seedScraper(db.pool)).scraperId, runner.apiKey);
     const next = collect(ws, SUBSCRIBE, { jobId: nextJobId });
     await viaA.data(APPEND, { jobId: nextJobId, batchId: 'after', logs: [{ level: 'INFO', message: 'after' }] });
     await next.waitFor(() => seqsOf(next).length >= 1);

@@ -31,7 +31,8 @@ beforeAll(async () => {
   runnerClient = server.client({ apiKey: runner.apiKey });
 });
 
-const newRun = () => claimRunFor(server, scraperId, runner.apiKey);
+// A scraper of its own for every run: a scraper runs one run at a time.
+const newRun = async () => claimRunFor(server, (await seedScraper(db.pool)).scraperId, runner.apiKey);
 
 async function append(jobId: string, batchId: string, logs: Array<{ level: string; message: string; timestamp?: string }>) {
   const result = await runnerClient.data(APPEND_LOGS, { jobId, batchId, logs });

@@ -33,7 +33,12 @@ describe('/metrics', () => {
     await runnerClient.data(APPEND, { jobId, batchId: 'm1' });
     await logs.waitFor(() => logs.events.some((e) => e.jobLogs.lastSeq === 3));
     await runnerClient.data(COMPLETE, { jobId });
-    await server.admin.data(`mutation($id: ID!) { triggerRun(scraperId: $id) { __typename } }`, { id: String(scraperId) });
+    // The run has ended: its log subscription completes and is released.
+    await logs.waitFor(() => logs.completed);
+    const queued = await server.admin.data(`mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`, { id: String(scraperId) });
+    // A subscriber of the queued run stays: its run has not ended.
+    const waiting = collect(ws, `subscription($jobId: ID!) { jobLogs(jobId: $jobId) { lastSeq } }`, { jobId: queued.triggerRun.data.id });
+    await expect.poll(async () => (await scrape()).value('scrapedeck_subscribers', { subscription: 'jobLogs' }), { timeout: 10_000 }).toBe(1);
     expect((await viewer.request(`{ runs { nope } }`)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect((await viewer.request(`{ runs { `)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
 
@@ -46,7 +51,7 @@ describe('/metrics', () => {
 
     expect(metrics.value('scrapedeck_http_requests_total', { route: 'graphql', status: '200' })).toBeGreaterThanOrEqual(6);
     expect(metrics.value('scrapedeck_graphql_operations_total', { type: 'mutation' })).toBeGreaterThanOrEqual(5);
-    expect(metrics.value('scrapedeck_graphql_operations_total', { type: 'subscription' })).toBe(1);
+    expect(metrics.value('scrapedeck_graphql_operations_total', { type: 'subscription' })).toBe(2);
     expect(metrics.value('scrapedeck_graphql_errors_total', { code: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
     expect(metrics.value('scrapedeck_graphql_errors_total', { code: 'GRAPHQL_PARSE_FAILED' })).toBe(1);
     expect(metrics.value('scrapedeck_log_lines_appended_total')).toBe(3);
@@ -62,6 +67,7 @@ describe('/metrics', () => {
     expect(metrics.value('scrapedeck_process_resident_memory_bytes')).toBeGreaterThan(0);
 
     logs.dispose();
+    waiting.dispose();
     await ws.dispose();
     await expect.poll(async () => (await scrape()).value('scrapedeck_websocket_connections')).toBe(0);
     await expect.poll(async () => (await scrape()).value('scrapedeck_subscribers', { subscription: 'jobLogs' })).toBe(0);

@@ -23,9 +23,12 @@ afterAll(async () => {
 
 describe('several runners on one queue', () => {
   it('never take the same run: each run is executed once, by the runner that claimed it', async () => {
-    const { scraperId } = await seedScraper(db.pool, { config: labDefinition(sites, { slug: 'claims-lab', count: 4, delayMs: 40, concurrency: 2 }) });
+    // One run per scraper: a scraper runs one run at a time, and the point here is runners racing.
     const jobIds: string[] = [];
-    for (let i = 0; i < RUNS; i++) jobIds.push((await server.admin.data(TRIGGER, { id: String(scraperId) })).triggerRun.data.id);
+    for (let i = 0; i < RUNS; i++) {
+      const { scraperId } = await seedScraper(db.pool, { config: labDefinition(sites, { slug: `claims-lab-${i}`, count: 4, delayMs: 40, concurrency: 2 }) });
+      jobIds.push((await server.admin.data(TRIGGER, { id: String(scraperId) })).triggerRun.data.id);
+    }
 
     const keys = [await seedRunner(db.pool, 'claims-a'), await seedRunner(db.pool, 'claims-b')];
     // Both start polling at once, two workers each, on a full queue: four claimers racing.

@@ -68,9 +68,11 @@ describe('claimRun', () => {
   it('hands out the oldest queued run first and null when none is left', async () => {
     const runner = await seedRunner(db.pool);
     const client = server.client({ apiKey: runner.apiKey });
-    const newer = await insertRun(db.pool, { scraperId, status: 'QUEUED', queuedMinutesAgo: 1 });
-    const oldest = await insertRun(db.pool, { scraperId, status: 'QUEUED', queuedMinutesAgo: 30 });
-    const middle = await insertRun(db.pool, { scraperId, status: 'QUEUED', queuedMinutesAgo: 10 });
+    // Three scrapers: a queued run of a scraper that has one running waits for it.
+    const queued = async (queuedMinutesAgo: number) => insertRun(db.pool, { scraperId: (await seedScraper(db.pool)).scraperId, status: 'QUEUED', queuedMinutesAgo });
+    const newer = await queued(1);
+    const oldest = await queued(30);
+    const middle = await queued(10);
     const claimed: string[] = [];
     for (let i = 0; i < 3; i++) {
       const { claimRun } = await client.data(CLAIM);
@@ -84,7 +86,7 @@ describe('claimRun', () => {
 
   it('gives each queued run to exactly one of many runners claiming at once', async () => {
     const runs = 12;
-    for (let i = 0; i < runs; i++) await insertRun(db.pool, { scraperId, status: 'QUEUED', queuedMinutesAgo: 60 - i });
+    for (let i = 0; i < runs; i++) await insertRun(db.pool, { scraperId: (await seedScraper(db.pool)).scraperId, status: 'QUEUED', queuedMinutesAgo: 60 - i });
     const runners = await Promise.all(Array.from({ length: 6 }, () => seedRunner(db.pool)));
     // 6 runners × 3 claims each = 18 claims for 12 runs, all in flight together.
     const answers = await Promise.all(

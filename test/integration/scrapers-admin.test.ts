@@ -231,6 +231,8 @@ describe('a scraper with its runs', () => {
 
     const runIds: string[] = [];
     for (let i = 0; i < 5; i++) {
+      // One run at a time: each is cancelled before the next is triggered, but the last.
+      if (i > 0) await server.admin.data(`mutation($jobId: ID!) { cancelRun(jobId: $jobId) { __typename } }`, { jobId: runIds.at(-1) });
       const { triggerRun } = await server.admin.data(`mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`, { id });
       runIds.push(triggerRun.data.id);
     }

@@ -1,6 +1,7 @@
 /**
  * Hands the oldest queued run to a runner. SKIP LOCKED lets any number of runners claim at once
- * without waiting on each other or ever taking the same run.
+ * without waiting on each other or ever taking the same run. A queued run of a scraper that has a
+ * run RUNNING waits until that one has ended: one run of a scraper runs at a time.
  */
 import type pg from 'pg';
 import { notifyRunUpdatedSql } from './notifyRunUpdated.ts';
@@ -12,6 +13,7 @@ export async function claimRun(pool: pg.Pool, runnerId: number, leaseSeconds: nu
              SELECT run.id FROM run
                JOIN scraper ON scraper.id = run.scraper_id AND scraper.enabled
               WHERE run.status = 'QUEUED'
+                AND NOT EXISTS (SELECT 1 FROM run active WHERE active.scraper_id = run.scraper_id AND active.status = 'RUNNING')
               ORDER BY run.queued_at, run.id
               LIMIT 1
                 FOR UPDATE OF run SKIP LOCKED

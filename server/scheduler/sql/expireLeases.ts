@@ -1,7 +1,8 @@
 /**
  * Takes running runs whose lease passed (no heartbeat and no log batch from their runner) as lost:
  * each becomes ERROR with errorType RUNNER_LOST and, while the scraper has retries left, a new QUEUED
- * attempt (retryCount + 1, retryOfId = the lost run) is created in the same statement. A new attempt
+ * attempt (retryCount + 1, retryOfId = the lost run) is created in the same statement, unless another
+ * run of the scraper is queued or running (it scrapes the site anyway). A new attempt
  * rather than re-queueing the same row keeps the lost run's logs and seqs as they were, and a late
  * append from the lost runner cannot land in the attempt that replaced it.
  */
@@ -35,6 +36,10 @@ export async function expireLeases(pool: pg.Pool, now: Date): Promise<ExpiredLea
              SELECT lost.scraper_id, lost.triggered_by, lost.retry_count + 1, lost.id
                FROM lost JOIN scraper ON scraper.id = lost.scraper_id AND scraper.enabled
               WHERE lost.retry_count < scraper.max_retries
+                -- Another run of the scraper queued or running scrapes the site anyway (the lost run still reads as RUNNING here).
+                AND NOT EXISTS (SELECT 1 FROM run active
+                                 WHERE active.scraper_id = lost.scraper_id AND active.id <> lost.id
+                                   AND active.status IN ('QUEUED', 'RUNNING'))
                  ON CONFLICT (retry_of_id) DO NOTHING
           RETURNING id, scraper_id, retry_of_id
            ),

@@ -26,12 +26,18 @@ export const ScraperFields = graphql(`
 `);
 
 const TriggerRunMutation = graphql(`
-  mutation TriggerRun($scraperId: ID!) {
-    triggerRun(scraperId: $scraperId) {
+  mutation TriggerRun($scraperId: ID!, $ifActive: IfActive) {
+    triggerRun(scraperId: $scraperId, ifActive: $ifActive) {
       __typename
       ... on MutationTriggerRunSuccess {
         data {
           ...RunRow
+        }
+      }
+      ... on RunInProgressError {
+        activeRun {
+          id
+          status
         }
       }
       ... on Error {
@@ -81,6 +87,8 @@ export function ScraperCard({ scraper, health, lastRun }: { scraper: ScraperFiel
   const canMutate = useCanMutate();
   const [editing, setEditing] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  /** The run a refused "Run now" found queued or running. */
+  const [inProgress, setInProgress] = useState<{ id: string; status: string } | null>(null);
   const [trigger, triggerRun] = useMutation(TriggerRunMutation);
   const [pause, pauseScraper] = useMutation(PauseMutation);
   const [resume, resumeScraper] = useMutation(ResumeMutation);
@@ -89,8 +97,19 @@ export function ScraperCard({ scraper, health, lastRun }: { scraper: ScraperFiel
   /** Runs a mutation and shows its typed error, if it returned one. */
   async function act(result: Promise<{ error?: { message: string }; outcome?: { __typename: string; message?: string } | null }>) {
     setProblem(null);
+    setInProgress(null);
     const { error, outcome } = await result;
     setProblem(error?.message ?? outcome?.message ?? null);
+  }
+
+  /** Run now; a scraper already running answers with its run, and "queue after it" asks again with QUEUE. */
+  async function runNow(ifActive: 'REFUSE' | 'QUEUE') {
+    setProblem(null);
+    setInProgress(null);
+    const { error, data } = await triggerRun({ scraperId: scraper.id, ifActive });
+    const outcome = data?.triggerRun;
+    if (outcome?.__typename === 'RunInProgressError') setInProgress(outcome.activeRun);
+    else setProblem(error?.message ?? (outcome && 'message' in outcome ? outcome.message : null));
   }
 
   const tone = successTone(health?.successRate);
@@ -131,7 +150,7 @@ export function ScraperCard({ scraper, health, lastRun }: { scraper: ScraperFiel
             type="button"
             className="button button--primary"
             disabled={trigger.fetching || !scraper.enabled}
-            onClick={() => act(triggerRun({ scraperId: scraper.id }).then((r) => ({ error: r.error, outcome: r.data?.triggerRun })))}
+            onClick={() => runNow('REFUSE')}
           >
             Run now
           </button>
@@ -150,6 +169,20 @@ export function ScraperCard({ scraper, health, lastRun }: { scraper: ScraperFiel
         </div>
       )}
       <ActionProblem problem={problem} />
+      {inProgress && (
+        <p className="state state--info" role="status" data-testid="run-in-progress">
+          {inProgress.status === 'RUNNING' ? 'Already running: ' : 'Already queued: '}
+          <Link to={`/runs/${inProgress.id}`}>run #{inProgress.id}</Link>
+          {inProgress.status === 'RUNNING' && (
+            <>
+              {' · '}
+              <button type="button" className="button button--small" disabled={trigger.fetching} onClick={() => runNow('QUEUE')}>
+                Queue a run after it
+              </button>
+            </>
+          )}
+        </p>
+      )}
       {canMutate && editing && <ScraperEditor scraper={scraper} onDone={() => setEditing(false)} />}
     </article>
   );
