@@ -4,16 +4,26 @@ import { loadAdminToken } from './auth/adminToken.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
 import { startDemo } from './demo/startDemo.ts';
+import type { EmbeddedDatabase } from './db/embeddedPostgres.ts';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 
-const embedded = config.databaseUrl ? null : await startEmbedded(config.dataDir);
+let embedded: EmbeddedDatabase | null = null;
+if (!config.databaseUrl) embedded = await startEmbedded(config.dataDir).catch(cannotStart);
 const databaseUrl = config.databaseUrl ?? embedded!.url;
-const adminToken = await loadAdminToken(config.adminToken, config.dataDir, logger);
-const server = await startServer({ config, databaseUrl, adminToken, logger });
-const demo = config.demo ? await startDemo({ config, databaseUrl, apiUrl: server.url, logger }) : null;
+// A start that fails after the embedded PostgreSQL is up stops it again rather than leave it behind.
+const adminToken = await loadAdminToken(config.adminToken, config.dataDir, logger).catch(cannotStart);
+const server = await startServer({ config, databaseUrl, adminToken, logger }).catch(cannotStart);
+const demo = config.demo ? await startDemo({ config, databaseUrl, apiUrl: server.url, logger }).catch(cannotStart) : null;
 process.stdout.write(`Scrapedeck is up: admin http://localhost:${server.port}/  GraphQL ${server.url}\n`);
+
+async function cannotStart(error: unknown): Promise<never> {
+  logger.fatal({ err: error }, 'Scrapedeck could not start');
+  process.stderr.write(`Scrapedeck could not start: ${(error as Error).message}\n`);
+  await embedded?.stop().catch(() => undefined);
+  process.exit(1);
+}
 
 let stopping = false;
 async function shutdown(signal: string) {

