@@ -18,6 +18,7 @@ import { CLOSE_FORBIDDEN, credentialKey, type OpenConnections } from './auth/ope
 import { clientIp, CLOSE_RATE_LIMITED, createRateLimits, principalKey, useMutationRateLimit } from './ops/rateLimit.ts';
 import { assignRequestId, logRequestWhenDone, requestScope, useUnexpectedErrorLog } from './ops/requestId.ts';
 import { useParseGuard } from './ops/parseGuard.ts';
+import { DatabaseUnavailableError, isDatabaseUnavailable, maskError } from './ops/databaseUnavailable.ts';
 import { DocumentTooLargeError, isDocumentTooLarge, useDocumentSizeLimit } from './graphql/documentSize.ts';
 import { boundedParserCache } from './graphql/documentCache.ts';
 import { useCompiledExecution } from './graphql/compiledExecution.ts';
@@ -26,6 +27,8 @@ import { sendSharedPayloads, sharedPayloadFor, useSharedSubscriptionResults } fr
 export const GRAPHQL_PATH = '/graphql';
 /** 1000 lines of 64 KiB is the largest legitimate request; anything larger is refused unread. */
 const MAX_BODY_BYTES = 72 * 1024 * 1024;
+/** WebSocket close code 1013 Try Again Later. */
+const CLOSE_TRY_AGAIN_LATER = 1013;
 /** How long a shutdown waits for in-flight requests and websocket close handshakes. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -43,7 +46,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     graphiql: config.graphiql ? { subscriptionsProtocol: 'WS', title: 'Scrapedeck GraphQL' } : false,
     landingPage: false,
     parserAndValidationCache: boundedParserCache(),
-    maskedErrors: { isDev: !config.production },
+    maskedErrors: { isDev: !config.production, maskError },
     logging: {
       debug: (...args) => logger.debug({ yoga: args }),
       info: (...args) => logger.info({ yoga: args }),
@@ -128,7 +131,14 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         const ipWait = rateLimits.connectionsPerIp.take(`ip:${extra.clientIp}`);
         if (ipWait) return refuse(CLOSE_RATE_LIMITED, `Too many connections; retry after ${ipWait} s`);
         const credentials = credentialsFromConnectionParams(ctx.connectionParams);
-        const principal = await resolvePrincipal(db, adminToken, credentials);
+        let principal: Principal;
+        try {
+          principal = await resolvePrincipal(db, adminToken, credentials);
+        } catch (error) {
+          if (!isDatabaseUnavailable(error)) throw error;
+          // 1013 Try Again Later: graphql-ws clients retry with backoff, as they should during an outage.
+          return refuse(CLOSE_TRY_AGAIN_LATER, 'Try again later: the database is unavailable');
+        }
         if (principal.kind === 'anonymous') return refuse(CLOSE_FORBIDDEN, 'Forbidden: send a valid token in connectionParams');
         const key = principalKey(principal);
         const keyWait = key ? rateLimits.connectionsPerKey.take(key) : 0;
@@ -139,13 +149,24 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         return true;
       },
       // A result shared by many subscribers (see sharedSubscriptionResults) is serialised once, not once per socket.
-      onNext: (ctx, id, _payload, _args, result) => sharedPayloadFor(ctx.extra.socket, id, result as ExecutionResult),
+      onNext: (ctx, id, _payload, _args, result) => {
+        const executed = result as ExecutionResult;
+        if (executed.errors) return { ...executed, errors: withoutHttpDetails(executed.errors) };
+        return sharedPayloadFor(ctx.extra.socket, id, executed);
+      },
+      onError: (_ctx, _id, _payload, errors) => withoutHttpDetails(errors),
       onSubscribe: async (ctx, _id, params) => {
         // Before any work, as over HTTP: the document's size is known without reading it.
         if (isDocumentTooLarge(params.query)) return [new DocumentTooLargeError()];
         const { extra } = ctx;
         // A revocation committed while this connection was being opened has no socket to close yet: check again.
-        const current = await resolvePrincipal(db, adminToken, credentialsFromConnectionParams(ctx.connectionParams));
+        let current: Principal;
+        try {
+          current = await resolvePrincipal(db, adminToken, credentialsFromConnectionParams(ctx.connectionParams));
+        } catch (error) {
+          if (isDatabaseUnavailable(error)) return [new DatabaseUnavailableError()];
+          throw error;
+        }
         if (!extra.principal || credentialKey(current) !== credentialKey(extra.principal) || current.kind !== extra.principal.kind) {
           ctx.extra.socket.close(CLOSE_FORBIDDEN, 'Forbidden: the credentials were revoked');
           return [new GraphQLError('Forbidden: the credentials were revoked', { extensions: { code: 'FORBIDDEN' } })];
@@ -212,6 +233,15 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       }
     },
   };
+}
+
+/** The status and headers an error asks of an HTTP response mean nothing on a websocket. */
+function withoutHttpDetails(errors: readonly GraphQLError[]): GraphQLError[] {
+  return errors.map((error) => {
+    if (!error.extensions?.http) return error;
+    const { http: _http, ...extensions } = error.extensions;
+    return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions });
+  });
 }
 
 async function healthz(services: Services): Promise<boolean> {

@@ -15,7 +15,8 @@ export type Database = {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
 export function openDatabase(url: string, logger: Logger, options: { max?: number } = {}): Database {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 20, application_name: 'scrapedeck' });
+  // A database that does not answer makes a request fail within seconds (503, retryable) instead of hang.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 20, application_name: 'scrapedeck', connectionTimeoutMillis: 10_000 });
   let closing = false;
   // An idle client that loses its server (restart, failover) emits here; the pool drops it and reconnects.
   // pool.end() resolves before every socket is gone, so a server stopped right after (the embedded one

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Logger } from '../logger.ts';
+import { isDatabaseUnavailable } from './databaseUnavailable.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Anything else (too long, spaces, control characters) could forge log lines or bloat them. */
@@ -64,7 +65,10 @@ export function useUnexpectedErrorLog() {
           for (const error of result.errors ?? []) {
             const original = error.originalError;
             if (original && !(original instanceof GraphQLError)) {
-              (args.contextValue as { logger: Logger }).logger.error({ err: original, path: error.path?.join('.') }, 'unexpected error');
+              const { logger } = args.contextValue as { logger: Logger };
+              // An outage is answered 503 and retried by clients: a warning, not a bug to chase.
+              if (isDatabaseUnavailable(original)) logger.warn({ err: original, path: error.path?.join('.') }, 'database unavailable');
+              else logger.error({ err: original, path: error.path?.join('.') }, 'unexpected error');
             }
           }
         },
