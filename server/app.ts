@@ -18,6 +18,7 @@ import { CLOSE_FORBIDDEN, credentialKey, type OpenConnections } from './auth/ope
 import { clientIp, CLOSE_RATE_LIMITED, createRateLimits, principalKey, useMutationRateLimit } from './ops/rateLimit.ts';
 import { assignRequestId, logRequestWhenDone, requestScope, useUnexpectedErrorLog } from './ops/requestId.ts';
 import { useParseGuard } from './ops/parseGuard.ts';
+import { createDrain } from './ops/drain.ts';
 import { DatabaseUnavailableError, isDatabaseUnavailable, maskError } from './ops/databaseUnavailable.ts';
 import { DocumentTooLargeError, isDocumentTooLarge, useDocumentSizeLimit } from './graphql/documentSize.ts';
 import { boundedParserCache } from './graphql/documentCache.ts';
@@ -85,12 +86,14 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     },
   });
 
+  const drain = createDrain();
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     const route = url.startsWith(GRAPHQL_PATH) ? 'graphql' : url === '/healthz' || url === '/metrics' ? url.slice(1) : 'admin';
     const requestId = assignRequestId(req, res);
     logRequestWhenDone(logger, requestId, req, res, route);
     services.metrics?.countRequest(res, route);
+    if (!drain.admit(res)) return;
     requestScope.run({ requestId }, () => handle(req, res, url));
   });
 
@@ -216,8 +219,10 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         });
       }),
     async stop() {
-      // Stop accepting first: a load balancer sees the refusal and sends new work to another instance.
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Stop accepting first: a load balancer sees the refusal and sends new work to another instance;
+      // a request on a connection kept alive is answered 503 at once (see drain.ts).
+      const drained = drain.begin(server);
+      logger.info({ inFlight: drain.inFlight, websockets: wss.clients.size }, 'draining: finishing requests in flight');
       // 1001 Going Away: graphql-ws clients reconnect (elsewhere) and resume with afterSeq.
       const disposed = wsServer.dispose();
       // In-flight requests get a grace period; a peer that never completes the close handshake does not hold us.
