@@ -19,6 +19,7 @@ import { clientIp, CLOSE_RATE_LIMITED, createRateLimits, principalKey, useMutati
 import { assignRequestId, logRequestWhenDone, requestScope, useUnexpectedErrorLog } from './ops/requestId.ts';
 import { useParseGuard } from './ops/parseGuard.ts';
 import { createDrain } from './ops/drain.ts';
+import { answerClientErrors } from './ops/clientErrors.ts';
 import { DatabaseUnavailableError, isDatabaseUnavailable, maskError } from './ops/databaseUnavailable.ts';
 import { DocumentTooLargeError, isDocumentTooLarge, useDocumentSizeLimit } from './graphql/documentSize.ts';
 import { boundedParserCache } from './graphql/documentCache.ts';
@@ -96,6 +97,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     if (!drain.admit(res)) return;
     requestScope.run({ requestId }, () => handle(req, res, url));
   });
+  answerClientErrors(server, logger);
 
   function handle(req: IncomingMessage, res: ServerResponse, url: string): void {
     if (url === '/metrics' && services.metrics) return void services.metrics.serve(res);

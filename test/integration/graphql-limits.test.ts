@@ -1,5 +1,6 @@
 /** Query depth, cost, alias and token limits (GraphQL Armor), over HTTP and over graphql-ws alike; request size limits. */
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
 import { seedScraper } from '../helpers/seed.ts';
@@ -119,5 +120,57 @@ describe('request size', () => {
     } as RequestInit);
     expect(response.status).toBe(411);
     expect((await response.json()).errors[0].extensions.code).toBe('LENGTH_REQUIRED');
+  });
+});
+
+/**
+ * Sends raw bytes on one connection, in chunks as a real client does, and resolves with everything
+ * the server answered and whether the connection ended cleanly or was reset.
+ */
+function rawExchange(chunks: string[]): Promise<{ answer: string; reset: boolean }> {
+  return new Promise((resolve) => {
+    const socket = connect(server.port, '127.0.0.1');
+    let answer = '';
+    let reset = false;
+    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+    socket.on('error', (error: NodeJS.ErrnoException) => (reset = error.code === 'ECONNRESET' || error.code === 'EPIPE'));
+    socket.on('close', () => resolve({ answer, reset }));
+    socket.on('connect', async () => {
+      for (const chunk of chunks) {
+        if (socket.destroyed) break;
+        socket.write(chunk);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    });
+  });
+}
+
+const split = (text: string, size = 16 * 1024) => Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+
+describe('request lines and headers past the limit', () => {
+  it('answers a 100 KB query string with 414 URI_TOO_LONG, not a reset connection', async () => {
+    const query = encodeURIComponent(`{ scrapers { id } }${' '.repeat(100_000)}`);
+    // Written at once, as HTTP clients write a request's head.
+    const { answer, reset } = await rawExchange([`GET /graphql?query=${query} HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`]);
+    expect(reset).toBe(false);
+    expect(answer).toMatch(/^HTTP\/1\.1 414 URI Too Long\r\n/);
+    expect(JSON.parse(answer.split('\r\n\r\n')[1]!).errors[0]).toMatchObject({ extensions: { code: 'URI_TOO_LONG' }, message: expect.stringMatching(/POST body/) });
+  });
+
+  it.each([
+    ['one 70 KB header on a GET', `GET /graphql?query=%7B__typename%7D HTTP/1.1\r\nhost: 127.0.0.1\r\nx-big: ${'b'.repeat(70_000)}\r\n\r\n`],
+    ['many headers of 70 KB in all, then a body', `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 27\r\n${Array.from({ length: 700 }, (_, i) => `x-h${i}: ${'h'.repeat(95)}\r\n`).join('')}\r\n{"query":"{ __typename }"}`],
+    ['a 1 MB header', `GET /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${'t'.repeat(1_000_000)}\r\n\r\n`],
+  ])('answers %s with 431 HEADERS_TOO_LARGE, not a reset connection', async (_label, text) => {
+    const { answer, reset } = await rawExchange(split(text));
+    expect(reset).toBe(false);
+    expect(answer).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    expect(JSON.parse(answer.split('\r\n\r\n')[1]!).errors[0].extensions.code).toBe('HEADERS_TOO_LARGE');
+  });
+
+  it('answers bytes that are not HTTP with 400', async () => {
+    const { answer, reset } = await rawExchange(['\u0000\u0001 not http at all\r\n\r\n']);
+    expect(reset).toBe(false);
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
   });
 });
