@@ -20,6 +20,8 @@ import { assignRequestId, logRequestWhenDone, requestScope, useUnexpectedErrorLo
 import { useParseGuard } from './ops/parseGuard.ts';
 import { createDrain } from './ops/drain.ts';
 import { answerClientErrors } from './ops/clientErrors.ts';
+import { adminPolicy, API_POLICY, graphiqlHeaderPolicy, setSecurityHeaders } from './ops/securityHeaders.ts';
+import { renderGraphiQLWithPolicy } from './graphql/graphiqlPage.ts';
 import { DatabaseUnavailableError, isDatabaseUnavailable, maskError } from './ops/databaseUnavailable.ts';
 import { DocumentTooLargeError, isDocumentTooLarge, useDocumentSizeLimit } from './graphql/documentSize.ts';
 import { boundedParserCache } from './graphql/documentCache.ts';
@@ -46,6 +48,10 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     graphiql: config.graphiql ? { subscriptionsProtocol: 'WS', title: 'Scrapedeck GraphQL' } : false,
+    renderGraphiQL: renderGraphiQLWithPolicy,
+    // Bearer tokens, not cookies: a page of another origin has nothing to ride on, so any origin may
+    // call by default; an operator closes it with CORS_ORIGINS.
+    cors: config.corsOrigins === '*' ? { origin: '*', credentials: false } : config.corsOrigins.length === 0 ? false : { origin: config.corsOrigins, credentials: false },
     landingPage: false,
     parserAndValidationCache: boundedParserCache(),
     maskedErrors: { isDev: !config.production, maskError },
@@ -95,11 +101,23 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     logRequestWhenDone(logger, requestId, req, res, route);
     services.metrics?.countRequest(res, route);
     if (!drain.admit(res)) return;
-    requestScope.run({ requestId }, () => handle(req, res, url));
+    requestScope.run({ requestId }, () => {
+      try {
+        handle(req, res, url);
+      } catch (error) {
+        // A throw here would end the process: whatever a request holds, it gets an answer instead.
+        logger.error({ err: error, url: url.slice(0, 200) }, 'request handler failed');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+      }
+    });
   });
   answerClientErrors(server, logger);
 
   function handle(req: IncomingMessage, res: ServerResponse, url: string): void {
+    const graphql = url.startsWith(GRAPHQL_PATH);
+    const api = graphql || url === '/healthz' || url === '/metrics';
+    setSecurityHeaders(res, !api ? adminPolicy(req) : graphql && config.graphiql ? graphiqlHeaderPolicy(req) : API_POLICY);
     if (url === '/metrics' && services.metrics) return void services.metrics.serve(res);
     if (url === '/healthz') return void healthz(services).then((ok) => res.writeHead(ok ? 200 : 503).end(ok ? 'ok' : 'database unreachable'));
     if (url.startsWith(GRAPHQL_PATH)) {
@@ -131,6 +149,8 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
           ctx.extra.socket.close(code, reason);
           return false;
         };
+        // Browsers send their page's origin; CORS_ORIGINS applies to websockets as to HTTP.
+        if (!originAllowed(ctx.extra.request, config.corsOrigins)) return refuse(CLOSE_FORBIDDEN, 'Forbidden: this origin may not connect');
         // Per IP before the credential lookup, so that a flood of connections costs no queries.
         extra.clientIp = clientIp(ctx.extra.request, config.trustProxy);
         const ipWait = rateLimits.connectionsPerIp.take(`ip:${extra.clientIp}`);
@@ -240,6 +260,14 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       }
     },
   };
+}
+
+/** A request without an Origin (not a browser), from the server's own origin, or from an allowed one. */
+function originAllowed(req: IncomingMessage, allowed: '*' | string[]): boolean {
+  const origin = req.headers.origin;
+  if (allowed === '*' || !origin) return true;
+  const own = req.headers.host && (origin === `http://${req.headers.host}` || origin === `https://${req.headers.host}`);
+  return Boolean(own) || allowed.includes(origin);
 }
 
 /** The status and headers an error asks of an HTTP response mean nothing on a websocket. */

@@ -34,6 +34,14 @@ const envSchema = z.object({
   RATE_LIMIT_IP_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(60_000),
   RATE_LIMIT_CONNECTIONS_PER_MINUTE: z.coerce.number().int().min(0).default(300),
   TRUST_PROXY: bool.default(false),
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((value) => value.trim())
+    .refine(
+      (value) => value === '*' || value === 'none' || value.split(',').every((origin) => /^https?:\/\/[^/\s]+$/.test(origin.trim())),
+      'CORS_ORIGINS must be *, none, or a comma-separated list of origins such as https://tools.example.com',
+    ),
 });
 
 export type Config = {
@@ -70,6 +78,8 @@ export type Config = {
   rateLimitConnectionsPerMinute: number;
   /** Take the client IP from X-Forwarded-For (only behind a load balancer that sets it). */
   trustProxy: boolean;
+  /** Origins whose pages may call /graphql from a browser: any ('*'), none besides the admin's own, or these. */
+  corsOrigins: '*' | string[];
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -103,5 +113,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitIpMutationsPerMinute: e.RATE_LIMIT_IP_MUTATIONS_PER_MINUTE,
     rateLimitConnectionsPerMinute: e.RATE_LIMIT_CONNECTIONS_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
+    corsOrigins: e.CORS_ORIGINS === '*' ? '*' : e.CORS_ORIGINS === 'none' ? [] : e.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
   };
 }

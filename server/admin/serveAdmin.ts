@@ -26,7 +26,14 @@ export function serveAdmin(req: IncomingMessage, res: ServerResponse): void {
     res.end('The admin is not built yet: run `npm run build` (npm start does this), or use `npm run dev`.\n');
     return;
   }
-  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+  } catch {
+    // A malformed escape (%E0%A4%A) names no file.
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Malformed URL\n');
+    return;
+  }
   const candidate = path.normalize(path.join(DIST, pathname));
   const file = candidate.startsWith(DIST) && existsSync(candidate) && statSync(candidate).isFile() ? candidate : index;
   const immutable = file !== index && pathname.startsWith('/assets/');

@@ -30,6 +30,8 @@ let scraperId: number;
 let sourceId: number;
 let runId: string;
 let batch = 0;
+/** What the browser refused under the admin's Content-Security-Policy, on every page these tests visit. */
+const policyViolations: string[] = [];
 
 async function append(lines: Array<{ level: string; message: string }>) {
   const { appendLogs } = await runner.data(APPEND, { jobId: runId, batchId: `b${++batch}`, logs: lines });
@@ -54,6 +56,9 @@ beforeAll(async () => {
   page = await context.newPage();
   page.setDefaultTimeout(20_000);
   page.on('pageerror', (error) => console.error('error in the admin page:', error));
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
+  });
 });
 
 afterAll(async () => {
@@ -343,5 +348,9 @@ describe('the admin, live', () => {
     await page.getByRole('button', { name: 'Cancel run' }).click();
     await page.getByTestId('run-status').locator('[data-status="CANCELLED"]').waitFor();
     expect(await page.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
+  });
+
+  it('ran every page above without a Content-Security-Policy violation', () => {
+    expect(policyViolations).toEqual([]);
   });
 });
