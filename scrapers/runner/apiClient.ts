@@ -41,6 +41,9 @@ export type RunResult = {
   flagsCreated?: number;
   errorMessage?: string | null;
   errorType?: string | null;
+  /** On the runner's clock: the server takes the run's duration from these, not from when the result reached it. */
+  startedAt?: string;
+  finishedAt?: string;
 };
 
 const REQUEST_TIMEOUT_MS = 15_000;

@@ -112,6 +112,7 @@ export async function runJob(run: ClaimedRun, ctx: JobContext): Promise<void> {
   };
 
   let result: RunResult;
+  const startedAt = new Date().toISOString();
   try {
     result = await execute();
   } catch (error) {
@@ -121,10 +122,12 @@ export async function runJob(run: ClaimedRun, ctx: JobContext): Promise<void> {
   } finally {
     shipper.flush();
   }
+  // The run is over here, whenever its outcome reaches the API.
+  const finishedAt = new Date().toISOString();
   try {
     // A cancelled or lost run is no longer this runner's to complete, nor to log to: the outbox drops what is left.
     const how = stop as Stop | null; // set by the heartbeat or the shutdown, out of this function's sight
-    if (!how || how.kind === 'shutdown') outbox.push({ kind: 'complete', jobId, result: result! });
+    if (!how || how.kind === 'shutdown') outbox.push({ kind: 'complete', jobId, result: { ...result!, startedAt, finishedAt } });
     while (!(await outbox.drain(Math.min(ctx.giveUpAt(), Date.now() + 1_000))) && Date.now() < ctx.giveUpAt()) {
       // keep sending until delivered or the runner gives up
     }

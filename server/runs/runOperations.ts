@@ -43,6 +43,8 @@ export type RunResult = {
   flagsCreated: number;
   errorMessage?: string | null;
   errorType?: string | null;
+  /** The run's duration as the runner measured it (finishedAt − startedAt on its clock), when it sent both. */
+  runnerSeconds?: number | null;
 };
 
 export async function completeRun(db: Database, runnerId: number, runId: number, result: RunResult): Promise<void> {
@@ -60,6 +62,7 @@ export async function completeRun(db: Database, runnerId: number, runId: number,
     flagsCreated,
     errorMessage: result.errorMessage,
     errorType: result.errorType,
+    runnerSeconds: result.runnerSeconds,
   });
   if (!moved) await explainRefusal(db, runnerId, runId, 'RUNNING');
 }

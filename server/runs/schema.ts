@@ -34,8 +34,12 @@ export const RunRef = builder.prismaObject('Run', {
     triggeredBy: t.expose('triggeredBy', { type: TriggeredByEnum }),
     queuedAt: t.expose('queuedAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
-    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
-    durationSeconds: t.exposeFloat('durationSeconds', { nullable: true }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true, description: 'When the outcome reached the server (or the run was cancelled or lost).' }),
+    durationSeconds: t.exposeFloat('durationSeconds', {
+      nullable: true,
+      description:
+        "How long the run took: the runner's own measure when it reported startedAt and finishedAt (never longer than the server saw), else from startedAt to completedAt.",
+    }),
     productsFound: t.exposeInt('productsFound'),
     productsProcessed: t.exposeInt('productsProcessed'),
     flagsCreated: t.exposeInt('flagsCreated'),
@@ -106,6 +110,10 @@ builder.queryFields((t) => ({
 const loadRun = (ctx: Context, id: number) => ctx.db.prisma.run.findUniqueOrThrow({ where: { id } });
 
 const RunResultInput = builder.inputType('RunResultInput', {
+  // Compared, not trusted: clocks of runners disagree with the server's, but an interval measured on one clock holds.
+  validate: z
+    .looseObject({ startedAt: z.date().nullish(), finishedAt: z.date().nullish() })
+    .refine((r) => !r.startedAt || !r.finishedAt || r.finishedAt >= r.startedAt, { message: 'finishedAt must not be before startedAt', path: ['finishedAt'] }),
   fields: (t) => ({
     status: t.field({
       type: RunStatusEnum,
@@ -118,6 +126,18 @@ const RunResultInput = builder.inputType('RunResultInput', {
     flagsCreated: t.int({ required: false, validate: z.number().int().min(0).max(10_000_000).nullish() }),
     errorMessage: t.string({ required: false, validate: z.string().max(8192).nullish() }),
     errorType: t.string({ required: false, validate: z.string().max(128).nullish() }),
+    startedAt: t.field({
+      type: 'DateTime',
+      required: false,
+      description: "When the runner started the run, on its clock. With finishedAt, the run's duration is the runner's own measure.",
+    }),
+    finishedAt: t.field({
+      type: 'DateTime',
+      required: false,
+      description:
+        "When the runner finished the run, on its clock. With startedAt, durationSeconds is finishedAt − startedAt (bounded by the time " +
+        'between the claim and the outcome reaching the server), so that time spent waiting for an unreachable API does not count.',
+    }),
   }),
 });
 
@@ -184,6 +204,7 @@ builder.mutationFields((t) => ({
         flagsCreated: result.flagsCreated ?? 0,
         errorMessage: result.errorMessage,
         errorType: result.errorType,
+        runnerSeconds: result.startedAt && result.finishedAt ? (result.finishedAt.getTime() - result.startedAt.getTime()) / 1000 : null,
       });
       return loadRun(ctx, runId);
     },

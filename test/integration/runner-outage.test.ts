@@ -71,6 +71,16 @@ describe('a runner while the API is away', () => {
     expect(logged.at(-1)!.message).toBe(`Job ${jobId} complete: 80 SKUs processed (80 with data, 0 without, 0 failed)`);
     const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM product WHERE run_id = $1`, [Number(jobId)]);
     expect(rows[0]!.n).toBe(80);
+    // Its duration is the runner's scraping time (its first to its last line, on its clock), not the
+    // time until its outcome reached the API after the outage.
+    const { rows: times } = await db.pool.query<{ duration: number; serverSpan: number; logSpan: number }>(
+      `SELECT duration_seconds AS duration, extract(epoch FROM completed_at - started_at)::float8 AS "serverSpan",
+              (SELECT extract(epoch FROM max("timestamp") - min("timestamp"))::float8 FROM log_line WHERE run_id = run.id) AS "logSpan"
+         FROM run WHERE id = $1`,
+      [Number(jobId)],
+    );
+    expect(Math.abs(times[0]!.duration - times[0]!.logSpan)).toBeLessThan(1);
+    expect(times[0]!.duration).toBeLessThan(times[0]!.serverSpan);
     await runner.stop();
     runners.pop();
   });

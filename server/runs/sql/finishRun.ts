@@ -16,6 +16,8 @@ export type FinishParams = {
   flagsCreated?: number;
   errorMessage?: string | null;
   errorType?: string | null;
+  /** The runner's own measure of the run; bounded by the server's (from the claim to now), which applies without it. */
+  runnerSeconds?: number | null;
 };
 
 export async function finishRun(pool: pg.Pool, p: FinishParams): Promise<boolean> {
@@ -25,7 +27,8 @@ export async function finishRun(pool: pg.Pool, p: FinishParams): Promise<boolean
               SET status = $2::"RunStatus",
                   completed_at = now(),
                   duration_seconds = CASE WHEN started_at IS NULL THEN NULL
-                                          ELSE extract(epoch FROM now() - started_at) END,
+                                          WHEN $10::float8 IS NULL THEN extract(epoch FROM now() - started_at)
+                                          ELSE least(extract(epoch FROM now() - started_at), greatest($10::float8, 0)) END,
                   products_found = coalesce($5, products_found),
                   products_processed = coalesce($6, products_processed),
                   flags_created = coalesce($7, flags_created),
@@ -46,6 +49,7 @@ export async function finishRun(pool: pg.Pool, p: FinishParams): Promise<boolean
       p.flagsCreated ?? null,
       p.errorMessage ?? null,
       p.errorType ?? null,
+      p.runnerSeconds ?? null,
     ],
   });
   return rowCount === 1;
