@@ -1,7 +1,12 @@
-/** The zod rules for scraper input: slug, schedule, time zone and the size and shape of a definition. */
+/**
+ * The zod rules for scraper input: slug, schedule, time zone and the size and shape of a definition,
+ * and each input as a whole, so that every problem of an input is reported at once.
+ */
 import { CronExpressionParser } from 'cron-parser';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { scraperConfigSchema } from '../../scrapers/definitions/schema.ts';
+import { displayName, newSource } from '../sources/inputRules.ts';
 
 export const MAX_CONFIG_BYTES = 256 * 1024;
 
@@ -44,9 +49,24 @@ export const timezone = z.string().max(64, 'must be at most 64 characters').refi
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export const config = z
-  .unknown()
-  .refine(isPlainObject, { message: 'must be a JSON object', abort: true })
+/** A definition sent as text is YAML (of which JSON is a subset), as definition files are. */
+const fromText = z.unknown().transform((value, ctx) => {
+  if (typeof value !== 'string') return value;
+  if (Buffer.byteLength(value, 'utf8') > MAX_CONFIG_BYTES) {
+    ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_CONFIG_BYTES / 1024} KiB`, fatal: true });
+    return z.NEVER;
+  }
+  try {
+    // Aliases are counted: a few lines of YAML must not expand into gigabytes.
+    return parseYaml(value, { maxAliasCount: 100, uniqueKeys: true }) as unknown;
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`, fatal: true });
+    return z.NEVER;
+  }
+});
+
+export const config = fromText
+  .refine(isPlainObject, { message: 'must be a JSON object, or YAML or JSON text of a mapping', abort: true })
   .refine(
     (value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= MAX_CONFIG_BYTES,
     { message: `must be at most ${MAX_CONFIG_BYTES / 1024} KiB as JSON`, abort: true },
@@ -56,3 +76,45 @@ export const config = z
   .pipe(scraperConfigSchema);
 
 export const maxRetries = z.number().int().min(0, 'must be at least 0').max(10, 'must be at most 10');
+
+const missedRunPolicy = z.enum(['RUN_ONCE', 'SKIP']);
+/** An id as GraphQL carries it; whether it names a row is the operation's to say. */
+const id = z.union([z.string(), z.number()]);
+
+/** createScraper's input: every field's rules at once, then the rules across fields. */
+export const createScraperInput = z
+  .looseObject({
+    slug,
+    name: displayName(200),
+    source: newSource.nullish(),
+    sourceId: id.nullish(),
+    cron: cron.nullish(),
+    timezone: timezone.nullish(),
+    config,
+    maxRetries: maxRetries.nullish(),
+    missedRunPolicy: missedRunPolicy.nullish(),
+  })
+  .refine((input) => (input.source == null) !== (input.sourceId == null), { message: 'give either source or sourceId, not both', path: ['source'] });
+
+/** A field of a change that may be left out (it keeps its value) but not set to null. */
+const keepable = <T extends z.ZodType>(rule: T) =>
+  z
+    .unknown()
+    .superRefine((value, ctx) => {
+      if (value === null) ctx.addIssue({ code: 'custom', message: 'must not be null; leave it out to keep it', fatal: true });
+    })
+    .pipe(rule.optional())
+    .optional();
+
+/** updateScraper's input: the fields given, each by its rules; only cron may be null (no schedule). */
+export const updateScraperInput = z.looseObject({
+  slug: keepable(slug),
+  name: keepable(displayName(200)),
+  sourceId: keepable(id),
+  cron: cron.nullish(),
+  timezone: keepable(timezone),
+  enabled: keepable(z.boolean()),
+  config: keepable(config),
+  maxRetries: keepable(maxRetries),
+  missedRunPolicy: keepable(missedRunPolicy),
+});

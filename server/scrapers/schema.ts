@@ -7,7 +7,6 @@ import { MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunRef } from '../runs/schema.ts';
 import { SourceNameTakenError } from '../sources/errors.ts';
-import { displayName } from '../sources/inputRules.ts';
 import { NewSourceInput } from '../sources/schema.ts';
 import { SlugTakenError } from './errors.ts';
 import * as rules from './inputRules.ts';
@@ -50,54 +49,42 @@ export const ScraperRef = builder.prismaObject('Scraper', {
   }),
 });
 
+/** Its rules are applied as a whole where it is an argument (rules.createScraperInput): every problem at once. */
 const CreateScraperInput = builder.inputType('CreateScraperInput', {
   description: 'A new scraper, reading either an existing source (sourceId) or a new one (source).',
   fields: (t) => ({
-    slug: t.string({ required: true, validate: rules.slug }),
-    name: t.string({ required: true, validate: displayName(200) }),
+    slug: t.string({ required: true, description: 'Lowercase letters, digits and single dashes, 2 to 64 characters.' }),
+    name: t.string({ required: true }),
     source: t.field({ type: NewSourceInput, required: false }),
     sourceId: t.id({ required: false }),
-    cron: t.string({ required: false, validate: rules.cron.nullish() }),
-    timezone: t.string({ required: false, description: 'Defaults to UTC.', validate: rules.timezone.nullish() }),
+    cron: t.string({ required: false, description: 'Five fields: minute hour day-of-month month day-of-week.' }),
+    timezone: t.string({ required: false, description: 'An IANA time zone; defaults to UTC.' }),
     enabled: t.boolean({ required: false, description: 'Defaults to true.' }),
     config: t.field({
       type: 'JSON',
       required: true,
-      description: 'The scraper definition (format, urls or skus, items, fields, …) as a JSON object of at most 256 KiB; slug, name, source and cron come from the scraper.',
-      validate: rules.config,
+      description:
+        'The scraper definition (format, urls or skus, items, fields, …): a JSON object, or its text in YAML or JSON, of at most 256 KiB; ' +
+        'stored as the object it describes. slug, name, source and cron come from the scraper.',
     }),
-    maxRetries: t.int({ required: false, description: 'Defaults to 2.', validate: rules.maxRetries.nullish() }),
+    maxRetries: t.int({ required: false, description: '0 to 10; defaults to 2.' }),
     missedRunPolicy: t.field({ type: MissedRunPolicyEnum, required: false, description: 'Defaults to RUN_ONCE.' }),
   }),
-  validate: z
-    .looseObject({})
-    .refine((input) => (input.source == null) !== (input.sourceId == null), {
-      message: 'give either source or sourceId, not both',
-      path: ['source'],
-    }),
 });
 
-/** Fields of UpdateScraperInput that may be left out but not set to null (only cron may be null). */
-const NOT_NULL_ON_UPDATE = ['slug', 'name', 'sourceId', 'timezone', 'enabled', 'config', 'maxRetries', 'missedRunPolicy'];
-
+/** Its rules are applied as a whole where it is an argument (rules.updateScraperInput). */
 const UpdateScraperInput = builder.inputType('UpdateScraperInput', {
   description: 'The fields to change; the ones left out keep their value. cron: null removes the schedule.',
   fields: (t) => ({
-    slug: t.string({ required: false, validate: rules.slug }),
-    name: t.string({ required: false, validate: displayName(200) }),
+    slug: t.string({ required: false }),
+    name: t.string({ required: false }),
     sourceId: t.id({ required: false }),
-    cron: t.string({ required: false, validate: rules.cron.nullish() }),
-    timezone: t.string({ required: false, validate: rules.timezone }),
+    cron: t.string({ required: false }),
+    timezone: t.string({ required: false }),
     enabled: t.boolean({ required: false }),
-    config: t.field({ type: 'JSON', required: false, validate: rules.config }),
-    maxRetries: t.int({ required: false, validate: rules.maxRetries }),
+    config: t.field({ type: 'JSON', required: false, description: 'As in CreateScraperInput: a JSON object, or YAML or JSON text.' }),
+    maxRetries: t.int({ required: false }),
     missedRunPolicy: t.field({ type: MissedRunPolicyEnum, required: false }),
-  }),
-  // Field rules skip null values, so "left out" and "null" are told apart here.
-  validate: z.looseObject({}).superRefine((input, ctx) => {
-    for (const key of NOT_NULL_ON_UPDATE) {
-      if (input[key] === null) ctx.addIssue({ code: 'custom', path: [key], message: 'must not be null; leave it out to keep it' });
-    }
   }),
 });
 
@@ -124,7 +111,7 @@ builder.mutationFields((t) => ({
     description: 'Makes a scraper, and its source when one is given instead of a sourceId.',
     authScopes: { admin: true },
     errors: { types: [...MUTATION_ERRORS, SlugTakenError, SourceNameTakenError] },
-    args: { input: t.arg({ type: CreateScraperInput, required: true }) },
+    args: { input: t.arg({ type: CreateScraperInput, required: true, validate: rules.createScraperInput }) },
     resolve: (_root, { input }, ctx) =>
       createScraper(ctx.db, ctx.principal, {
         slug: input.slug,
@@ -144,7 +131,7 @@ builder.mutationFields((t) => ({
     description: 'Changes the fields given and keeps the rest.',
     authScopes: { admin: true },
     errors: { types: [...MUTATION_ERRORS, SlugTakenError] },
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateScraperInput, required: true }) },
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateScraperInput, required: true, validate: rules.updateScraperInput }) },
     resolve: (_root, { id, input }, ctx) =>
       updateScraper(ctx.db, ctx.principal, parseId(id, 'Scraper'), {
         slug: orUndefined(input.slug),

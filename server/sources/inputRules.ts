@@ -35,3 +35,16 @@ export const minutes = z
 /** A source turns CRITICAL no sooner than STALE, whichever of the two thresholds is left at its default. */
 export const thresholdsInOrder = (source: { staleAfterMinutes?: number | null; criticalAfterMinutes?: number | null }) =>
   (source.criticalAfterMinutes ?? DEFAULT_CRITICAL_AFTER_MINUTES) >= (source.staleAfterMinutes ?? DEFAULT_STALE_AFTER_MINUTES);
+
+/**
+ * A new source as a whole, checked by the input that carries it (so that its problems come back
+ * together with that input's others, not before them).
+ */
+export const newSource = z
+  .looseObject({
+    name: displayName(200),
+    url: httpUrl,
+    staleAfterMinutes: minutes.nullish(),
+    criticalAfterMinutes: minutes.nullish(),
+  })
+  .refine(thresholdsInOrder, { message: 'criticalAfterMinutes must be at least staleAfterMinutes', path: ['criticalAfterMinutes'] });

@@ -1,7 +1,5 @@
 /** Sources: the shops and sites that scrapers read, and the input that makes a new one. */
-import { z } from 'zod';
 import { builder } from '../graphql/builder.ts';
-import { displayName, httpUrl, minutes, thresholdsInOrder } from './inputRules.ts';
 
 export const SourceRef = builder.prismaObject('Source', {
   description: 'A shop or site that scrapers read, with the freshness it promises.',
@@ -16,17 +14,15 @@ export const SourceRef = builder.prismaObject('Source', {
   }),
 });
 
+/** Its rules (newSource in inputRules.ts) are applied by the input that carries it, with that input's own. */
 export const NewSourceInput = builder.inputType('NewSourceInput', {
   description: 'A source made together with the scraper that reads it.',
   fields: (t) => ({
-    name: t.string({ required: true, validate: displayName(200) }),
-    url: t.string({ required: true, validate: httpUrl }),
-    staleAfterMinutes: t.int({ required: false, validate: minutes.nullish() }),
-    criticalAfterMinutes: t.int({ required: false, validate: minutes.nullish() }),
+    name: t.string({ required: true, description: 'At most 200 characters.' }),
+    url: t.string({ required: true, description: 'An http or https URL.' }),
+    staleAfterMinutes: t.int({ required: false, description: 'Defaults to 1440 (a day).' }),
+    criticalAfterMinutes: t.int({ required: false, description: 'At least staleAfterMinutes; defaults to 4320 (three days).' }),
   }),
-  validate: z
-    .looseObject({})
-    .refine(thresholdsInOrder, { message: 'criticalAfterMinutes must be at least staleAfterMinutes', path: ['criticalAfterMinutes'] }),
 });
 
 builder.queryFields((t) => ({

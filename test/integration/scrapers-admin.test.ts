@@ -161,6 +161,70 @@ describe('createScraper', () => {
   });
 });
 
+describe('definitions as YAML, and every problem at once', () => {
+  const YAML_DEFINITION = `# the menu, as a definition file would have it
+format: html
+urls: [https://yaml.example.test/menu]
+items: .product
+fields:
+  sku: { attr: data-sku }
+  name: .name
+  price: .price   # "$35.00" -> 35
+`;
+
+  it('takes a definition written in YAML, as definition files are, and stores the object it describes', async () => {
+    const { createScraper } = await server.admin.data(CREATE, { input: newScraper('yaml-shop', { config: YAML_DEFINITION }) });
+    expect(createScraper.__typename).toBe('MutationCreateScraperSuccess');
+    expect(createScraper.data.config).toMatchObject({ format: 'html', urls: ['https://yaml.example.test/menu'], fields: { sku: { attr: 'data-sku' }, price: '.price' } });
+    // JSON text is YAML too, and updateScraper takes either.
+    const json = JSON.stringify({ ...menuDefinition('https://yaml.example.test/other'), items: '.item' });
+    const { updateScraper } = await server.admin.data(UPDATE, { id: createScraper.data.id, input: { config: json } });
+    expect(updateScraper.data.config).toMatchObject({ items: '.item', urls: ['https://yaml.example.test/other'] });
+  });
+
+  it.each([
+    ['YAML that does not parse', 'format: html\nurls: [https://x.test\n', /^is not valid YAML or JSON: /],
+    ['a key given twice', 'format: html\nformat: json\n', /^is not valid YAML or JSON: /],
+    ['a YAML list', '- format: html\n', /^must be a JSON object, or YAML or JSON text of a mapping$/],
+    ['a YAML scalar', 'just words', /^must be a JSON object, or YAML or JSON text of a mapping$/],
+    ['an alias bomb', `a: &a ["x","x","x","x","x","x","x","x","x"]\n${Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`).join('\n')}\n`, /^is not valid YAML or JSON: /],
+    ['text over 256 KiB', `format: html\n# ${'x'.repeat(256 * 1024)}\n`, /^must be at most 256 KiB$/],
+  ])('refuses %s as a config, saying why', async (_label, config, message) => {
+    const { createScraper } = await server.admin.data(CREATE, { input: newScraper('bad-yaml', { config }) });
+    expect(createScraper.__typename).toBe('ValidationError');
+    expect(createScraper.issues).toHaveLength(1);
+    expect(createScraper.issues[0].path).toBe('input.config');
+    expect(createScraper.issues[0].message).toMatch(message);
+  });
+
+  it('reports every problem of a new scraper at once, the source and the definition included', async () => {
+    const { createScraper } = await server.admin.data(CREATE, {
+      input: newScraper('Bad Slug', {
+        source: { name: 'junk', url: 'not a url' },
+        cron: 'every day',
+        timezone: 'Mars/Olympus_Mons',
+        maxRetries: 99,
+        config: { ...menuDefinition('https://x.test'), format: 'xml' },
+      }),
+    });
+    expect(createScraper.__typename).toBe('ValidationError');
+    expect(createScraper.issues.map((i: any) => i.path).sort()).toEqual(
+      ['input.config.format', 'input.cron', 'input.maxRetries', 'input.slug', 'input.source.url', 'input.timezone'].sort(),
+    );
+  });
+
+  it('reports every problem of a change at once', async () => {
+    const seeded = await seedScraper(db.pool);
+    const { updateScraper } = await server.admin.data(UPDATE, {
+      id: String(seeded.scraperId),
+      input: { slug: '-bad', name: null, cron: '61 * * * *', timezone: 'Nowhere/Else', config: 'format: xml\n' },
+    });
+    expect(updateScraper.issues.map((i: any) => i.path).sort()).toEqual(
+      ['input.config.fields', 'input.config.format', 'input.cron', 'input.name', 'input.slug', 'input.timezone'].sort(),
+    );
+  });
+});
+
 describe('updateScraper, pauseScraper and resumeScraper', () => {
   it('changes only the fields given, and cron: null removes the schedule', async () => {
     const seeded = await seedScraper(db.pool, { slug: 'to-update', cron: '0 * * * *', config: { a: 1 } });

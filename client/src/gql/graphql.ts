@@ -64,6 +64,7 @@ export type TriggeredBy =
 
 /** The fields to change; the ones left out keep their value. cron: null removes the schedule. */
 export type UpdateScraperInput = {
+  /** As in CreateScraperInput: a JSON object, or YAML or JSON text. */
   config?: unknown;
   cron?: string | null | undefined;
   enabled?: boolean | null | undefined;
