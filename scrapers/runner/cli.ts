@@ -1,4 +1,9 @@
-/** Reads the runner's settings from its command line, falling back to environment variables. */
+/**
+ * Reads the runner's settings from its command line, falling back to environment variables. The key
+ * is best given by SCRAPEDECK_RUNNER_KEY or a file (--key-file): a --key on the command line shows in
+ * the process list of every user of the machine.
+ */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,9 +25,11 @@ const settings = z.object({
 
 export type RunnerSettings = z.infer<typeof settings>;
 
-export const USAGE = `Usage: npm run runner -- --api URL --key KEY [--name NAME] [--concurrency N]
+export const USAGE = `Usage: npm run runner -- --api URL --key-file FILE [--name NAME] [--concurrency N]
   --api URL            GraphQL endpoint (SCRAPEDECK_API_URL)
-  --key KEY            runner API key from createRunner (SCRAPEDECK_RUNNER_KEY)
+  --key-file FILE      file holding the runner API key from createRunner (SCRAPEDECK_RUNNER_KEY_FILE)
+                       or set SCRAPEDECK_RUNNER_KEY; both keep the key out of the process list
+  --key KEY            the key itself: visible to every user of the machine in ps; prefer the two above
   --name NAME          name in this runner's own logs (RUNNER_NAME; default: host name)
   --concurrency N      runs executed at once (RUNNER_CONCURRENCY; default 1)
   --poll-ms MS         wait between empty claims (RUNNER_POLL_MS; default 1000)
@@ -39,6 +46,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): RunnerSett
     options: {
       api: { type: 'string' },
       key: { type: 'string' },
+      'key-file': { type: 'string' },
       name: { type: 'string' },
       concurrency: { type: 'string' },
       'poll-ms': { type: 'string' },
@@ -52,9 +60,10 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): RunnerSett
     strict: true,
   });
   const name = values.name ?? env.RUNNER_NAME ?? os.hostname();
+  const keyFile = values['key-file'] ?? env.SCRAPEDECK_RUNNER_KEY_FILE;
   const parsed = settings.safeParse({
     api: values.api ?? env.SCRAPEDECK_API_URL,
-    key: values.key ?? env.SCRAPEDECK_RUNNER_KEY ?? '',
+    key: values.key ?? (keyFile !== undefined ? readKeyFile(keyFile) : undefined) ?? env.SCRAPEDECK_RUNNER_KEY ?? '',
     name,
     concurrency: values.concurrency ?? env.RUNNER_CONCURRENCY ?? 1,
     pollMs: values['poll-ms'] ?? env.RUNNER_POLL_MS ?? 1000,
@@ -69,4 +78,22 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): RunnerSett
     throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${i.message}`).join('\n'));
   }
   return parsed.data;
+}
+
+/** The key in a file (a secret mounted by an orchestrator, say): its first line, without surrounding blanks. */
+function readKeyFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`--key-file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const key = text.split(/\r?\n/)[0]!.trim();
+  if (!key) throw new Error(`--key-file ${file} holds no key`);
+  return key;
+}
+
+/** Whether the key came on the command line, where every user of the machine can read it. */
+export function keyOnCommandLine(argv: string[]): boolean {
+  return argv.some((arg) => arg === '--key' || arg.startsWith('--key='));
 }

@@ -1,7 +1,7 @@
 /** The process entry of `npm run runner`: reads its settings, runs the claim loop, stops cleanly on SIGTERM. */
 import { pino } from 'pino';
 import { ApiClient } from './apiClient.ts';
-import { readSettings, USAGE } from './cli.ts';
+import { keyOnCommandLine, readSettings, USAGE } from './cli.ts';
 import { Runner } from './runner.ts';
 import { lockSpoolDir } from './spoolLock.ts';
 
@@ -27,6 +27,9 @@ try {
 }
 
 const logger = pino({ level: settings.logLevel, base: { service: 'scrapedeck-runner', runner: settings.name } });
+if (keyOnCommandLine(process.argv.slice(2))) {
+  logger.warn('the runner key was given with --key, which every user of this machine can read in the process list; use SCRAPEDECK_RUNNER_KEY or --key-file');
+}
 const runner = new Runner({ ...settings, api: new ApiClient(settings.api, settings.key), logger });
 runner.start();
 logger.info({ api: settings.api, concurrency: settings.concurrency, spoolDir: settings.spoolDir }, 'runner started');
