@@ -14,6 +14,7 @@ import { runningRuns, withFirstLine } from './fixtures.ts';
 import { ingestThroughApi, ingestWithCopy } from './ingest.ts';
 import { measureQueries, queryProbes } from './queries.ts';
 import { replayToSubscriber, replayWithSelect } from './replay.ts';
+import { startSchedulerProbe } from './scheduler.ts';
 import { formatTable, writeResults, type BenchResults } from './report.ts';
 import { BENCH_ADMIN_TOKEN, startServerProcess, type ServerProcess } from './serverProcess.ts';
 import { benchSizes } from './sizes.ts';
@@ -28,7 +29,7 @@ const started = performance.now();
  * data it uses) and prints their lines without writing results: for working on one figure.
  */
 const phaseFilter = process.env.BENCH_PHASES ? new Set(process.env.BENCH_PHASES.split(',').map((p) => p.trim())) : null;
-const runs = (phase: 'ingest' | 'fanout' | 'many' | 'queries') => !phaseFilter || phaseFilter.has(phase);
+const runs = (phase: 'ingest' | 'fanout' | 'many' | 'queries' | 'scheduler') => !phaseFilter || phaseFilter.has(phase);
 const loadAtStart = os.loadavg()[0]!;
 
 const db = await startBenchDatabase();
@@ -43,6 +44,8 @@ try {
   if (phaseFilter) {
     await partialRun(server, viewer);
   } else {
+    say(`scheduler: ${sizes.schedulerScrapers} scrapers every minute, through every phase`);
+    const schedulerProbe = await startSchedulerProbe(db.pool, sizes.schedulerScrapers);
     say(`ingest: ${sizes.ingestRunners} runners for ${sizes.ingestSeconds} s`);
     const ingestRuns = await runningRuns(db.pool, sizes.ingestRunners, 'ingest');
     const api = await ingestThroughApi(server.httpUrl, ingestRuns, { batchLines: sizes.ingestBatchLines, seconds: sizes.ingestSeconds });
@@ -108,6 +111,8 @@ try {
 
     say('queries');
     const queries = await measureQueries(server.httpUrl, viewer, queryProbes(bulk), sizes.queryIterations);
+    const scheduler = await schedulerProbe.stop();
+    say(`scheduler: ${scheduler.samples} fire times queued, p50 ${scheduler.p50} ms, p99 ${scheduler.p99} ms, max ${scheduler.max} ms`);
 
     const results: BenchResults = {
       generatedAt: new Date().toISOString(),
@@ -136,6 +141,7 @@ try {
       queries,
       memory: { restRss, peakRssAtMostSubscribers: peakRssAtMost, rssWithManySubscriptions: Math.max(rssOpen, manyLatency.peakRss) },
       bulkData: { seconds: bulk.seconds },
+      scheduler,
       durationSeconds: (performance.now() - started) / 1000,
     };
     await writeResults(output, results);
@@ -182,6 +188,13 @@ async function partialRun(server: ServerProcess, viewer: { token: string }): Pro
     const manyRuns = await withFirstLine(server.httpUrl, pool, await runningRuns(pool, sizes.manySubscriptionRuns, 'many'));
     const f = await fanoutLatency(server, viewer, manyRuns, sizes.manySubscriptions, load);
     say(`${sizes.manySubscriptions} subscriptions: p50 ${f.p50} ms, p99 ${f.p99} ms, peak RSS ${Math.round(f.peakRss / 2 ** 20)} MB`);
+  }
+  if (runs('scheduler')) {
+    const minutes = Number(process.env.BENCH_SCHEDULER_MINUTES ?? 2);
+    say(`scheduler: ${sizes.schedulerScrapers} scrapers every minute for ${minutes} min`);
+    const probe = await startSchedulerProbe(pool, sizes.schedulerScrapers);
+    await sleep(minutes * 60_000 + 5_000);
+    say(`scheduler: ${JSON.stringify(await probe.stop())}`);
   }
   if (runs('queries')) {
     const bulk = await loadBulkData(pool, { runs: sizes.queryRuns, scrapers: sizes.queryScrapers, logLines: sizes.queryLogLines, replayLines: sizes.replayLines, products: sizes.queryProducts });

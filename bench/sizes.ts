@@ -28,6 +28,8 @@ export type BenchSizes = {
   queryProducts: number;
   /** Timed requests per query. */
   queryIterations: number;
+  /** Scrapers scheduled every minute through the whole run, for the scheduler's latency. */
+  schedulerScrapers: number;
 };
 
 const FULL: BenchSizes = {
@@ -47,6 +49,7 @@ const FULL: BenchSizes = {
   queryLogLines: 10_000_000,
   queryProducts: 200_000,
   queryIterations: 100,
+  schedulerScrapers: 100,
 };
 
 const SMALL: BenchSizes = {
@@ -66,6 +69,7 @@ const SMALL: BenchSizes = {
   queryLogLines: 500_000,
   queryProducts: 20_000,
   queryIterations: 30,
+  schedulerScrapers: 20,
 };
 
 const TINY: BenchSizes = {
@@ -85,6 +89,7 @@ const TINY: BenchSizes = {
   queryLogLines: 20_000,
   queryProducts: 1_000,
   queryIterations: 5,
+  schedulerScrapers: 5,
 };
 
 export function benchSizes(scale = process.env.BENCH_SCALE ?? 'full'): BenchSizes {

@@ -12,3 +12,15 @@ export function nextFireTimes(cron: string, timezone: string, after: Date, count
   const interval = CronExpressionParser.parse(cron, { tz: timezone, currentDate: after });
   return Array.from({ length: count }, () => interval.next().toDate());
 }
+
+/** Fire times strictly between `after` and `before`, newest first, at most `limit` of them. */
+export function fireTimesBetween(cron: string, timezone: string, after: Date, before: Date, limit: number): Date[] {
+  const interval = CronExpressionParser.parse(cron, { tz: timezone, currentDate: before });
+  const times: Date[] = [];
+  while (times.length < limit) {
+    const fireAt = interval.prev().toDate();
+    if (fireAt.getTime() <= after.getTime()) break;
+    times.push(fireAt);
+  }
+  return times;
+}

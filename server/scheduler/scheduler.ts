@@ -1,8 +1,11 @@
 /**
- * The scheduler of one server instance, on pg-boss: a pg-boss schedule fires one tick job per
- * minute for the whole deployment (pg-boss files each occurrence under a singleton slot, so several
- * instances create one job), any instance's worker takes it and runs a scheduler pass. pg-boss keeps
- * its schedule and jobs in its own schema of the same database, so they survive restarts.
+ * The scheduler of one server instance, on pg-boss: one tick job per minute for the whole
+ * deployment, which any instance's worker takes to run a scheduler pass. Every instance sends the
+ * tick at the start of each minute, from a timer set to that instant (cron fire times are on whole
+ * minutes), and the tick queue holds at most one job waiting, so several instances make one job and
+ * a run is queued within about a second of its fire time. A pg-boss schedule sends the same tick as
+ * well, a backstop should an instance's timer ever not fire. pg-boss keeps its schedule and jobs in
+ * its own schema of the same database, so they survive restarts.
  */
 import { PgBoss, systemClock, type Clock } from 'pg-boss';
 import type pg from 'pg';
@@ -16,6 +19,10 @@ export const TICK_QUEUE = 'scheduler-tick';
 const TICK_CRON = '* * * * *';
 /** A running pass proves its instance alive this often; pg-boss's minimum. */
 const TICK_HEARTBEAT_SECONDS = 10;
+/** How soon after a whole minute the tick is sent: a pass then finds that minute's fire times due. */
+const TICK_OFFSET_MS = 200;
+/** How often a worker looks for a tick job: pg-boss's minimum, so that a tick waits half a second at most. */
+const TICK_POLLING_SECONDS = 0.5;
 
 export type SchedulerOptions = PassOptions & {
   databaseUrl: string;
@@ -29,6 +36,7 @@ export type SchedulerOptions = PassOptions & {
 export class Scheduler {
   readonly clock: Clock;
   #boss: PgBoss | null = null;
+  #minuteTimer: ReturnType<Clock['setTimeout']> | null = null;
 
   private readonly options: SchedulerOptions;
 
@@ -72,7 +80,7 @@ export class Scheduler {
       await boss.updateQueue(TICK_QUEUE, queueOptions);
       // Every instance upserts the same schedule row; 'once' sends one tick after a gap in which no instance ran.
       await boss.schedule(TICK_QUEUE, TICK_CRON, null, { tz: 'UTC', missed: 'once' });
-      await boss.work(TICK_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
+      await boss.work(TICK_QUEUE, { pollingIntervalSeconds: TICK_POLLING_SECONDS }, async () => {
         try {
           await this.runPass();
         } catch (error) {
@@ -86,7 +94,21 @@ export class Scheduler {
       throw error;
     }
     this.#boss = boss;
+    this.#armMinuteTimer();
     logger.info('scheduler started');
+  }
+
+  /** Sends the tick at the start of the next minute, then sets itself for the one after. */
+  #armMinuteTimer(): void {
+    const now = this.clock.now();
+    const at = (Math.floor(now / 60_000) + 1) * 60_000 + TICK_OFFSET_MS;
+    this.#minuteTimer = this.clock.setTimeout(() => {
+      const boss = this.#boss;
+      if (!boss) return;
+      this.#armMinuteTimer();
+      // A tick already waiting (another instance's, or the backstop's) makes this send a no-op.
+      boss.send(TICK_QUEUE, null).catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not send the minute tick; the backstop schedule will'));
+    }, at - now);
   }
 
   /** One pass at the clock's time (or at `now`); the tick job calls it, and so may tests. */
@@ -99,6 +121,7 @@ export class Scheduler {
     const boss = this.#boss;
     if (!boss) return;
     this.#boss = null;
+    if (this.#minuteTimer) this.clock.clearTimeout(this.#minuteTimer);
     await boss.stop({ graceful: true, timeout: 10_000 });
     this.options.logger.info('scheduler stopped');
   }

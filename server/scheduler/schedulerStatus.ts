@@ -2,15 +2,19 @@
 import type { Database } from '../db/database.ts';
 import type { Scraper, SchedulerTick } from '../db/generated/prisma/client.ts';
 import { nextFireTimes } from './cronSchedule.ts';
+import { missedTicksByScraper, type MissedTicks } from './sql/missedTicks.ts';
 
 export const NEXT_FIRE_TIMES = 3;
+/** Missed fire times shown per scraper; missedCount says how many there are in all. */
+export const MISSED_TICKS_SHOWN = 20;
 
-export type ScraperScheduleStatus = { scraper: Scraper; nextFireTimes: Date[]; lastTick: SchedulerTick | null };
+export type ScraperScheduleStatus = { scraper: Scraper; nextFireTimes: Date[]; lastTick: SchedulerTick | null; missed: MissedTicks };
 
 export async function scraperSchedules(db: Database, now: Date): Promise<ScraperScheduleStatus[]> {
-  const [scrapers, lastTicks] = await Promise.all([
+  const [scrapers, lastTicks, missed] = await Promise.all([
     db.prisma.scraper.findMany({ orderBy: { slug: 'asc' } }),
     db.prisma.schedulerTick.findMany({ distinct: ['scraperId'], orderBy: [{ scraperId: 'asc' }, { fireAt: 'desc' }] }),
+    missedTicksByScraper(db.pool, MISSED_TICKS_SHOWN),
   ]);
   const lastTickOf = new Map(lastTicks.map((tick) => [tick.scraperId, tick]));
   return scrapers.map((scraper) => ({
@@ -19,5 +23,6 @@ export async function scraperSchedules(db: Database, now: Date): Promise<Scraper
     nextFireTimes:
       scraper.cron && scraper.enabled && !scraper.paused ? nextFireTimes(scraper.cron, scraper.timezone, now, NEXT_FIRE_TIMES) : [],
     lastTick: lastTickOf.get(scraper.id) ?? null,
+    missed: missed.get(scraper.id) ?? { count: 0, newest: [] },
   }));
 }

@@ -2,7 +2,9 @@
 import { SchedulerTickOutcome } from '../db/generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
 import { MissedRunPolicyEnum, ScraperRef } from '../scrapers/schema.ts';
-import { scraperSchedules, type ScraperScheduleStatus } from './schedulerStatus.ts';
+import { MAX_MISSED_RECORDED } from './decideTick.ts';
+import { MISSED_TICKS_SHOWN, scraperSchedules, type ScraperScheduleStatus } from './schedulerStatus.ts';
+import { TICK_RETENTION_DAYS } from './sql/recordTick.ts';
 
 export const SchedulerTickOutcomeEnum = builder.enumType(SchedulerTickOutcome, {
   name: 'SchedulerTickOutcome',
@@ -10,7 +12,11 @@ export const SchedulerTickOutcomeEnum = builder.enumType(SchedulerTickOutcome, {
   values: {
     QUEUED: { description: 'A run was queued.' },
     SKIPPED_OVERLAP: { description: 'A run of the scraper was still queued or running, so none was queued.' },
-    SKIPPED_MISSED: { description: 'The fire time passed while no scheduler ran and the missed-run policy is SKIP.' },
+    SKIPPED_MISSED: {
+      description:
+        'Nothing ran at this fire time: it passed while no scheduler ran and the missed-run policy is SKIP, or a later fire time ' +
+        'of the same gap was dealt with instead (at most one run per gap).',
+    },
   },
 });
 
@@ -42,6 +48,15 @@ const ScraperScheduleRef = builder.objectRef<ScraperScheduleStatus>('ScraperSche
       resolve: (s) => s.nextFireTimes,
     }),
     lastTick: t.field({ type: SchedulerTickRef, nullable: true, resolve: (s) => s.lastTick }),
+    missedCount: t.int({
+      description: `Fire times that ran nothing because no scheduler reached them in time (downtime, or a pass that came late), in the ${TICK_RETENTION_DAYS} days of tick history kept.`,
+      resolve: (s) => s.missed.count,
+    }),
+    missedTicks: t.field({
+      type: [SchedulerTickRef],
+      description: `The newest of those missed fire times (at most ${MISSED_TICKS_SHOWN}), newest first; each is a SKIPPED_MISSED tick. A pass records at most ${MAX_MISSED_RECORDED} of one gap.`,
+      resolve: (s) => s.missed.newest,
+    }),
   }),
 });
 

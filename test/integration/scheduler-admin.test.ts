@@ -21,6 +21,8 @@ const STATUS = /* GraphQL */ `
         scraper { id slug }
         cron timezone paused enabled missedRunPolicy maxRetries nextFireTimes
         lastTick { fireAt outcome caughtUp run { id status triggeredBy } }
+        missedCount
+        missedTicks { fireAt outcome caughtUp run { id } }
       }
     }
   }`;
@@ -125,7 +127,8 @@ describe('schedulerStatus', () => {
     expect(times[0]).toBeGreaterThan(Date.now());
     expect(times[1] - times[0]).toBe(15 * 60_000);
     expect(times[2] - times[1]).toBe(15 * 60_000);
-    expect(await scheduleOf(viewer, manual)).toMatchObject({ cron: null, nextFireTimes: [], lastTick: null });
+    expect(scheduled).toMatchObject({ missedCount: 0, missedTicks: [] });
+    expect(await scheduleOf(viewer, manual)).toMatchObject({ cron: null, nextFireTimes: [], lastTick: null, missedCount: 0, missedTicks: [] });
 
     const anonymous = await server.client().request(STATUS);
     expect(anonymous.data).toBeNull();
@@ -133,10 +136,26 @@ describe('schedulerStatus', () => {
   });
 });
 
+describe('missed fire times', () => {
+  it('shows how many fire times a scraper missed and the newest of them, newest first', async () => {
+    const { scraperId } = await seedScraper(db.pool, { cron: '*/10 * * * *' });
+    await setSchedule(db.pool, scraperId, { missedRunPolicy: 'SKIP', scheduledThrough: new Date('2030-06-01T00:00:00Z') });
+    // Down from 00:00 until 08:00:30: 47 fire times from 00:10 to 07:50 passed, then 08:00 was reached late.
+    await passAt(db.pool, new Date('2030-06-01T08:00:30Z'));
+    const { missedCount, missedTicks, lastTick } = await scheduleOf(server.admin, scraperId);
+    expect(lastTick).toMatchObject({ fireAt: '2030-06-01T08:00:00.000Z', outcome: 'QUEUED' });
+    expect(missedCount).toBe(47);
+    expect(missedTicks).toHaveLength(20);
+    expect(missedTicks[0]).toEqual({ fireAt: '2030-06-01T07:50:00.000Z', outcome: 'SKIPPED_MISSED', caughtUp: true, run: null });
+    expect(missedTicks[19].fireAt).toBe('2030-06-01T04:40:00.000Z');
+  });
+});
+
 describe('restart', () => {
   it('keeps what the scheduler did across a server restart: no fire time runs twice, the next one runs', async () => {
     const { scraperId } = await seedScraper(db.pool, { cron: '* * * * *' });
     const fire = minuteFromNow(2);
+    await setSchedule(db.pool, scraperId, { scheduledThrough: plus(fire, -1) });
     await passAt(db.pool, plus(fire, 5));
 
     await restartServer();

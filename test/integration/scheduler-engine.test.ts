@@ -59,6 +59,8 @@ describe('through pg-boss', () => {
     const { scraperId: everyMinute } = await seedScraper(db.pool, { cron: '* * * * *' });
     const { scraperId: hourly } = await seedScraper(db.pool, { cron: '0 * * * *' });
     const first = minuteFromNow(2);
+    // Scheduled through the minute before the clock starts: that minute is not a missed one.
+    await setSchedule(db.pool, everyMinute, { scheduledThrough: new Date(first.getTime() - 1_000) });
     const clock = new TestClock(new Date(first.getTime() + 10_000));
     const a = instance(clock);
     const b = instance(clock);
@@ -120,6 +122,7 @@ describe('two server instances', () => {
   it('each report the scheduler running, queue one run per fire time between them, and stop it on shutdown', async () => {
     const { scraperId } = await seedScraper(own.pool, { cron: '* * * * *' });
     const first = minuteFromNow(2);
+    await setSchedule(own.pool, scraperId, { scheduledThrough: new Date(first.getTime() - 1_000) });
     const clock = new TestClock(new Date(first.getTime() + 10_000));
     const servers: TestServer[] = [];
     try {

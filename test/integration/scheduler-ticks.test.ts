@@ -17,6 +17,7 @@ describe('due ticks', () => {
   it('queues one SCHEDULER run per fire time, however often passes reach it', async () => {
     const { scraperId } = await seedScraper(db.pool, { cron: '* * * * *' });
     const fire = minuteFromNow(2);
+    await setSchedule(db.pool, scraperId, { scheduledThrough: new Date(fire.getTime() - 1_000) });
 
     const first = await passAt(db.pool, new Date(fire.getTime() + 5_000));
     await passAt(db.pool, new Date(fire.getTime() + 20_000));
@@ -66,18 +67,22 @@ describe('due ticks', () => {
 });
 
 describe('tick history', () => {
-  it('keeps 30 days of ticks per scraper', async () => {
+  it('keeps 30 days of ticks per scraper, the missed ones included', async () => {
     const { scraperId } = await seedScraper(db.pool, { cron: '0 12 * * *' });
     await setSchedule(db.pool, scraperId, { scheduledThrough: at('2030-08-01T00:00:00Z') });
 
     await passAt(db.pool, at('2030-08-01T12:00:05Z'));
     await finishActiveRuns(db.pool, scraperId);
+    // Nothing scheduled from Aug 2 to Aug 30: those 29 fire times were missed.
     await passAt(db.pool, at('2030-08-31T12:00:05Z'));
-    expect(await ticksOf(db.pool, scraperId)).toHaveLength(2);
+    expect(await ticksOf(db.pool, scraperId)).toHaveLength(31);
     await finishActiveRuns(db.pool, scraperId);
     await passAt(db.pool, at('2030-09-01T12:00:05Z'));
 
-    expect((await ticksOf(db.pool, scraperId)).map((t) => t.fireAt)).toEqual([at('2030-08-31T12:00:00Z'), at('2030-09-01T12:00:00Z')]);
+    const ticks = await ticksOf(db.pool, scraperId);
+    expect(ticks[0]!.fireAt).toEqual(at('2030-08-02T12:00:00Z'));
+    expect(ticks.at(-1)!.fireAt).toEqual(at('2030-09-01T12:00:00Z'));
+    expect(ticks).toHaveLength(31);
   });
 });
 
@@ -119,8 +124,38 @@ describe('missed-run policy after downtime', () => {
     await passAt(db.pool, at('2030-03-04T13:20:00Z'));
     await passAt(db.pool, at('2030-03-04T13:21:00Z'));
 
-    expect(await ticksOf(db.pool, scraperId)).toMatchObject([{ fireAt: at('2030-03-04T13:00:00Z'), outcome: 'QUEUED', caughtUp: true }]);
+    // Each missed fire time is on record; the latest one runs.
+    expect(await ticksOf(db.pool, scraperId)).toMatchObject([
+      { fireAt: at('2030-03-04T11:00:00Z'), outcome: 'SKIPPED_MISSED', caughtUp: true, runId: null },
+      { fireAt: at('2030-03-04T12:00:00Z'), outcome: 'SKIPPED_MISSED', caughtUp: true, runId: null },
+      { fireAt: at('2030-03-04T13:00:00Z'), outcome: 'QUEUED', caughtUp: true },
+    ]);
     expect(await runsOf(db.pool, scraperId)).toMatchObject([{ status: 'QUEUED', triggeredBy: 'SCHEDULER' }]);
+  });
+
+  it('records at most the newest 100 fire times of a long gap, and runs the latest once', async () => {
+    const { scraperId } = await seedScraper(db.pool, { cron: '* * * * *' });
+    await setSchedule(db.pool, scraperId, { scheduledThrough: at('2030-04-01T00:00:00Z') });
+    // Three days down: 4,320 fire times passed.
+    await passAt(db.pool, at('2030-04-04T00:00:20Z'));
+    const ticks = await ticksOf(db.pool, scraperId);
+    expect(ticks).toHaveLength(101);
+    expect(ticks.slice(0, 100).every((t) => t.outcome === 'SKIPPED_MISSED')).toBe(true);
+    // Caught up: passed longer than the grace period ago (23:58 and 23:59 are within it).
+    expect(ticks.slice(0, 100).filter((t) => t.caughtUp)).toHaveLength(98);
+    expect(ticks[0]!.fireAt).toEqual(at('2030-04-03T22:20:00Z'));
+    expect(ticks.at(-1)).toMatchObject({ fireAt: at('2030-04-04T00:00:00Z'), outcome: 'QUEUED' });
+  });
+
+  it('records a fire time a late pass went past as missed, though the scheduler was up', async () => {
+    const { scraperId } = await seedScraper(db.pool, { cron: '* * * * *' });
+    await setSchedule(db.pool, scraperId, { scheduledThrough: at('2030-04-10T08:00:00Z') });
+    // The pass of 08:01 came only at 08:02:10 (within the grace period).
+    await passAt(db.pool, at('2030-04-10T08:02:10Z'));
+    expect(await ticksOf(db.pool, scraperId)).toMatchObject([
+      { fireAt: at('2030-04-10T08:01:00Z'), outcome: 'SKIPPED_MISSED', caughtUp: false },
+      { fireAt: at('2030-04-10T08:02:00Z'), outcome: 'QUEUED', caughtUp: false },
+    ]);
   });
 
   it('SKIP records the latest missed fire time as skipped and runs again at the next one', async () => {
@@ -132,6 +167,8 @@ describe('missed-run policy after downtime', () => {
     await passAt(db.pool, at('2030-03-04T14:00:10Z'));
 
     expect(await ticksOf(db.pool, scraperId)).toMatchObject([
+      { fireAt: at('2030-03-04T11:00:00Z'), outcome: 'SKIPPED_MISSED', caughtUp: true, runId: null },
+      { fireAt: at('2030-03-04T12:00:00Z'), outcome: 'SKIPPED_MISSED', caughtUp: true, runId: null },
       { fireAt: at('2030-03-04T13:00:00Z'), outcome: 'SKIPPED_MISSED', caughtUp: true, runId: null },
       { fireAt: at('2030-03-04T14:00:00Z'), outcome: 'QUEUED', caughtUp: false },
     ]);

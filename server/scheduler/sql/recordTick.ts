@@ -1,6 +1,7 @@
 /**
  * Deals with one due tick of one scraper in a transaction: decides on the locked scraper row, records
- * the tick, queues its run unless one is already queued or running, and moves the cursor forward.
+ * the tick (and the older fire times it passed over, as SKIPPED_MISSED), queues its run unless one is
+ * already queued or running, and moves the cursor forward.
  * The unique (scraper, fire time) key is what makes a tick fire once when several instances reach it;
  * SKIP LOCKED only spares them the wait.
  */
@@ -43,6 +44,16 @@ export async function recordTick(pool: pg.Pool, scraperId: number, now: Date, gr
              RETURNING id`,
       values: [scraperId, decision.fireAt, outcome, decision.caughtUp],
     });
+    if (inserted[0] && decision.missed.length > 0) {
+      await client.query({
+        name: 'insert_missed_scheduler_ticks',
+        text: `INSERT INTO scheduler_tick (scraper_id, fire_at, outcome, caught_up)
+               SELECT $1, fire_at, 'SKIPPED_MISSED', $3::timestamptz - fire_at > make_interval(secs => $4)
+                 FROM unnest($2::timestamptz[]) AS fire_at
+               ON CONFLICT (scraper_id, fire_at) DO NOTHING`,
+        values: [scraperId, decision.missed, now, graceSeconds],
+      });
+    }
     let runId: number | null = null;
     if (inserted[0] && outcome === 'QUEUED') {
       runId = await enqueueRun(client, { scraperId, triggeredBy: 'SCHEDULER' });
