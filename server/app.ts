@@ -24,7 +24,7 @@ import { adminPolicy, API_POLICY, graphiqlHeaderPolicy, setSecurityHeaders } fro
 import { renderGraphiQLWithPolicy } from './graphql/graphiqlPage.ts';
 import { DatabaseUnavailableError, isDatabaseUnavailable, maskError } from './ops/databaseUnavailable.ts';
 import { DocumentTooLargeError, isDocumentTooLarge, useDocumentSizeLimit } from './graphql/documentSize.ts';
-import { boundedParserCache } from './graphql/documentCache.ts';
+import { boundedParserCache, useDetachedErrorStacks } from './graphql/documentCache.ts';
 import { useCompiledExecution } from './graphql/compiledExecution.ts';
 import { sendSharedPayloads, sharedPayloadFor, useSharedSubscriptionResults } from './graphql/sharedSubscriptionResults.ts';
 
@@ -63,6 +63,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     },
     plugins: [
       useDocumentSizeLimit(),
+      useDetachedErrorStacks(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true, flattenFragments: true },
         costLimit: { maxCost: 10_000 },

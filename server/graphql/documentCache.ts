@@ -74,12 +74,34 @@ export function parseErrorBytes(source: string): number {
   return source.length * 2 + 1024;
 }
 
-/** The caches a Yoga server parses and validates through: 16 MB of documents (the admin and a runner use about 5), 2 MB of parse errors. */
+/** The caches a Yoga server parses and validates through: 8 MB of documents (the admin and a runner use about 2), 1 MB of parse errors. */
 export function boundedParserCache() {
   return {
-    documentCache: new ByteBoundedCache<DocumentNode>({ maxBytes: 16 * 1024 * 1024, maxEntries: 1000, sizeOf: documentBytes }),
-    errorCache: new ByteBoundedCache<unknown>({ maxBytes: 2 * 1024 * 1024, maxEntries: 1000, sizeOf: parseErrorBytes }),
+    documentCache: new ByteBoundedCache<DocumentNode>({ maxBytes: 8 * 1024 * 1024, maxEntries: 1000, sizeOf: documentBytes }),
+    errorCache: new ByteBoundedCache<unknown>({ maxBytes: 1024 * 1024, maxEntries: 1000, sizeOf: parseErrorBytes }),
     // Keyed weakly by the parsed document: it lives as long as the document's cache entry.
     validationCache: true,
+  };
+}
+
+/**
+ * An error V8 has not yet formatted the stack of keeps every frame's function and receiver alive:
+ * for a validation error, the visitors and the ValidationContext with the whole document and its
+ * caches; for a parse error, the parser and every token it read. Such errors are kept (Yoga caches
+ * them per document), so each is formatted at once, which lets those objects go.
+ */
+export function useDetachedErrorStacks() {
+  const detach = (errors: readonly unknown[]) => {
+    for (const error of errors) if (error instanceof Error) void error.stack;
+  };
+  return {
+    onParse() {
+      return ({ result }: { result: unknown }) => {
+        if (result instanceof Error) detach([result]);
+      };
+    },
+    onValidate() {
+      return ({ result }: { result: readonly unknown[] }) => detach(result);
+    },
   };
 }

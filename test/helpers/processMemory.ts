@@ -50,6 +50,20 @@ export async function collectGarbage(url: string): Promise<void> {
   }
 }
 
+/**
+ * The process's resident set once collected and settled: a full collection, then the least RSS seen
+ * over the next seconds (V8 and the allocator hand freed pages back to the system a little later).
+ */
+export async function settledRssMb(pid: number, inspector: string, settleMs = 3_000): Promise<number> {
+  await collectGarbage(inspector);
+  let least = rssMb(pid);
+  for (const deadline = Date.now() + settleMs; Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    least = Math.min(least, rssMb(pid));
+  }
+  return least;
+}
+
 /** process.memoryUsage() of the inspected process, in MB. */
 export async function memoryUsage(url: string): Promise<Record<string, number>> {
   const socket = new WebSocket(url);

@@ -23,21 +23,23 @@ export type ServerProcess = {
   output(): string;
   /** Resolves when the process has exited. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Whether the process is still running. */
+  alive(): boolean;
   kill(signal: NodeJS.Signals): void;
 };
 
 export { freePort };
 
 /**
- * The V8 flags `npm start` gives the server (its heap bounds), read from package.json's start
- * script so that a test runs the server exactly as deployed; ${MAX_HEAP_MB:-n} becomes n.
+ * How `npm start` runs the server: the environment it sets for the allocator and the V8 flags it
+ * gives (its heap bounds), read from package.json's start script so that a test runs the server
+ * exactly as deployed; ${NAME:-n} becomes n.
  */
-export function npmStartNodeFlags(): string[] {
+export function npmStartProcess(): { env: Record<string, string>; nodeArgs: string[] } {
   const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  return scripts.start!
-    .split(/\s+/)
-    .filter((word) => word.startsWith('--max-'))
-    .map((flag) => flag.replace(/\$\{\w+:-(\d+)\}/, '$1'));
+  const words = scripts.start!.split(/\s+/).map((word) => word.replace(/\$\{\w+:-([^}]*)\}/, '$1'));
+  const env = Object.fromEntries(words.slice(0, words.indexOf('node')).map((word) => word.split('=') as [string, string]));
+  return { env, nodeArgs: words.filter((word) => word.startsWith('--max-')) };
 }
 
 export async function startServerProcess(options: {
@@ -106,6 +108,7 @@ export async function startServerProcess(options: {
     client,
     output: () => output,
     exited,
+    alive: () => child.exitCode === null && child.signalCode === null,
     kill: (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },

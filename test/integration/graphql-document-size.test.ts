@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MAX_DOCUMENT_BYTES } from '../../server/graphql/documentSize.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { collectGarbage, inspectorUrl, memoryUsage, rssMb } from '../helpers/processMemory.ts';
+import { inspectorUrl, memoryUsage, settledRssMb } from '../helpers/processMemory.ts';
 import { seedRunner, seedToken } from '../helpers/seed.ts';
-import { freePort, npmStartNodeFlags, startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
+import { freePort, npmStartProcess, startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
 
 let db: TestDatabase;
 let server: ServerProcess;
@@ -23,8 +23,8 @@ beforeAll(async () => {
   server = await startServerProcess({
     databaseUrl: db.url,
     port: await freePort(),
-    nodeArgs: [...npmStartNodeFlags(), '--inspect=127.0.0.1:0'],
-    env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', RATE_LIMIT_MUTATIONS_PER_MINUTE: '0', RATE_LIMIT_IP_MUTATIONS_PER_MINUTE: '0', RATE_LIMIT_CONNECTIONS_PER_MINUTE: '0' },
+    nodeArgs: [...npmStartProcess().nodeArgs, '--inspect=127.0.0.1:0'],
+    env: { ...npmStartProcess().env, NODE_ENV: 'production', LOG_LEVEL: 'warn', RATE_LIMIT_MUTATIONS_PER_MINUTE: '0', RATE_LIMIT_IP_MUTATIONS_PER_MINUTE: '0', RATE_LIMIT_CONNECTIONS_PER_MINUTE: '0' },
   });
 }, 60_000);
 
@@ -104,8 +104,7 @@ describe('the size of a GraphQL document', () => {
     const inspector = inspectorUrl(server.output());
     // Warm: the first requests of a process load code and fill pools.
     for (let i = 0; i < 30; i++) await post(`{ viewer { role } } # warm ${i}`, callers[i % callers.length]);
-    await collectGarbage(inspector);
-    const before = rssMb(server.pid);
+    const before = await settledRssMb(server.pid, inspector);
     const usageBefore = await memoryUsage(inspector);
 
     // Distinct documents of 1 to 5 MB, mostly comment: each refused unparsed.
@@ -130,8 +129,7 @@ describe('the size of a GraphQL document', () => {
       expect(body.errors?.[0]?.message).toMatch(/alias/i);
     }
 
-    await collectGarbage(inspector);
-    const after = rssMb(server.pid);
+    const after = await settledRssMb(server.pid, inspector);
     process.stdout.write(`\ndocument burst: server RSS ${before.toFixed(1)} MB before, ${after.toFixed(1)} MB after; heap ${JSON.stringify(usageBefore)} before, ${JSON.stringify(await memoryUsage(inspector))} after\n`);
     expect(after - before).toBeLessThan(64);
     expect((await post('{ viewer { role } }')).body.data.viewer.role).toBe('ANONYMOUS');
