@@ -26,7 +26,11 @@ export async function startSchedulerProbe(pool: pg.Pool, scrapers: number): Prom
   await pool.query(`UPDATE scraper SET scheduled_through = now() WHERE id = ANY($1)`, [ids]);
   const startedAt = Date.now();
   const clear = () => pool.query(`UPDATE run SET status = 'CANCELLED' WHERE scraper_id = ANY($1) AND status = 'QUEUED'`, [ids]);
-  const timer = setInterval(() => void clear().catch(() => undefined), 5_000);
+  const timer = setInterval(() => {
+    clear().catch((error: Error) => process.stderr.write(`[bench] scheduler probe: cancelling queued runs failed: ${error.message}\n`));
+  }, 5_000);
+  // A phase that fails must not leave this keeping the benchmark alive.
+  timer.unref();
   return {
     async stop() {
       clearInterval(timer);

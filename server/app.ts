@@ -22,6 +22,8 @@ import { createDrain } from './ops/drain.ts';
 import { answerClientErrors } from './ops/clientErrors.ts';
 import { adminPolicy, API_POLICY, graphiqlHeaderPolicy, setSecurityHeaders } from './ops/securityHeaders.ts';
 import { renderGraphiQLWithPolicy } from './graphql/graphiqlPage.ts';
+import { corsOptions, originAllowed } from './ops/origins.ts';
+import { withoutHttpDetails } from './graphql/websocketErrors.ts';
 import { DatabaseUnavailableError, isDatabaseUnavailable, maskError } from './ops/databaseUnavailable.ts';
 import { DocumentTooLargeError, isDocumentTooLarge, useDocumentSizeLimit } from './graphql/documentSize.ts';
 import { boundedParserCache, useDetachedErrorStacks } from './graphql/documentCache.ts';
@@ -49,9 +51,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     graphqlEndpoint: GRAPHQL_PATH,
     graphiql: config.graphiql ? { subscriptionsProtocol: 'WS', title: 'Scrapedeck GraphQL' } : false,
     renderGraphiQL: renderGraphiQLWithPolicy,
-    // Bearer tokens, not cookies: a page of another origin has nothing to ride on, so any origin may
-    // call by default; an operator closes it with CORS_ORIGINS.
-    cors: config.corsOrigins === '*' ? { origin: '*', credentials: false } : config.corsOrigins.length === 0 ? false : { origin: config.corsOrigins, credentials: false },
+    cors: corsOptions(config.corsOrigins),
     landingPage: false,
     parserAndValidationCache: boundedParserCache(),
     maskedErrors: { isDev: !config.production, maskError },
@@ -118,7 +118,8 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
   function handle(req: IncomingMessage, res: ServerResponse, url: string): void {
     const graphql = url.startsWith(GRAPHQL_PATH);
     const api = graphql || url === '/healthz' || url === '/metrics';
-    setSecurityHeaders(res, !api ? adminPolicy(req) : graphql && config.graphiql ? graphiqlHeaderPolicy(req) : API_POLICY);
+    const graphiqlPage = graphql && config.graphiql && req.method === 'GET' && Boolean(req.headers.accept?.includes('text/html'));
+    setSecurityHeaders(res, !api ? adminPolicy(req) : graphiqlPage ? graphiqlHeaderPolicy(req) : API_POLICY);
     if (url === '/metrics' && services.metrics) return void services.metrics.serve(res);
     if (url === '/healthz') return void healthz(services).then((ok) => res.writeHead(ok ? 200 : 503).end(ok ? 'ok' : 'database unreachable'));
     if (url.startsWith(GRAPHQL_PATH)) {
@@ -151,7 +152,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
           return false;
         };
         // Browsers send their page's origin; CORS_ORIGINS applies to websockets as to HTTP.
-        if (!originAllowed(ctx.extra.request, config.corsOrigins)) return refuse(CLOSE_FORBIDDEN, 'Forbidden: this origin may not connect');
+        if (!originAllowed(ctx.extra.request, config.corsOrigins, config.trustProxy)) return refuse(CLOSE_FORBIDDEN, 'Forbidden: this origin may not connect');
         // Per IP before the credential lookup, so that a flood of connections costs no queries.
         extra.clientIp = clientIp(ctx.extra.request, config.trustProxy);
         const ipWait = rateLimits.connectionsPerIp.take(`ip:${extra.clientIp}`);
@@ -261,23 +262,6 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       }
     },
   };
-}
-
-/** A request without an Origin (not a browser), from the server's own origin, or from an allowed one. */
-function originAllowed(req: IncomingMessage, allowed: '*' | string[]): boolean {
-  const origin = req.headers.origin;
-  if (allowed === '*' || !origin) return true;
-  const own = req.headers.host && (origin === `http://${req.headers.host}` || origin === `https://${req.headers.host}`);
-  return Boolean(own) || allowed.includes(origin);
-}
-
-/** The status and headers an error asks of an HTTP response mean nothing on a websocket. */
-function withoutHttpDetails(errors: readonly GraphQLError[]): GraphQLError[] {
-  return errors.map((error) => {
-    if (!error.extensions?.http) return error;
-    const { http: _http, ...extensions } = error.extensions;
-    return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions });
-  });
 }
 
 async function healthz(services: Services): Promise<boolean> {

@@ -4,9 +4,11 @@
  * owner is alive: if it is, another Scrapedeck uses the directory and this start stops with a message
  * naming it; if not (a start killed with SIGKILL leaves its postmaster orphaned), the cluster is shut
  * down cleanly and started again. A process is named by its pid and its start time, so that a pid the
- * system has since given to another process is not mistaken for the owner.
+ * system has since given to another process is not mistaken for the owner; a postmaster must also
+ * run in this data directory. Without an owner on record (a cluster started by an older version), a
+ * postmaster whose parent is gone (adopted by init, pid 1) is taken as orphaned.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logger.ts';
 
@@ -46,18 +48,40 @@ function runningPostmaster(databaseDir: string): { pid: number; parentPid: numbe
     return null;
   }
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive({ pid, startTime: null })) return null;
-  let command = '';
+  let workingDir: string;
   let parentPid: number | null = null;
   try {
-    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    workingDir = readlinkSync(`/proc/${pid}/cwd`);
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     parentPid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
+  } catch (error) {
     // No /proc: a live pid in the lock file is taken to be the postmaster.
-    return { pid, parentPid };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !existsProc()) return { pid, parentPid };
+    return null;
   }
-  // A stale lock file whose pid now belongs to something else: PostgreSQL itself sees to it.
-  return command.includes('postgres') ? { pid, parentPid } : null;
+  // A postmaster runs in its data directory; a pid of a stale lock file that now belongs to another
+  // process (a system PostgreSQL among them) runs elsewhere, and PostgreSQL itself sees to the file.
+  return workingDir === realpathSync(databaseDir) ? { pid, parentPid } : null;
+}
+
+const existsProc = () => {
+  try {
+    readlinkSync('/proc/self/cwd');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Signals a process, which may have ended meanwhile; true when it was still there. */
+function signal(pid: number, name: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, name);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw new Error(`cannot stop the orphaned PostgreSQL (process ${pid}): ${(error as Error).message}`, { cause: error });
+  }
 }
 
 function readOwner(file: string): ProcessId | null {
@@ -93,10 +117,9 @@ export async function claimEmbeddedCluster(dataDir: string, databaseDir: string,
       throw new Error(`the embedded PostgreSQL in ${databaseDir} is in use by ${who}; stop it first, or set DATA_DIR to another folder`);
     }
     logger.warn({ pid: postmaster.pid, databaseDir }, 'the embedded PostgreSQL of a start that did not stop is still running; shutting it down');
-    process.kill(postmaster.pid, 'SIGINT');
-    if (!(await waitForExit(postmaster.pid, SHUTDOWN_WAIT_MS))) {
+    if (signal(postmaster.pid, 'SIGINT') && !(await waitForExit(postmaster.pid, SHUTDOWN_WAIT_MS))) {
       logger.warn({ pid: postmaster.pid }, 'the orphaned PostgreSQL did not shut down in time; asking it to quit at once');
-      process.kill(postmaster.pid, 'SIGQUIT');
+      signal(postmaster.pid, 'SIGQUIT');
       if (!(await waitForExit(postmaster.pid, SHUTDOWN_WAIT_MS))) throw new Error(`the orphaned PostgreSQL (process ${postmaster.pid}) in ${databaseDir} does not stop`);
     }
     logger.info({ pid: postmaster.pid }, 'the orphaned embedded PostgreSQL has stopped');

@@ -9,6 +9,7 @@ import { openDatabase } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import { RunnerNameTakenError } from '../runners/errors.ts';
 import { createRunner, rotateRunnerKey } from '../runners/runnerOperations.ts';
+import { RunInProgressError } from '../runs/errors.ts';
 import { triggerRun } from '../runs/runOperations.ts';
 import { registerDefinitions } from '../scrapers/registerDefinitions.ts';
 import { BUILT_IN_DEFINITIONS } from '../../scrapers/definitions/loadDefinitions.ts';
@@ -25,8 +26,13 @@ export async function startDemo(options: { config: Config; databaseUrl: string; 
   const registered = await registerDefinitions(db, BUILT_IN_DEFINITIONS, { FIXTURES_URL: sites.url });
   for (const { scraperId, slug } of registered) {
     if ((await db.prisma.run.count({ where: { scraperId } })) === 0) {
-      await triggerRun(db, scraperId, 'API');
-      logger.info({ slug }, 'queued a first demo run');
+      try {
+        await triggerRun(db, scraperId, 'API');
+        logger.info({ slug }, 'queued a first demo run');
+      } catch (error) {
+        // The scheduler queued one in the meantime: that one is the first run.
+        if (!(error instanceof RunInProgressError)) throw error;
+      }
     }
   }
 

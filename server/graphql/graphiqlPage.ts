@@ -7,8 +7,10 @@
 import { createHash } from 'node:crypto';
 import { renderGraphiQL, type GraphiQLOptions } from 'graphql-yoga';
 
-const CDN = 'https://unpkg.com';
-const FAVICON = 'https://raw.githubusercontent.com';
+/** Where Yoga's GraphiQL page loads its code from: its own package's folder on unpkg, not all of unpkg. */
+export const GRAPHIQL_CDN = /https:\/\/unpkg\.com\/@graphql-yoga\/graphiql@[^/"]+\//.exec(renderGraphiQL({}))?.[0] ?? 'https://unpkg.com/@graphql-yoga/graphiql/';
+const CDN = GRAPHIQL_CDN;
+const FAVICON = 'https://raw.githubusercontent.com/graphql-hive/graphql-yoga/';
 
 const hashOf = (script: string) => `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`;
 

@@ -17,7 +17,8 @@ import { releasable } from '../graphql/releasable.ts';
 import { levelRank, type LogLevelName } from './limits.ts';
 import type { LogLineInput, StoredBatch } from './sql/insertLogBatch.ts';
 import { readLogLines, type LogLineRow } from './sql/readLogLines.ts';
-import { readRunEnd, type RunEnd } from './sql/readRunEnd.ts';
+import type { RunEnd } from './sql/readRunEnd.ts';
+import { RunEndWatch, type RunWatcher } from './runEndWatch.ts';
 
 export const JOB_LOGS_CHANNEL = 'job_logs';
 const READ_CHUNK = 5000;
@@ -36,9 +37,6 @@ const charsOf = (rows: LogLineRow[]) => {
 };
 
 export type LogEvent = { runId: number; lines: LogLineRow[]; lastSeq: number; ended?: RunEnd };
-
-/** Tells the hub when a run may have changed state; it reads the row itself. */
-export type RunWatcher = { watch(runId: number, onChange: () => void): () => void };
 
 /** The events made of one read, by subscriber filter (minimum level rank); null when the filter leaves no line. */
 type SharedEvents = Map<number, { event: LogEvent; chars: number } | null>;
@@ -88,12 +86,10 @@ type RunChannel = {
    */
   readThrough: number | null;
   reading: Promise<void>;
-  /** How the run ended, once known: every line through end.lastSeq is committed. */
-  end: RunEnd | null;
-  /** Set once the hub's read through end.lastSeq has been handed to the live subscribers. */
+  /** Whether, and how, the run ended. */
+  endWatch: RunEndWatch | null;
+  /** Set once the hub's read through the end's last seq has been handed to the live subscribers. */
   endRead: RunEnd | null;
-  checkingEnd: Promise<void>;
-  stopWatching: () => void;
 };
 
 export class LogHub {
@@ -164,6 +160,7 @@ export class LogHub {
   async stop(): Promise<void> {
     await this.stopListening?.();
     for (const channel of this.runs.values()) {
+      channel.endWatch?.stop();
       for (const subscriber of channel.subscribers) this.fail(subscriber, new Error('Server is shutting down'));
     }
   }
@@ -211,7 +208,7 @@ export class LogHub {
         do {
           subscriber.overflowed = false;
           for (;;) {
-            endBeforeRead = channel.end;
+            endBeforeRead = channel.endWatch?.end ?? null;
             const rows = await readLogLines(this.pool, runId, subscriber.throughSeq, MAX_SEQ, READ_CHUNK);
             if (subscriber.closed) return;
             if (rows.length === 0) break;
@@ -266,7 +263,7 @@ export class LogHub {
       channel.subscribers.delete(subscriber);
       if (channel.subscribers.size === 0 && this.runs.get(runId) === channel) {
         this.runs.delete(runId);
-        channel.stopWatching();
+        channel.endWatch?.stop();
       }
     }
   }
@@ -274,41 +271,19 @@ export class LogHub {
   private channel(runId: number): RunChannel {
     let channel = this.runs.get(runId);
     if (!channel) {
-      const created: RunChannel = {
-        subscribers: new Set(),
-        readThrough: null,
-        reading: Promise.resolve(),
-        end: null,
-        endRead: null,
-        checkingEnd: Promise.resolve(),
-        stopWatching: () => undefined,
-      };
-      // Watching first, then the first look: an end committed in between is announced to the watch.
-      created.stopWatching = this.runWatcher.watch(runId, () => this.checkEnd(runId, created));
-      this.checkEnd(runId, created);
+      const created: RunChannel = { subscribers: new Set(), readThrough: null, reading: Promise.resolve(), endWatch: null, endRead: null };
       this.runs.set(runId, (channel = created));
+      created.endWatch = new RunEndWatch(this.pool, this.logger, runId, this.runWatcher, (end) => this.ended(runId, created, end));
     }
     return channel;
   }
 
-  /** Reads whether the run has ended; once it has, reads its last lines for all and lets subscribers finish. */
-  private checkEnd(runId: number, channel: RunChannel): void {
-    channel.checkingEnd = channel.checkingEnd.then(async () => {
-      if (channel.end || this.runs.get(runId) !== channel) return;
-      try {
-        channel.end = await readRunEnd(this.pool, runId);
-      } catch (error) {
-        // The next notification of the run, or the next reconnect, looks again.
-        this.logger.error({ err: error, runId }, 'reading whether a run ended failed');
-        return;
-      }
-      const end = channel.end;
-      if (!end) return;
-      this.read(runId, channel, channel.readThrough ?? end.lastSeq, end.lastSeq);
-      void channel.reading.then(() => {
-        channel.endRead = end;
-        for (const subscriber of channel.subscribers) subscriber.wake?.();
-      });
+  /** The run has ended: its last lines are read once for all, then each subscriber that has them all finishes. */
+  private ended(runId: number, channel: RunChannel, end: RunEnd): void {
+    this.read(runId, channel, channel.readThrough ?? end.lastSeq, end.lastSeq);
+    void channel.reading.then(() => {
+      channel.endRead = end;
+      for (const subscriber of channel.subscribers) subscriber.wake?.();
     });
   }
 

@@ -44,6 +44,8 @@ export function answerClientErrors(server: Server, logger: Logger): void {
   const answered = new WeakSet<Socket>();
   server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
     if (answered.has(socket)) return;
+    // An answer is being written on this connection (a pipelined request came broken): no room for another.
+    if ((socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) return void socket.destroy();
     const refusal = socket.writable ? refusalFor(error, maxHeaderSize) : null;
     if (!refusal) return void socket.destroy();
     answered.add(socket);

@@ -32,7 +32,8 @@ export class DatabaseUnavailableError extends GraphQLError {
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && typeof current === 'object' && depth < 8; depth++) {
     const e = current as { code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown };
-    if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || PRISMA_CODES.has(e.code) || UNAVAILABLE_SQLSTATES.has(e.code) || /^08/.test(e.code))) {
+    // 08P01 (protocol violation) is in class 08 but is a bug, not an outage.
+    if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || PRISMA_CODES.has(e.code) || UNAVAILABLE_SQLSTATES.has(e.code) || (/^08/.test(e.code) && e.code !== '08P01'))) {
       return true;
     }
     if (typeof e.message === 'string' && DRIVER_MESSAGES.test(e.message)) return true;

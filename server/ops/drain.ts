@@ -40,9 +40,11 @@ export function createDrain(): Drain {
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const res of responses) {
-        if (String(res.getHeader('content-type') ?? '').startsWith('text/event-stream')) res.end();
+        if (isEventStream(res)) res.end();
         // An answer still to come closes its connection after it: no next request on a draining server.
         else if (!res.headersSent) res.setHeader('connection', 'close');
+        // One already on its way leaves its connection kept alive, and idle once it is sent.
+        else res.once('close', () => server.closeIdleConnections());
       }
       // Kept-alive connections with nothing in flight have nothing to finish.
       server.closeIdleConnections();
@@ -52,4 +54,9 @@ export function createDrain(): Drain {
       return responses.size;
     },
   };
+}
+
+/** GraphQL over server-sent events: asked for by the request, whatever the response has written so far. */
+function isEventStream(res: ServerResponse): boolean {
+  return Boolean(res.req.headers.accept?.includes('text/event-stream')) || String(res.getHeader('content-type') ?? '').startsWith('text/event-stream');
 }

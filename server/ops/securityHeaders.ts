@@ -5,6 +5,7 @@
  * gets what its page needs (see graphiqlPage.ts), and no more.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GRAPHIQL_CDN } from '../graphql/graphiqlPage.ts';
 
 const COMMON = {
   'x-content-type-options': 'nosniff',
@@ -50,7 +51,7 @@ export const API_POLICY = "default-src 'none'; frame-ancestors 'none'";
  * a browser enforces both.
  */
 export function graphiqlHeaderPolicy(req: IncomingMessage): string {
-  return `frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'; connect-src 'self'${ownSockets(req)} https://unpkg.com`;
+  return `frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'; connect-src 'self'${ownSockets(req)} ${GRAPHIQL_CDN}`;
 }
 
 export function setSecurityHeaders(res: ServerResponse, policy: string): void {

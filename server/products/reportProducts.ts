@@ -6,7 +6,7 @@ import { NotFoundError } from '../graphql/errors.ts';
 import { OversizeBatchError } from '../graphql/oversizeBatchError.ts';
 import { RunStateError } from '../runs/errors.ts';
 import { MAX_PRODUCTS_PER_BATCH, MIN_PRICES_FOR_OUTLIERS } from './limits.ts';
-import { claimProductBatch, findProductBatch, recordProductBatch, type BatchCounts } from './sql/productBatch.ts';
+import { claimProductBatch, findProductBatch, lockRunStatus, recordProductBatch, type BatchCounts } from './sql/productBatch.ts';
 import { raiseProductFlags } from './sql/raiseProductFlags.ts';
 import { upsertProducts } from './sql/upsertProducts.ts';
 
@@ -37,8 +37,10 @@ export async function reportProducts(
   const counts = await withTransaction(db.pool, async (client): Promise<BatchCounts | null> => {
     // Claiming the batch id first makes a concurrent delivery of the same batch wait here, then see it taken.
     if (!(await claimProductBatch(client, runId, batchId, products.length))) return null;
-    // A retry of a batch stored while the run was live still gets its answer; new products need a live run.
-    if (run.status !== 'RUNNING') throw new RunStateError(runId, run.status, 'RUNNING');
+    // A retry of a batch stored while the run was live still gets its answer; new products need a live
+    // run, read again under a share lock: a run ending meanwhile waits for this batch, or refuses it.
+    const status = await lockRunStatus(client, runId);
+    if (status !== 'RUNNING') throw new RunStateError(runId, status, 'RUNNING');
     const productIds = await upsertProducts(client, { sourceId: run.scraper.sourceId, runId, products });
     const flagsCreated = await raiseProductFlags(client, {
       runId,

@@ -1,4 +1,4 @@
-/** What callers can do to runs: plain functions over the database, each checking who may do it. */
+/** What callers can do to runs: plain functions over the database (who may call each is the schema's to say). */
 import type { Database } from '../db/database.ts';
 import { NotFoundError } from '../graphql/errors.ts';
 import { claimRun } from './sql/claimRun.ts';
@@ -64,8 +64,15 @@ export async function completeRun(db: Database, runnerId: number, runId: number,
     errorType: result.errorType,
     runnerSeconds: result.runnerSeconds,
   });
-  if (!moved) await explainRefusal(db, runnerId, runId, 'RUNNING');
+  if (moved) return;
+  // The runner's retry of an outcome already stored (its first answer was lost) is answered as the first was.
+  const run = await db.prisma.run.findUnique({ where: { id: runId }, select: { runnerId: true, status: true, errorType: true } });
+  if (run && run.runnerId === runnerId && COMPLETED_BY_RUNNER.includes(run.status) && run.errorType !== 'RUNNER_LOST') return;
+  await explainRefusal(db, runnerId, runId, 'RUNNING');
 }
+
+/** The statuses a runner's completeRun leaves a run in; CANCELLED and a lost run's ERROR are not its doing. */
+const COMPLETED_BY_RUNNER: string[] = ['SUCCESS', 'WARNING', 'ERROR'];
 
 export async function cancelRun(db: Database, runId: number): Promise<void> {
   const moved = await finishRun(db.pool, {

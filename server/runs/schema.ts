@@ -3,9 +3,8 @@ import { z } from 'zod';
 import { RunStatus, TriggeredBy } from '../db/generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
 import { callingRunnerId, type Context } from '../graphql/context.ts';
-import { MUTATION_ERRORS } from '../graphql/errors.ts';
+import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
-import { ErrorInterface } from '../graphql/errors.ts';
 import { RunInProgressError, RunStateError, ScraperDisabledError } from './errors.ts';
 import { cancelRun, claimNextRun, completeRun, heartbeat, triggerRun } from './runOperations.ts';
 
@@ -191,7 +190,9 @@ builder.mutationFields((t) => ({
   }),
   completeRun: t.field({
     type: RunRef,
-    description: "Reports a claimed run's outcome.",
+    description:
+      "Reports a claimed run's outcome. Sending the same outcome again (a retry whose answer was lost) answers the run as stored; " +
+      'a run that was cancelled or lost meanwhile is refused with RunStateError.',
     authScopes: { runner: true },
     errors: { types: [...MUTATION_ERRORS, RunStateError] },
     args: { jobId: t.arg.id({ required: true }), result: t.arg({ type: RunResultInput, required: true }) },

@@ -81,9 +81,16 @@ const missedRunPolicy = z.enum(['RUN_ONCE', 'SKIP']);
 /** An id as GraphQL carries it; whether it names a row is the operation's to say. */
 const id = z.union([z.string(), z.number()]);
 
-/** createScraper's input: every field's rules at once, then the rules across fields. */
-export const createScraperInput = z
-  .looseObject({
+/** Where a new scraper's source comes from; checked beside the fields, so that it is reported whatever they hold. */
+const oneSource = z
+  .object({ source: z.unknown().optional(), sourceId: z.unknown().optional() })
+  .refine((input) => (input.source == null) !== (input.sourceId == null), { message: 'give either source or sourceId, not both', path: ['source'] })
+  // Adds nothing to the input: its fields are the other side's to shape.
+  .transform(() => ({}));
+
+/** createScraper's input: every field's rules and the rule across fields, all at once. */
+export const createScraperInput = z.intersection(
+  z.looseObject({
     slug,
     name: displayName(200),
     source: newSource.nullish(),
@@ -93,8 +100,9 @@ export const createScraperInput = z
     config,
     maxRetries: maxRetries.nullish(),
     missedRunPolicy: missedRunPolicy.nullish(),
-  })
-  .refine((input) => (input.source == null) !== (input.sourceId == null), { message: 'give either source or sourceId, not both', path: ['source'] });
+  }),
+  oneSource,
+);
 
 /** A field of a change that may be left out (it keeps its value) but not set to null. */
 const keepable = <T extends z.ZodType>(rule: T) =>

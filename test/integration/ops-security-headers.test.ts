@@ -88,11 +88,14 @@ describe('security headers', () => {
     const scripts = inlineScripts(html);
     expect(scripts.length).toBeGreaterThan(0);
     const hashes = scripts.map((s) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`);
-    expect(policy.get('script-src')).toEqual([...hashes, 'https://unpkg.com']);
+    expect(policy.get('script-src')).toEqual([...hashes, expect.stringMatching(/^https:\/\/unpkg\.com\/@graphql-yoga\/graphiql@[\d.]+\/$/)]);
     expect(policy.get('default-src')).toEqual(["'none'"]);
     expect(policy.get('script-src')).not.toContain("'unsafe-inline'");
     // The header narrows its websocket to this host.
     expect(directives(response.headers.get('content-security-policy')).get('connect-src')).toContain(`ws://127.0.0.1:${withGraphiql.port}`);
+    // Answers of the same endpoint are data, GraphiQL or not.
+    const answer = await fetch(withGraphiql.httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ viewer { role } }"}' });
+    expect(directives(answer.headers.get('content-security-policy')).get('default-src')).toEqual(["'none'"]);
   });
 
   it('answer a malformed URL with 400 and stay up', async () => {

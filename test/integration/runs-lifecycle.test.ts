@@ -143,6 +143,23 @@ describe('heartbeat and cancelRun', () => {
     expect((await runRow(jobId)).status).toBe('CANCELLED');
   });
 
+  it('answers a retried completeRun as the first, changes nothing, and still refuses it on a lost run', async () => {
+    const runner = await seedRunner(db.pool);
+    const client = server.client({ apiKey: runner.apiKey });
+    await trigger(scraperId);
+    const jobId = (await client.data(CLAIM)).claimRun.data.id;
+    const first = (await client.data(COMPLETE, { jobId })).completeRun;
+    expect(first.__typename).toBe('MutationCompleteRunSuccess');
+    const stored = await runRow(jobId);
+    // The answer was lost on its way back; the runner sends the same outcome again.
+    expect((await client.data(COMPLETE, { jobId })).completeRun).toEqual(first);
+    expect(await runRow(jobId)).toEqual(stored);
+    // Another runner learns nothing, and a run lost to its lease was not this runner's doing.
+    expect((await server.client({ apiKey: (await seedRunner(db.pool)).apiKey }).data(COMPLETE, { jobId })).completeRun.__typename).toBe('NotFoundError');
+    await db.pool.query(`UPDATE run SET status = 'ERROR', error_type = 'RUNNER_LOST' WHERE id = $1`, [jobId]);
+    expect((await client.data(COMPLETE, { jobId })).completeRun).toEqual({ __typename: 'RunStateError', status: 'ERROR' });
+  });
+
   it('refuses to cancel a finished run with RunStateError and an unknown one with NotFoundError', async () => {
     const done = await insertRun(db.pool, { scraperId, status: 'SUCCESS', completedMinutesAgo: 1 });
     expect((await server.admin.data(CANCEL, { jobId: String(done) })).cancelRun).toEqual({ __typename: 'RunStateError', runId: String(done), status: 'SUCCESS' });

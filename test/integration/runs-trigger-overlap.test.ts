@@ -99,4 +99,16 @@ describe('triggerRun while a run of the scraper is active', () => {
     ]);
     expect(await claim()).toBe(waiting);
   });
+
+  it('never starts two runs of one scraper at once, however many are queued and however many runners claim together', async () => {
+    const runners = await Promise.all(Array.from({ length: 8 }, () => seedRunner(db.pool)));
+    for (let round = 0; round < 10; round++) {
+      await db.pool.query(`UPDATE run SET status = 'CANCELLED' WHERE status IN ('QUEUED', 'RUNNING')`);
+      // Several queued runs of one scraper, as a database from before this rule may hold.
+      await db.pool.query(`INSERT INTO run (scraper_id, triggered_by) SELECT $1, 'API' FROM generate_series(1, 4)`, [scraperId]);
+      const claims = await Promise.all(runners.map((r) => server.client({ apiKey: r.apiKey }).data(CLAIM)));
+      expect(claims.filter((c) => c.claimRun?.data).length).toBe(1);
+      expect((await runsOf(scraperId)).filter((r) => r.status === 'RUNNING')).toHaveLength(1);
+    }
+  });
 });

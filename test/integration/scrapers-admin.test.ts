@@ -205,12 +205,16 @@ fields:
         timezone: 'Mars/Olympus_Mons',
         maxRetries: 99,
         config: { ...menuDefinition('https://x.test'), format: 'xml' },
+        sourceId: '1',
       }),
     });
     expect(createScraper.__typename).toBe('ValidationError');
     expect(createScraper.issues.map((i: any) => i.path).sort()).toEqual(
-      ['input.config.format', 'input.cron', 'input.maxRetries', 'input.slug', 'input.source.url', 'input.timezone'].sort(),
+      ['input.config.format', 'input.cron', 'input.maxRetries', 'input.slug', 'input.source', 'input.source.url', 'input.timezone'].sort(),
     );
+    // A definition that does not even parse hides nothing else either.
+    const unparsable = await server.admin.data(CREATE, { input: newScraper('Bad Slug', { config: 'format: [', source: null }) });
+    expect(unparsable.createScraper.issues.map((i: any) => i.path).sort()).toEqual(['input.config', 'input.slug', 'input.source'].sort());
   });
 
   it('reports every problem of a change at once', async () => {

@@ -31,3 +31,13 @@ export async function findProductBatch(pool: pg.Pool, runId: number, batchId: st
   });
   return rows[0] ?? null;
 }
+
+/** The run's status, with a share lock held to the end of the transaction: the run cannot end meanwhile. */
+export async function lockRunStatus(client: pg.PoolClient, runId: number): Promise<string> {
+  const { rows } = await client.query<{ status: string }>({
+    name: 'lock_run_status',
+    text: `SELECT status FROM run WHERE id = $1 FOR SHARE`,
+    values: [runId],
+  });
+  return rows[0]!.status;
+}

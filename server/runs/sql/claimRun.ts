@@ -1,30 +1,45 @@
 /**
- * Hands the oldest queued run to a runner. SKIP LOCKED lets any number of runners claim at once
- * without waiting on each other or ever taking the same run. A queued run of a scraper that has a
- * run RUNNING waits until that one has ended: one run of a scraper runs at a time.
+ * Hands the oldest queued run to a runner. One run of a scraper runs at a time: a queued run of a
+ * scraper with a run RUNNING waits until that one has ended. Concurrent claims never take the same
+ * run (SKIP LOCKED on the run), nor two runs of one scraper: the claim holds the scraper's row lock
+ * (as triggerRun does) and checks for a RUNNING run again in a statement of its own, whose snapshot
+ * includes what the previous holder of the lock committed.
  */
 import type pg from 'pg';
+import { withTransaction } from '../../db/withTransaction.ts';
 import { notifyRunUpdatedSql } from './notifyRunUpdated.ts';
 
+/** Queued runs whose scraper is enabled and has nothing running, oldest first. */
+const CLAIMABLE = `
+  FROM run JOIN scraper ON scraper.id = run.scraper_id AND scraper.enabled
+ WHERE run.status = 'QUEUED'
+   AND NOT EXISTS (SELECT 1 FROM run active WHERE active.scraper_id = run.scraper_id AND active.status = 'RUNNING')
+ ORDER BY run.queued_at, run.id
+ LIMIT 1`;
+
 export async function claimRun(pool: pg.Pool, runnerId: number, leaseSeconds: number): Promise<number | null> {
-  const { rows } = await pool.query<{ id: number }>({
-    name: 'claim_run',
-    text: `WITH next AS (
-             SELECT run.id FROM run
-               JOIN scraper ON scraper.id = run.scraper_id AND scraper.enabled
-              WHERE run.status = 'QUEUED'
-                AND NOT EXISTS (SELECT 1 FROM run active WHERE active.scraper_id = run.scraper_id AND active.status = 'RUNNING')
-              ORDER BY run.queued_at, run.id
-              LIMIT 1
-                FOR UPDATE OF run SKIP LOCKED
-           )
-           UPDATE run
-              SET status = 'RUNNING', started_at = now(), runner_id = $1,
-                  lease_expires_at = now() + make_interval(secs => $2)
-             FROM next
-            WHERE run.id = next.id
-        RETURNING run.id, ${notifyRunUpdatedSql('run')}`,
-    values: [runnerId, leaseSeconds],
+  // A look without locks first: a runner polling an empty queue costs one read and no transaction.
+  const { rows: waiting } = await pool.query({ name: 'any_claimable_run', text: `SELECT run.id ${CLAIMABLE}` });
+  if (waiting.length === 0) return null;
+  return withTransaction(pool, async (client) => {
+    // A run and its scraper, both locked; another claim or a trigger holding either makes this one move on.
+    const { rows: picked } = await client.query<{ id: number; scraperId: number }>({
+      name: 'pick_claimable_run',
+      text: `SELECT run.id, run.scraper_id AS "scraperId" ${CLAIMABLE}
+               FOR UPDATE OF run SKIP LOCKED
+               FOR NO KEY UPDATE OF scraper SKIP LOCKED`,
+    });
+    if (!picked[0]) return null;
+    const { rows } = await client.query<{ id: number }>({
+      name: 'claim_run',
+      text: `UPDATE run
+                SET status = 'RUNNING', started_at = now(), runner_id = $2,
+                    lease_expires_at = now() + make_interval(secs => $3)
+              WHERE id = $1
+                AND NOT EXISTS (SELECT 1 FROM run active WHERE active.scraper_id = $4 AND active.status = 'RUNNING')
+          RETURNING id, ${notifyRunUpdatedSql('run')}`,
+      values: [picked[0].id, runnerId, leaseSeconds, picked[0].scraperId],
+    });
+    return rows[0]?.id ?? null;
   });
-  return rows[0]?.id ?? null;
 }

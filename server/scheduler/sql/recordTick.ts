@@ -2,8 +2,7 @@
  * Deals with one due tick of one scraper in a transaction: decides on the locked scraper row, records
  * the tick (and the older fire times it passed over, as SKIPPED_MISSED), queues its run unless one is
  * already queued or running, and moves the cursor forward.
- * The unique (scraper, fire time) key is what makes a tick fire once when several instances reach it;
- * SKIP LOCKED only spares them the wait.
+ * The unique (scraper, fire time) key is what makes a tick fire once when several instances reach it.
  */
 import type pg from 'pg';
 import type { SchedulerTickOutcome } from '../../db/generated/prisma/enums.ts';
@@ -12,6 +11,8 @@ import { enqueueRun } from '../../runs/sql/enqueueRun.ts';
 import { decideTick } from '../decideTick.ts';
 import { SCHEDULED_SCRAPER_COLUMNS, type ScheduledScraper } from './listScheduledScrapers.ts';
 
+/** How long a pass waits for a scraper's lock before it leaves the scraper to the next pass. */
+const LOCK_WAIT = '5s';
 /** Tick history kept per scraper; each tick prunes its own scraper's older rows along the unique index. */
 export const TICK_RETENTION_DAYS = 30;
 
@@ -19,15 +20,18 @@ export type RecordedTick = { scraperId: number; fireAt: Date; outcome: Scheduler
 
 export async function recordTick(pool: pg.Pool, scraperId: number, now: Date, graceSeconds: number): Promise<RecordedTick | null> {
   return withTransaction(pool, async (client) => {
+    // Waits its turn behind a trigger or another instance's pass (each holds the lock for milliseconds),
+    // rather than skip the scraper and find its fire time missed at the next pass.
+    await client.query(`SET LOCAL lock_timeout = '${LOCK_WAIT}'`);
     const { rows } = await client.query<ScheduledScraper>({
       name: 'lock_scheduled_scraper',
       text: `SELECT ${SCHEDULED_SCRAPER_COLUMNS}
                FROM scraper
               WHERE id = $1 AND enabled AND NOT paused AND cron IS NOT NULL
-                FOR NO KEY UPDATE SKIP LOCKED`,
+                FOR NO KEY UPDATE`,
       values: [scraperId],
     });
-    // Paused, disabled or unscheduled since the pass listed it, or another instance is on it right now.
+    // Paused, disabled or unscheduled since the pass listed it, or another instance dealt with it meanwhile.
     const decision = rows[0] ? decideTick(rows[0], now, graceSeconds) : null;
     if (!decision) return null;
     const { rows: active } = await client.query({
