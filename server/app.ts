@@ -24,15 +24,18 @@ import { adminPolicy, API_POLICY, graphiqlHeaderPolicy, setSecurityHeaders } fro
 import { renderGraphiQLWithPolicy } from './graphql/graphiqlPage.ts';
 import { corsOptions, originAllowed } from './ops/origins.ts';
 import { withoutHttpDetails } from './graphql/websocketErrors.ts';
-import { DatabaseUnavailableError, isDatabaseUnavailable, maskError } from './ops/databaseUnavailable.ts';
+import { DatabaseUnavailableError, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './ops/databaseUnavailable.ts';
+import { maskError } from './ops/maskError.ts';
+import { admitGraphQLRequest, MAX_BODY_BYTES, useBoundedRequestParsing } from './ops/requestBody.ts';
+import { MAX_SUBSCRIPTIONS_PER_CONNECTION, TooManySubscriptionsError, useSubscriptionsOverWebsocketOnly } from './graphql/subscriptionTransport.ts';
 import { DocumentTooLargeError, isDocumentTooLarge, useDocumentSizeLimit } from './graphql/documentSize.ts';
 import { boundedParserCache, useDetachedErrorStacks } from './graphql/documentCache.ts';
 import { useCompiledExecution } from './graphql/compiledExecution.ts';
 import { sendSharedPayloads, sharedPayloadFor, useSharedSubscriptionResults } from './graphql/sharedSubscriptionResults.ts';
 
 export const GRAPHQL_PATH = '/graphql';
-/** 1000 lines of 64 KiB is the largest legitimate request; anything larger is refused unread. */
-const MAX_BODY_BYTES = 72 * 1024 * 1024;
+/** The largest graphql-ws message taken; a larger one closes the connection with 1009 before it is parsed. */
+const MAX_WEBSOCKET_MESSAGE_BYTES = 1024 * 1024;
 /** WebSocket close code 1013 Try Again Later. */
 const CLOSE_TRY_AGAIN_LATER = 1013;
 /** How long a shutdown waits for in-flight requests and websocket close handshakes. */
@@ -40,7 +43,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export type App = { server: Server; start(port: number, host?: string): Promise<number>; stop(): Promise<void> };
 
-type ServerContext = { principal?: Principal; requestId?: string; clientIp?: string; req?: IncomingMessage };
+type ServerContext = { principal?: Principal; requestId?: string; clientIp?: string; req?: IncomingMessage; socket?: unknown };
 
 export function buildApp(services: Services & { adminToken: string; openConnections?: OpenConnections }): App {
   const { config, db, logger, adminToken } = services;
@@ -54,6 +57,8 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     cors: corsOptions(config.corsOrigins),
     landingPage: false,
     parserAndValidationCache: boundedParserCache(),
+    // The request's own limit was checked against its Content-Length already (admitGraphQLRequest).
+    maxRequestBodySize: MAX_BODY_BYTES,
     maskedErrors: { isDev: !config.production, maskError },
     logging: {
       debug: (...args) => logger.debug({ yoga: args }),
@@ -62,6 +67,8 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       error: (...args) => logger.error({ yoga: args }),
     },
     plugins: [
+      useBoundedRequestParsing(),
+      useSubscriptionsOverWebsocketOnly(),
       useDocumentSizeLimit(),
       useDetachedErrorStacks(),
       EnvelopArmorPlugin({
@@ -90,55 +97,68 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         principal: initial.principal ?? (await resolvePrincipal(db, adminToken, credentialsFromHeaders(initial.request.headers))),
         requestId,
         clientIp: initial.clientIp ?? clientIp(initial.req, config.trustProxy),
+        transport: initial.socket ? 'websocket' : 'http',
       };
     },
   });
 
   const drain = createDrain();
-  const server = createServer((req, res) => {
+  // Timeouts are checked every connectionsCheckingInterval: at Node's 30 s a slow client would get up to that long again.
+  const server = createServer({ headersTimeout: config.headersTimeoutSeconds * 1000, connectionsCheckingInterval: 2000 }, (req, res) => {
     const url = req.url ?? '/';
-    const route = url.startsWith(GRAPHQL_PATH) ? 'graphql' : url === '/healthz' || url === '/metrics' ? url.slice(1) : 'admin';
+    const path = url.split('?', 1)[0]!;
+    const route = path.startsWith(GRAPHQL_PATH) ? 'graphql' : path === '/healthz' || path === '/metrics' ? path.slice(1) : 'admin';
     const requestId = assignRequestId(req, res);
     logRequestWhenDone(logger, requestId, req, res, route);
     services.metrics?.countRequest(res, route);
     if (!drain.admit(res)) return;
     requestScope.run({ requestId }, () => {
-      try {
-        handle(req, res, url);
-      } catch (error) {
-        // A throw here would end the process: whatever a request holds, it gets an answer instead.
+      // A throw here would end the process: whatever a request holds, it gets an answer instead.
+      const failed = (error: unknown) => {
         logger.error({ err: error, url: url.slice(0, 200) }, 'request handler failed');
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+      };
+      try {
+        handle(req, res, url).catch(failed);
+      } catch (error) {
+        failed(error);
       }
     });
   });
   answerClientErrors(server, logger);
 
-  function handle(req: IncomingMessage, res: ServerResponse, url: string): void {
-    const graphql = url.startsWith(GRAPHQL_PATH);
-    const api = graphql || url === '/healthz' || url === '/metrics';
+  async function handle(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
+    // The route is the path: /healthz?probe=1 is the health check, not the admin.
+    const path = url.split('?', 1)[0]!;
+    const graphql = path === GRAPHQL_PATH || path.startsWith(`${GRAPHQL_PATH}/`);
+    const api = graphql || path === '/healthz' || path === '/metrics';
     const graphiqlPage = graphql && config.graphiql && req.method === 'GET' && Boolean(req.headers.accept?.includes('text/html'));
     setSecurityHeaders(res, !api ? adminPolicy(req) : graphiqlPage ? graphiqlHeaderPolicy(req) : API_POLICY);
-    if (url === '/metrics' && services.metrics) return void services.metrics.serve(res);
-    if (url === '/healthz') return void healthz(services).then((ok) => res.writeHead(ok ? 200 : 503).end(ok ? 'ok' : 'database unreachable'));
-    if (url.startsWith(GRAPHQL_PATH)) {
-      // A chunked body has no length to check up front and would be read whole: GraphQL clients send a length.
-      if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) {
-        res.writeHead(411, { 'content-type': 'application/json', connection: 'close' });
-        return void res.end(JSON.stringify({ errors: [{ message: 'Send the request body with a Content-Length', extensions: { code: 'LENGTH_REQUIRED' } }] }));
-      }
-      const length = Number(req.headers['content-length'] ?? 0);
-      if (length > MAX_BODY_BYTES) {
-        res.writeHead(413, { 'content-type': 'application/json' });
-        return void res.end(JSON.stringify({ errors: [{ message: `Request body larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
-      }
-      return void yoga.handle(req, res);
+    if (path === '/metrics' && services.metrics) return services.metrics.serve(res);
+    if (path === '/healthz') {
+      const ok = await healthz(services);
+      return void res.writeHead(ok ? 200 : 503).end(ok ? 'ok' : 'database unreachable');
     }
-    return void serveAdmin(req, res);
+    if (graphql) return serveGraphQL(req, res);
+    return serveAdmin(req, res);
   }
 
-  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_BODY_BYTES });
+  async function serveGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let admitted;
+    try {
+      admitted = await admitGraphQLRequest(req, res, () => resolvePrincipal(db, adminToken, credentialsFromHeaders(new Headers(headersOf(req)))));
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      const refusal = new DatabaseUnavailableError();
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': String(RETRY_AFTER_SECONDS) });
+      return void res.end(JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: refusal.extensions.code } }] }));
+    }
+    if (admitted) await yoga.handle(req, res, admitted);
+  }
+
+  // graphql-ws messages are operations, never batches of lines: a document (at most 100 KB) and its variables.
+  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES });
   services.metrics?.countConnectionsWith(() => wss.clients.size);
   const wsServer = useServer<Record<string, unknown>, { principal?: Principal; clientIp?: string }>(
     {
@@ -185,6 +205,8 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       onSubscribe: async (ctx, _id, params) => {
         // Before any work, as over HTTP: the document's size is known without reading it.
         if (isDocumentTooLarge(params.query)) return [new DocumentTooLargeError()];
+        // graphql-ws has already entered this subscription in ctx.subscriptions.
+        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) return [new TooManySubscriptionsError()];
         const { extra } = ctx;
         // A revocation committed while this connection was being opened has no socket to close yet: check again.
         let current: Principal;
@@ -290,4 +312,11 @@ function NoIntrospection(context: ValidationContext) {
       }
     },
   };
+}
+
+/** Node's headers as fetch's Headers take them (repeated ones joined). */
+function headersOf(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  return headers;
 }

@@ -33,6 +33,8 @@ const envSchema = z.object({
   RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(12_000),
   RATE_LIMIT_IP_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(60_000),
   RATE_LIMIT_CONNECTIONS_PER_MINUTE: z.coerce.number().int().min(0).default(300),
+  /** A client gets this long to send its request line and headers (slow-header clients hold sockets). */
+  HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(20),
   TRUST_PROXY: bool.default(false),
   CORS_ORIGINS: z
     .string()
@@ -57,6 +59,7 @@ export type Config = {
   graphiql: boolean;
   introspection: boolean;
   runLeaseSeconds: number;
+  headersTimeoutSeconds: number;
   /** Lines a subscriber may have waiting before it is closed as too slow. */
   subscriberQueueLimit: number;
   /** redis://…: live log fan-out between instances over Redis pub/sub instead of NOTIFY. */
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: e.GRAPHIQL ?? !production,
     introspection: e.INTROSPECTION ?? !production,
     runLeaseSeconds: e.RUN_LEASE_SECONDS,
+    headersTimeoutSeconds: e.HEADERS_TIMEOUT_SECONDS,
     subscriberQueueLimit: e.SUBSCRIBER_QUEUE_LIMIT,
     pubsubUrl: e.PUBSUB_URL,
     scheduler: e.SCHEDULER,

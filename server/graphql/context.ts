@@ -25,6 +25,8 @@ export type Context = Services & {
   requestId: string;
   /** The caller's address, for per-IP rate limits. */
   clientIp?: string;
+  /** How the operation came: a graphql-ws connection, or an HTTP request. */
+  transport: 'websocket' | 'http';
 };
 
 /**

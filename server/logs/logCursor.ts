@@ -7,7 +7,9 @@
 import { GraphQLError } from 'graphql';
 
 const PREFIX = 'LogLine:';
-const SEQ = /^(0|[1-9][0-9]{0,14})$/;
+const SEQ = /^(0|[1-9][0-9]{0,9})$/;
+/** seq is an int4 column. */
+const MAX_SEQ = 2_147_483_647;
 
 export function encodeLogCursor(seq: number): string {
   return Buffer.from(`${PREFIX}${seq}`, 'utf8').toString('base64');
@@ -20,7 +22,7 @@ export function decodeLogCursor(cursor: string): number {
   const text = cursor.length <= 64 ? Buffer.from(cursor, 'base64').toString('utf8') : '';
   const seq = text.startsWith(PREFIX) ? text.slice(PREFIX.length) : '';
   // Re-encoding catches what Buffer's lenient base64 decoder lets through (stray characters, a plain number).
-  if (!SEQ.test(seq) || encodeLogCursor(Number(seq)) !== cursor) {
+  if (!SEQ.test(seq) || Number(seq) > MAX_SEQ || encodeLogCursor(Number(seq)) !== cursor) {
     throw new GraphQLError('after is not a jobLogs cursor: pass the endCursor of an earlier page', {
       extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' },
     });

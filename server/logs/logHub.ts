@@ -14,6 +14,8 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from '../logger.ts';
 import type { LiveBus } from '../pubsub/liveBus.ts';
 import { releasable } from '../graphql/releasable.ts';
+import { NotFoundError } from '../graphql/errors.ts';
+import { concurrencyLimit } from '../db/concurrencyLimit.ts';
 import { levelRank, type LogLevelName } from './limits.ts';
 import type { LogLineInput, StoredBatch } from './sql/insertLogBatch.ts';
 import { readLogLines, type LogLineRow } from './sql/readLogLines.ts';
@@ -22,6 +24,8 @@ import { RunEndWatch, type RunWatcher } from './runEndWatch.ts';
 
 export const JOB_LOGS_CHANNEL = 'job_logs';
 const READ_CHUNK = 5000;
+/** Replay reads at once, of the pool's 20 connections. */
+const REPLAY_READS_AT_ONCE = 4;
 /** seq is an int4 column. */
 const MAX_SEQ = 2_147_483_647;
 /**
@@ -96,6 +100,11 @@ export class LogHub {
   /** Batches of lines handed to this instance's live subscribers: read back after an announcement, or as this instance stored them. */
   readonly fannedOut = { read: 0, stored: 0 };
   private readonly runs = new Map<number, RunChannel>();
+  /**
+   * Subscribers read the table on their own (a replay, or catching up) a few at a time: a storm of
+   * new subscriptions waits its turn here instead of taking every pooled connection from other requests.
+   */
+  private readonly replaySlot = concurrencyLimit(REPLAY_READS_AT_ONCE);
   private stopListening: (() => Promise<void>) | null = null;
 
   private readonly pool: pg.Pool;
@@ -209,7 +218,7 @@ export class LogHub {
           subscriber.overflowed = false;
           for (;;) {
             endBeforeRead = channel.endWatch?.end ?? null;
-            const rows = await readLogLines(this.pool, runId, subscriber.throughSeq, MAX_SEQ, READ_CHUNK);
+            const { rows, more } = await this.replaySlot(() => readLogLines(this.pool, runId, subscriber.throughSeq, MAX_SEQ, READ_CHUNK));
             if (subscriber.closed) return;
             if (rows.length === 0) break;
             subscriber.throughSeq = rows[rows.length - 1]!.seq;
@@ -218,7 +227,7 @@ export class LogHub {
               subscriber.emittedSeq = event.lastSeq;
               yield event;
             }
-            if (rows.length < READ_CHUNK) break;
+            if (!more) break;
           }
         } while (subscriber.overflowed);
         if (endBeforeRead) {
@@ -273,7 +282,12 @@ export class LogHub {
     if (!channel) {
       const created: RunChannel = { subscribers: new Set(), readThrough: null, reading: Promise.resolve(), endWatch: null, endRead: null };
       this.runs.set(runId, (channel = created));
-      created.endWatch = new RunEndWatch(this.pool, this.logger, runId, this.runWatcher, (end) => this.ended(runId, created, end));
+      created.endWatch = new RunEndWatch(this.pool, this.logger, runId, this.runWatcher, {
+        onEnd: (end) => this.ended(runId, created, end),
+        onMissing: () => {
+          for (const subscriber of created.subscribers) this.fail(subscriber, new NotFoundError('Run', String(runId)));
+        },
+      });
     }
     return channel;
   }
@@ -325,13 +339,13 @@ export class LogHub {
       let after = Math.max(afterSeq, channel.readThrough ?? afterSeq);
       try {
         while (after < throughSeq) {
-          const rows = await readLogLines(this.pool, runId, after, throughSeq, READ_CHUNK);
+          const { rows, more } = await readLogLines(this.pool, runId, after, throughSeq, READ_CHUNK);
           if (rows.length === 0) break;
           after = rows[rows.length - 1]!.seq;
           channel.readThrough = Math.max(channel.readThrough ?? after, after);
           this.deliverToAll(runId, channel, rows);
           this.fannedOut.read++;
-          if (rows.length < READ_CHUNK) break;
+          if (!more) break;
         }
       } catch (error) {
         // The lines stay in the table: the next notification or reconnect reads them, from here.

@@ -1,6 +1,6 @@
 /**
- * Learns when a run has ended, for the log hub's subscribers of it: reads the run once at the start
- * and again on each change announced for it, until it has ended. A read that fails is tried again
+ * Learns when a run has ended (or that there is no such run), for the log hub's subscribers of it:
+ * reads the run once at the start and again on each change announced for it, until it has ended. A read that fails is tried again
  * after a pause while anyone watches: after a run has ended nothing else may be announced for it.
  */
 import type pg from 'pg';
@@ -24,12 +24,14 @@ export class RunEndWatch {
   private readonly logger: Logger;
   private readonly runId: number;
   private readonly onEnd: (end: RunEnd) => void;
+  private readonly onMissing: () => void;
 
-  constructor(pool: pg.Pool, logger: Logger, runId: number, watcher: RunWatcher, onEnd: (end: RunEnd) => void) {
+  constructor(pool: pg.Pool, logger: Logger, runId: number, watcher: RunWatcher, handlers: { onEnd: (end: RunEnd) => void; onMissing: () => void }) {
     this.pool = pool;
     this.logger = logger;
     this.runId = runId;
-    this.onEnd = onEnd;
+    this.onEnd = handlers.onEnd;
+    this.onMissing = handlers.onMissing;
     // Watching first, then the first look: an end committed in between is announced to the watch.
     this.stopWatching = watcher.watch(runId, () => this.check());
     this.check();
@@ -44,14 +46,18 @@ export class RunEndWatch {
   private check(): void {
     this.checking = this.checking.then(async () => {
       if (this.end || this.stopped) return;
+      let found;
       try {
-        this.end = await readRunEnd(this.pool, this.runId);
+        found = await readRunEnd(this.pool, this.runId);
       } catch (error) {
         this.logger.error({ err: error, runId: this.runId }, 'reading whether a run ended failed; trying again');
         this.retry ??= setTimeout(() => ((this.retry = null), this.check()), RETRY_MS).unref();
         return;
       }
-      if (this.end && !this.stopped) this.onEnd(this.end);
+      if (this.stopped) return;
+      if (found === 'missing') return this.onMissing();
+      this.end = found;
+      if (this.end) this.onEnd(this.end);
     });
   }
 }

@@ -8,6 +8,7 @@
 import { maxHeaderSize as maxHeaderSizeDefault, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '../logger.ts';
+import { REFUSAL_HEADERS } from './securityHeaders.ts';
 
 /** How long a refused client may go on sending before its connection is cut. */
 const LINGER_MS = 2_000;
@@ -37,7 +38,17 @@ function refusalFor(error: NodeJS.ErrnoException & { rawPacket?: Buffer }, maxHe
   }
 }
 
+/** The headers of a refusal written straight to the socket. */
+const HEAD = Object.entries({ ...REFUSAL_HEADERS, connection: 'close', 'content-type': 'application/json' })
+  .map(([name, value]) => `${name}: ${value}\r\n`)
+  .join('');
+
 export function answerClientErrors(server: Server, logger: Logger): void {
+  // CONNECT asks the server to be a proxy, which it is not: Node would close the socket without a word.
+  server.on('connect', (_req, socket: Socket) => {
+    socket.on('error', () => undefined);
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\n${HEAD}content-length: 0\r\n\r\n`);
+  });
   // Node's default; the server does not set its own.
   const maxHeaderSize = maxHeaderSizeDefault;
   /** Sockets already answered: the parser reports every later chunk of the same request as another error. */
@@ -51,9 +62,7 @@ export function answerClientErrors(server: Server, logger: Logger): void {
     answered.add(socket);
     logger.info({ code: error.code, status: refusal.status }, 'request refused before it was read');
     const body = JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
-    socket.end(
-      `HTTP/1.1 ${refusal.status} ${refusal.reason}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
+    socket.end(`HTTP/1.1 ${refusal.status} ${refusal.reason}\r\n${HEAD}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     // Unread bytes at close make the kernel reset the connection, and the client lose the answer.
     socket.on('data', () => undefined).resume();
     socket.on('error', () => undefined);

@@ -4,7 +4,6 @@
  * runner among them) wait and retry, while every other unexpected error stays a masked 500.
  */
 import { GraphQLError } from 'graphql';
-import { maskError as maskUnexpected } from 'graphql-yoga';
 
 export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
 /** Seconds a client is asked to wait: about what a PostgreSQL restart or failover takes. */
@@ -40,10 +39,4 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     current = e.originalError ?? e.cause;
   }
   return false;
-}
-
-/** Yoga's error masking, with an outage of the database told apart from every other unexpected error. */
-export function maskError(error: unknown, message: string, isDev?: boolean): Error {
-  if (!(error instanceof DatabaseUnavailableError) && isDatabaseUnavailable(error)) return new DatabaseUnavailableError();
-  return maskUnexpected(error, message, isDev);
 }

@@ -3,10 +3,12 @@
  * alive, since new connections are no longer accepted) is answered at once with 503, code
  * SHUTTING_DOWN and Connection: close, so that its client goes to another instance; requests in
  * flight finish, and their connections close after their answer. Streams that never finish (GraphQL
- * over server-sent events) are ended, as websockets are closed with 1001. The drain is over as soon
- * as the last connection has closed.
+ * over server-sent events) are ended, as websockets are closed with 1001. Once nothing is in flight,
+ * the idle connections are closed and the drain is over.
  */
 import type { Server, ServerResponse } from 'node:http';
+import { Server as NetServer } from 'node:net';
+import { REFUSAL_HEADERS } from './securityHeaders.ts';
 
 export const SHUTTING_DOWN = 'SHUTTING_DOWN';
 
@@ -22,32 +24,48 @@ export type Drain = {
   readonly inFlight: number;
 };
 
+/** How long connections with nothing in flight stay open after the last answer, for requests already on their way. */
+const LINGER_MS = 100;
+
 export function createDrain(): Drain {
   let draining = false;
+  let server: Server | null = null;
+  let lingering: NodeJS.Timeout | null = null;
   const responses = new Set<ServerResponse>();
+
+  /** Once nothing is in flight, the connections left (kept alive, idle) are closed, and the drain ends. */
+  const closeIdleWhenDone = () => {
+    if (!draining || responses.size > 0 || !server) return;
+    if (lingering) clearTimeout(lingering);
+    const closing = server;
+    lingering = setTimeout(() => closing.closeIdleConnections(), LINGER_MS);
+  };
 
   return {
     admit(res) {
       if (draining) {
-        res.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(REFUSAL), connection: 'close', 'retry-after': '1' }).end(REFUSAL);
+        res.writeHead(503, { ...REFUSAL_HEADERS, 'content-type': 'application/json', 'content-length': Buffer.byteLength(REFUSAL), connection: 'close', 'retry-after': '1' }).end(REFUSAL);
         return false;
       }
       responses.add(res);
-      res.once('close', () => responses.delete(res));
+      res.once('close', () => {
+        responses.delete(res);
+        closeIdleWhenDone();
+      });
       return true;
     },
-    begin(server) {
+    begin(http) {
       draining = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server = http;
+      // net's close, not http's: http's also closes kept-alive connections at once, and a request
+      // already on its way on one would meet a reset instead of its 503.
+      const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(http, () => resolve()));
       for (const res of responses) {
         if (isEventStream(res)) res.end();
         // An answer still to come closes its connection after it: no next request on a draining server.
         else if (!res.headersSent) res.setHeader('connection', 'close');
-        // One already on its way leaves its connection kept alive, and idle once it is sent.
-        else res.once('close', () => server.closeIdleConnections());
       }
-      // Kept-alive connections with nothing in flight have nothing to finish.
-      server.closeIdleConnections();
+      closeIdleWhenDone();
       return closed;
     },
     get inFlight() {

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Logger } from '../logger.ts';
 import { isDatabaseUnavailable } from './databaseUnavailable.ts';
+import { refusedInput } from './refusedInput.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Anything else (too long, spaces, control characters) could forge log lines or bloat them. */
@@ -68,6 +69,7 @@ export function useUnexpectedErrorLog() {
               const { logger } = args.contextValue as { logger: Logger };
               // An outage is answered 503 and retried by clients: a warning, not a bug to chase.
               if (isDatabaseUnavailable(original)) logger.warn({ err: original, path: error.path?.join('.') }, 'database unavailable');
+              else if (refusedInput(original)) logger.info({ err: original, path: error.path?.join('.') }, 'the database refused a value of the request');
               else logger.error({ err: original, path: error.path?.join('.') }, 'unexpected error');
             }
           }

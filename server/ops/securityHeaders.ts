@@ -7,12 +7,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GRAPHIQL_CDN } from '../graphql/graphiqlPage.ts';
 
-const COMMON = {
+/** On every response, refusals included. */
+export const COMMON_SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   // For browsers older than frame-ancestors.
   'x-frame-options': 'DENY',
 };
+const COMMON = COMMON_SECURITY_HEADERS;
 
 /** The page's own host, for websocket sources ('self' does not cover ws: in every browser). */
 function hostOf(req: IncomingMessage): string | null {
@@ -58,3 +60,6 @@ export function setSecurityHeaders(res: ServerResponse, policy: string): void {
   for (const [name, value] of Object.entries(COMMON)) res.setHeader(name, value);
   res.setHeader('content-security-policy', policy);
 }
+
+/** The same, with the data-only policy, for answers written before any route (raw refusals, the drain's 503). */
+export const REFUSAL_HEADERS: Record<string, string> = { ...COMMON_SECURITY_HEADERS, 'content-security-policy': API_POLICY };

@@ -1,5 +1,6 @@
 /** What callers can do to runs: plain functions over the database (who may call each is the schema's to say). */
 import type { Database } from '../db/database.ts';
+import { storableText } from '../db/storableText.ts';
 import { NotFoundError } from '../graphql/errors.ts';
 import { claimRun } from './sql/claimRun.ts';
 import { enqueueRun, type TriggerSource } from './sql/enqueueRun.ts';
@@ -60,8 +61,9 @@ export async function completeRun(db: Database, runnerId: number, runId: number,
     productsFound: result.productsFound,
     productsProcessed: result.productsProcessed,
     flagsCreated,
-    errorMessage: result.errorMessage,
-    errorType: result.errorType,
+    // What the runner caught from the web: stored, with U+FFFD for what PostgreSQL cannot hold.
+    errorMessage: result.errorMessage == null ? result.errorMessage : storableText(result.errorMessage),
+    errorType: result.errorType == null ? result.errorType : storableText(result.errorType),
     runnerSeconds: result.runnerSeconds,
   });
   if (moved) return;

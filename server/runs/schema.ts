@@ -45,7 +45,8 @@ export const RunRef = builder.prismaObject('Run', {
     errorMessage: t.exposeString('errorMessage', { nullable: true }),
     errorType: t.exposeString('errorType', { nullable: true }),
     retryCount: t.exposeInt('retryCount'),
-    retryOf: t.relation('retryOf', { nullable: true, description: 'The failed or lost run this one retries.' }),
+    // A runner reads its own runs (and so itself as their runner), not its way from them to others' runs.
+    retryOf: t.relation('retryOf', { nullable: true, authScopes: { viewer: true }, description: 'The failed or lost run this one retries.' }),
     runner: t.relation('runner', { nullable: true }),
     leaseExpiresAt: t.expose('leaseExpiresAt', { type: 'DateTime', nullable: true }),
     lastSeq: t.exposeInt('lastSeq', { description: 'The seq of the newest stored log line (0 before the first).' }),

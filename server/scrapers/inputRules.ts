@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { scraperConfigSchema } from '../../scrapers/definitions/schema.ts';
 import { displayName, newSource } from '../sources/inputRules.ts';
+import { isStorableText } from '../db/storableText.ts';
 
 export const MAX_CONFIG_BYTES = 256 * 1024;
 
@@ -51,19 +52,61 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 /** A definition sent as text is YAML (of which JSON is a subset), as definition files are. */
 const fromText = z.unknown().transform((value, ctx) => {
-  if (typeof value !== 'string') return value;
+  if (typeof value !== 'string') {
+    const problem = shapeProblem(value);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem, fatal: true });
+      return z.NEVER;
+    }
+    return value;
+  }
   if (Buffer.byteLength(value, 'utf8') > MAX_CONFIG_BYTES) {
     ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_CONFIG_BYTES / 1024} KiB`, fatal: true });
     return z.NEVER;
   }
+  let parsed: unknown;
   try {
     // Aliases are counted: a few lines of YAML must not expand into gigabytes.
-    return parseYaml(value, { maxAliasCount: 100, uniqueKeys: true }) as unknown;
+    parsed = parseYaml(value, { maxAliasCount: 100, uniqueKeys: true });
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`, fatal: true });
+    const reason = error instanceof RangeError ? 'it is nested too deeply' : (error as Error).message.split('\n')[0];
+    ctx.addIssue({ code: 'custom', message: `is not valid YAML or JSON: ${reason}`, fatal: true });
     return z.NEVER;
   }
+  const problem = shapeProblem(parsed);
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: problem, fatal: true });
+    return z.NEVER;
+  }
+  return parsed;
 });
+
+/** As deep as a definition is ever nested, many times over (a request body is bounded the same). */
+const MAX_DEPTH = 64;
+
+const UNSTORABLE = 'holds the NUL character (U+0000) or half of a surrogate pair, which cannot be stored';
+
+/**
+ * What no definition is: a structure that contains itself (a YAML alias cycle), one nested past
+ * MAX_DEPTH, or one with a string (or key) PostgreSQL cannot store.
+ */
+function shapeProblem(value: unknown): string | null {
+  const open = new Set<object>();
+  const walk = (node: unknown, depth: number): string | null => {
+    if (typeof node === 'string') return isStorableText(node) ? null : UNSTORABLE;
+    if (node === null || typeof node !== 'object') return null;
+    if (depth > MAX_DEPTH) return `is nested deeper than ${MAX_DEPTH} levels`;
+    if (open.has(node)) return 'contains itself (a YAML alias to one of its own parents)';
+    open.add(node);
+    for (const [key, child] of Object.entries(node)) {
+      const problem = isStorableText(key) ? walk(child, depth + 1) : UNSTORABLE;
+      if (problem) return problem;
+    }
+    open.delete(node);
+    return null;
+  };
+  return walk(value, 0);
+}
 
 export const config = fromText
   .refine(isPlainObject, { message: 'must be a JSON object, or YAML or JSON text of a mapping', abort: true })

@@ -32,7 +32,9 @@ export const ScraperRef = builder.prismaObject('Scraper', {
     missedRunPolicy: t.expose('missedRunPolicy', { type: MissedRunPolicyEnum }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    // A runner is given its run's scraper (definition and source), not the scraper's other runs.
     runs: t.relatedConnection('runs', {
+      authScopes: { viewer: true },
       cursor: 'id',
       description: "The scraper's runs, newest first.",
       defaultSize: 20,
@@ -41,6 +43,7 @@ export const ScraperRef = builder.prismaObject('Scraper', {
     }),
     lastRun: t.field({
       type: RunRef,
+      authScopes: { viewer: true },
       nullable: true,
       description: 'The newest run, whatever its status; null before the first.',
       select: (_args, _ctx, nestedSelection) => ({ runs: nestedSelection({ orderBy: NEWEST_FIRST, take: 1 }) }),

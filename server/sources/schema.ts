@@ -10,7 +10,7 @@ export const SourceRef = builder.prismaObject('Source', {
     staleAfterMinutes: t.exposeInt('staleAfterMinutes'),
     criticalAfterMinutes: t.exposeInt('criticalAfterMinutes'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    scrapers: t.relation('scrapers', { query: { orderBy: { slug: 'asc' } } }),
+    scrapers: t.relation('scrapers', { authScopes: { viewer: true }, query: { orderBy: { slug: 'asc' } } }),
   }),
 });
 

@@ -259,6 +259,27 @@ describe("a runner and another runner's run", () => {
     expect(await one(`SELECT count(*)::int AS n FROM log_batch WHERE run_id = $1`, [runId])).toEqual({ n: 0 });
   });
 
+  it('cannot reach it from its own run either: not through the scraper, its source or the run retried', async () => {
+    const mine = await insertRun('RUNNING', runnerIds.get('runner key')!);
+    const theirs = await insertRun('RUNNING', otherRunnerId);
+    await db.pool.query(`UPDATE run SET retry_of_id = $2 WHERE id = $1`, [mine, theirs]);
+    const runner = clients.get('runner key')!;
+    // What a runner needs of its run it still gets.
+    const own = await runner.data(`query($id: ID!) { run(id: $id) { id status scraper { slug config source { name url } } runner { name currentRun { id } } } }`, { id: String(mine) });
+    expect(own.run).toMatchObject({ id: String(mine), status: 'RUNNING', scraper: { slug: 'matrix' }, runner: { currentRun: { id: expect.any(String) } } });
+    expect(JSON.stringify(own)).not.toContain(`"${theirs}"`);
+    for (const path of [
+      'scraper { runs { edges { node { id errorMessage } } } }',
+      'scraper { lastRun { id } }',
+      'scraper { source { scrapers { slug } } }',
+      'retryOf { id }',
+    ]) {
+      const response = await runner.request(`query($id: ID!) { run(id: $id) { id ${path} } }`, { id: String(mine) });
+      expect(response.errors?.map((e) => e.extensions?.code), path).toEqual(['FORBIDDEN']);
+      expect(JSON.stringify(response.data ?? null), path).not.toContain(`"${theirs}"`);
+    }
+  });
+
   it('cannot read it through run(id) either', async () => {
     const runId = await insertRun('RUNNING', otherRunnerId);
     const { run } = await clients.get('runner key')!.data(`query($id: ID!) { run(id: $id) { id } }`, { id: String(runId) });

@@ -270,10 +270,10 @@ async function judge(request: Request): Promise<string | null> {
     body: request.method === 'GET' ? undefined : request.body,
     signal: AbortSignal.timeout(20_000),
   });
-  // A subscription over HTTP (server-sent events) is a clear answer: a stream, which never ends by itself.
-  if (response.status === 200 && response.headers.get('content-type')?.startsWith('text/event-stream')) {
+  // Subscriptions are refused over HTTP: a stream here would escape the websocket's checks.
+  if (response.headers.get('content-type')?.startsWith('text/event-stream') && response.status < 400) {
     await response.body?.cancel();
-    return null;
+    return `HTTP ${response.status} event stream`;
   }
   const text = await response.text();
   // The one documented 5xx: the database out of reach, which a client retries.
@@ -429,6 +429,12 @@ function floods(): Request[] {
     { label: 'a 10 MB document of whitespace', body: json(`${' '.repeat(10_000_000)}{ __typename }`) },
     { label: '10000 log lines in one batch', body: json('mutation($j: ID!, $l: [LogLineInput!]!) { appendLogs(jobId: $j, batchId: "flood", logs: $l) { __typename } }', { j: ids[1], l: Array.from({ length: 10_000 }, () => ({ level: 'INFO', message: 'm' })) }) },
     { label: '1000 lines of 70 KB each', body: json('mutation($j: ID!, $l: [LogLineInput!]!) { appendLogs(jobId: $j, batchId: "big", logs: $l) { __typename } }', { j: ids[1], l: Array.from({ length: 1000 }, () => ({ level: 'INFO', message: 'm'.repeat(70_000) })) }) },
+    // Bodies that are small on the wire and huge once parsed, from the one caller allowed 72 MB.
+    { label: 'a million empty objects in variables', body: `{"query":"{ __typename }","variables":{"x":[${'{},'.repeat(999_999)}{}]}}`, headers: credentials[1] },
+    { label: '300000 numbers in variables', body: `{"query":"{ __typename }","variables":{"x":[${'1,'.repeat(299_999)}1]}}`, headers: credentials[1] },
+    { label: 'JSON nested 100000 deep', body: `{"query":"{ __typename }","variables":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`, headers: credentials[1] },
+    { label: 'NUL in a document string', body: json(`mutation { createRunner(name: "a\\u0000b\\u{0}c") { __typename } }`) },
+    { label: 'NUL and a lone surrogate in variables', body: '{"query":"mutation($n: String!) { createRunner(name: $n) { __typename } }","variables":{"n":"a\\u0000b\\ud800c"}}' },
     { label: '50000 flag ids', body: json('mutation($i: [ID!]!) { resolveFlags(ids: $i, status: RESOLVED) { __typename } }', { i: Array.from({ length: 50_000 }, (_, n) => String(n)) }) },
   ];
   return requests;
@@ -536,8 +542,9 @@ async function sendFrames(c: WsCase): Promise<void> {
       if (c.answerId && message.id === c.answerId && (message.type === 'error' || message.type === 'complete')) done(null);
     });
     socket.on('close', (code, reason) => {
-      // 4400-4499 are graphql-ws's and our own clear refusals; 1011, 4500 or an abnormal close are not.
-      done(code >= 4400 && code < 4500 ? null : `closed with ${code} ${String(reason)}`);
+      // 4400-4499 are graphql-ws's and our own clear refusals, 1009 a message over 1 MB; 1011, 4500 or an abnormal close are not.
+      const tooBig = code === 1009 && c.frames.some((frame) => Buffer.byteLength(typeof frame === 'string' || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame)) > 1024 * 1024);
+      done((code >= 4400 && code < 4500) || tooBig ? null : `closed with ${code} ${String(reason)}`);
     });
   });
   socket.terminate();

@@ -148,6 +148,21 @@ describe('appendLogs under concurrency', () => {
 });
 
 describe('jobLogs subscription', () => {
+  it('replays lines of the largest size in reads of at most 8 MB of messages, every line once and in order', async () => {
+    const jobId = await newRun();
+    const line = (i: number) => ({ level: 'INFO', message: `${String(i).padStart(6, '0')}${'m'.repeat(64 * 1024 - 6)}` });
+    // 320 lines of 64 KiB: 20 MB, which one read of 5000 lines would hold at once.
+    for (let b = 0; b < 8; b++) await append(jobId, `big-${b}`, Array.from({ length: 40 }, (_, i) => line(b * 40 + i)));
+    const sub = collect(server.admin.ws(), JOB_LOGS_BY_LEVEL, { jobId, afterSeq: 0 });
+    const seqs = () => sub.events.flatMap((e: any) => e.jobLogs.lines.map((l: any) => l.seq));
+    await sub.waitFor(() => seqs().length >= 320, 30_000);
+    expect(seqs()).toEqual(range(1, 320));
+    const eventBytes = sub.events.map((e: any) => e.jobLogs.lines.reduce((sum: number, l: any) => sum + Buffer.byteLength(l.message), 0));
+    expect(sub.events.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...eventBytes)).toBeLessThanOrEqual(8 * 1024 * 1024 + 64 * 1024);
+    sub.dispose();
+  });
+
   it('replays then streams every line exactly once to subscribers that start while appends race them', async () => {
     const jobId = await newRun();
     const batches = 40;

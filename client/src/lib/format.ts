@@ -38,3 +38,8 @@ export function formatRelative(value: string | null | undefined): string {
 export function formatPercent(ratio: number | null | undefined): string {
   return ratio == null ? '—' : `${Math.round(ratio * 1000) / 10}%`;
 }
+
+/** "1 warning", "2 warnings": a count with its noun. */
+export function formatCount(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count.toLocaleString()} ${count === 1 ? singular : plural}`;
+}

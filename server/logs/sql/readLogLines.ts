@@ -13,22 +13,39 @@ export type LogLineRow = {
 
 const COLUMNS = `run_id AS "runId", seq, level, message, "timestamp", received_at AS "receivedAt"`;
 
-/** Lines with afterSeq < seq <= throughSeq, oldest first, at most limit of them. */
+/**
+ * What one read of a run's lines may hold in message bytes: 5000 lines of 64 KiB would be 330 MB in
+ * one answer. The first line always comes, whatever its size.
+ */
+export const READ_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Lines with afterSeq < seq <= throughSeq, oldest first: at most limit of them, and no more than
+ * READ_BYTES of messages (counted in PostgreSQL, which then sends only those). more: the read
+ * stopped at a bound, and the lines after the last one may be read next.
+ */
 export async function readLogLines(
   pool: pg.Pool,
   runId: number,
   afterSeq: number,
   throughSeq: number,
   limit: number,
-): Promise<LogLineRow[]> {
-  const { rows } = await pool.query<LogLineRow>({
+): Promise<{ rows: LogLineRow[]; more: boolean }> {
+  const { rows } = await pool.query<LogLineRow & { pageRows: number }>({
     name: 'read_log_lines',
-    text: `SELECT ${COLUMNS} FROM log_line
-            WHERE run_id = $1 AND seq > $2 AND seq <= $3
-            ORDER BY seq LIMIT $4`,
-    values: [runId, afterSeq, throughSeq, limit],
+    text: `SELECT ${COLUMNS}, page_rows AS "pageRows"
+             FROM (SELECT *, sum(octet_length(message)) OVER (ORDER BY seq) - octet_length(message) AS bytes_before,
+                          count(*) OVER () AS page_rows
+                     FROM (SELECT * FROM log_line
+                            WHERE run_id = $1 AND seq > $2 AND seq <= $3
+                            ORDER BY seq LIMIT $4) page) counted
+            WHERE bytes_before < $5
+            ORDER BY seq`,
+    values: [runId, afterSeq, throughSeq, limit, READ_BYTES],
   });
-  return rows;
+  const pageRows = rows[0]?.pageRows ?? 0;
+  for (const row of rows) delete (row as { pageRows?: number }).pageRows;
+  return { rows, more: rows.length < pageRows || rows.length === limit };
 }
 
 /** A page of history with the filters a person uses to look for something. */

@@ -7,7 +7,7 @@ import { RunStatusBadge } from '@/components/badge';
 import { graphql } from '@/gql/gql';
 import { onReconnect } from '@/lib/api-client';
 import type { RunDetailFieldsFragment } from '@/gql/graphql';
-import { formatDateTime, formatDuration } from '@/lib/format';
+import { formatCount, formatDateTime, formatDuration } from '@/lib/format';
 import { useCanMutate } from '@/lib/session';
 import { LogViewer } from './log-viewer';
 import { useJobLogs } from './use-job-logs';
@@ -145,7 +145,7 @@ export function RunDetailPage() {
         </dd>
         <dt>Log lines</dt>
         <dd>
-          {run.lastSeq} ({run.logCounts.warning} warnings, {run.logCounts.error + run.logCounts.critical} errors)
+          {run.lastSeq} ({formatCount(run.logCounts.warning, 'warning')}, {formatCount(run.logCounts.error + run.logCounts.critical, 'error')})
         </dd>
       </dl>
       <LogViewer stream={stream} runId={run.id} />

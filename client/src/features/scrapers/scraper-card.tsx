@@ -170,18 +170,17 @@ export function ScraperCard({ scraper, health, lastRun }: { scraper: ScraperFiel
       )}
       <ActionProblem problem={problem} />
       {inProgress && (
-        <p className="state state--info" role="status" data-testid="run-in-progress">
-          {inProgress.status === 'RUNNING' ? 'Already running: ' : 'Already queued: '}
-          <Link to={`/runs/${inProgress.id}`}>run #{inProgress.id}</Link>
+        <div className="state state--info run-in-progress" role="status" data-testid="run-in-progress">
+          <span>
+            {inProgress.status === 'RUNNING' ? 'Already running: ' : 'Already queued: '}
+            <Link to={`/runs/${inProgress.id}`}>run #{inProgress.id}</Link>
+          </span>
           {inProgress.status === 'RUNNING' && (
-            <>
-              {' · '}
-              <button type="button" className="button button--small" disabled={trigger.fetching} onClick={() => runNow('QUEUE')}>
-                Queue a run after it
-              </button>
-            </>
+            <button type="button" className="button button--small" disabled={trigger.fetching} onClick={() => runNow('QUEUE')}>
+              Queue a run after it
+            </button>
           )}
-        </p>
+        </div>
       )}
       {canMutate && editing && <ScraperEditor scraper={scraper} onDone={() => setEditing(false)} />}
     </article>
