@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -15,6 +16,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most files wait on processes, the database and the clock rather than the CPU: at least two run
+    // at once (Vitest's default is one fewer than the cores, which is one on a 2-core machine).
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     reporters: ['default', './test/helpers/summaryReporter.ts'],
   },
 });

@@ -22,12 +22,18 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     url: url.toString(),
     pool,
     async drop() {
-      // pool.end() resolves before its clients' sockets close, so the FORCE below can reach one
-      // still closing; its "terminating connection" would otherwise surface as an uncaught error.
       pool.on('error', () => undefined);
       await pool.end();
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
+      // pool.end() resolves before its clients' sockets close: FORCE would terminate one still
+      // closing, whose "terminating connection" then surfaces as an uncaught error. Wait for them
+      // (a few seconds at most), then FORCE whatever else is left (a server process killed mid-test).
+      for (let waited = 0; waited < 5_000; waited += 50) {
+        const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = ''`, [name]);
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },

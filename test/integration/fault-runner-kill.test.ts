@@ -60,8 +60,14 @@ async function loseRunMidway(scraperId: number) {
     const { rows } = await db.pool.query(`SELECT lease_expires_at < now() AS expired FROM run WHERE id = $1`, [jobId]);
     return rows[0].expired === true;
   }, 'the lost run’s lease to expire', (LEASE_SECONDS + 5) * 1000);
-  const { rows } = await db.pool.query(`SELECT now() AS now`);
-  await passAt(db.pool, rows[0].now);
+  // A pass skips a run whose row is locked at that moment (a request of the killed runner still being
+  // served, on a busy machine); the next pass takes it, as the scheduler's next tick would.
+  await waitUntil(async () => {
+    const { rows } = await db.pool.query(`SELECT now() AS now`);
+    await passAt(db.pool, rows[0].now);
+    const { rows: run } = await db.pool.query(`SELECT status FROM run WHERE id = $1`, [jobId]);
+    return run[0].status !== 'RUNNING';
+  }, 'a scheduler pass to take the lost run');
   return Number(jobId);
 }
 
