@@ -21,8 +21,8 @@ export const READ_BYTES = 8 * 1024 * 1024;
 
 /**
  * Lines with afterSeq < seq <= throughSeq, oldest first: at most limit of them, and no more than
- * READ_BYTES of messages (counted in PostgreSQL, which then sends only those). more: the read
- * stopped at a bound, and the lines after the last one may be read next.
+ * READ_BYTES of messages (counted in PostgreSQL, which then sends only those). more: the read may
+ * have stopped at a bound, and the lines after the last one are to be read next.
  */
 export async function readLogLines(
   pool: pg.Pool,
@@ -31,11 +31,10 @@ export async function readLogLines(
   throughSeq: number,
   limit: number,
 ): Promise<{ rows: LogLineRow[]; more: boolean }> {
-  const { rows } = await pool.query<LogLineRow & { pageRows: number }>({
+  const { rows } = await pool.query<LogLineRow>({
     name: 'read_log_lines',
-    text: `SELECT ${COLUMNS}, page_rows AS "pageRows"
-             FROM (SELECT *, sum(octet_length(message)) OVER (ORDER BY seq) - octet_length(message) AS bytes_before,
-                          count(*) OVER () AS page_rows
+    text: `SELECT ${COLUMNS}
+             FROM (SELECT *, sum(octet_length(message)) OVER (ORDER BY seq) - octet_length(message) AS bytes_before
                      FROM (SELECT * FROM log_line
                             WHERE run_id = $1 AND seq > $2 AND seq <= $3
                             ORDER BY seq LIMIT $4) page) counted
@@ -43,9 +42,17 @@ export async function readLogLines(
             ORDER BY seq`,
     values: [runId, afterSeq, throughSeq, limit, READ_BYTES],
   });
-  const pageRows = rows[0]?.pageRows ?? 0;
-  for (const row of rows) delete (row as { pageRows?: number }).pageRows;
-  return { rows, more: rows.length < pageRows || rows.length === limit };
+  return { rows, more: rows.length === limit || mayHaveReachedByteBound(rows) };
+}
+
+/**
+ * Whether the messages may add up to READ_BYTES: a character is at most 3 bytes of UTF-8 per UTF-16
+ * unit, so below a third of it they cannot. Rather one read too many than a line left unread.
+ */
+function mayHaveReachedByteBound(rows: LogLineRow[]): boolean {
+  let units = 0;
+  for (const row of rows) units += row.message.length;
+  return units * 3 >= READ_BYTES;
 }
 
 /** A page of history with the filters a person uses to look for something. */
