@@ -1,4 +1,4 @@
-/** Turns the benchmark's figures into the printed table (also the README's) and the JSON file. */
+/** Turns the benchmark's figures into the printed table (also the one in docs/performance.md) and the JSON file. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FanoutFigures } from './fanout.ts';
@@ -102,7 +102,7 @@ export function tableRows(r: BenchResults): Row[] {
   return rows;
 }
 
-/** A Markdown table: readable in a terminal and pasted as is into the README. */
+/** A Markdown table: readable in a terminal and pasted as is into docs/performance.md. */
 export function formatTable(r: BenchResults): string {
   const header: Row = ['figure', 'value', 'ceiling (same run)', 'ratio', 'target'];
   const lines = [header, ['---', '---:', '---:', '---:', '---'] as Row, ...tableRows(r)].map((row) => `| ${row.join(' | ')} |`);

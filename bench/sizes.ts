@@ -1,7 +1,7 @@
 /**
- * How big each phase of the benchmark is. `full` is the workload the figures in the README come
- * from; BENCH_SCALE=small runs the same phases in about a minute on a busy machine, and `tiny` is
- * what the smoke test uses to prove that the benchmark still works.
+ * How big each phase of the benchmark is. `full` is the workload the figures in docs/performance.md
+ * come from; BENCH_SCALE=small runs the same phases in about a minute on a busy machine, and `tiny`
+ * is what the smoke test uses to prove that the benchmark still works.
  */
 export type BenchSizes = {
   scale: 'full' | 'small' | 'tiny';
