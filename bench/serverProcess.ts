@@ -1,5 +1,5 @@
 /**
- * Runs the server exactly as `npm start` does (server/main.ts under tsx), in its own process: its
+ * Runs the server exactly as `npm start` does (main.ts under tsx), in its own process: its
  * memory is then its own to measure, and the load generator never shares its event loop.
  */
 import { spawn } from 'node:child_process';
@@ -32,7 +32,7 @@ export async function startServerProcess(databaseUrl: string): Promise<ServerPro
   // The young generation trades ~30 MB of RSS for ingest: with 4 MB, a quarter of the server's CPU
   // went to scavenges and the lines they promoted (ingest 0.42 -> 0.51 of COPY with 16 MB).
   const heap = `--max-old-space-size=${process.env.MAX_HEAP_MB ?? 384}`;
-  const child = spawn(process.execPath, ['--max-semi-space-size=16', heap, ...nodeArgs, ...loader, 'server/main.ts'], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=16', heap, ...nodeArgs, ...loader, 'main.ts'], {
     cwd: ROOT,
     env: {
       // As in `npm start`: big blocks are mapped and handed back when freed, instead of fragmenting the heap.

@@ -1,6 +1,6 @@
 /**
  * One server instance with everything it owns: database, LISTEN connection, log hub, run events
- * and the HTTP/websocket app. main.ts runs it as a process; tests start several in one process.
+ * and the HTTP/websocket app. runServerProcess.ts runs it as a process; tests start several in one process.
  */
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';

@@ -5,7 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { DefinitionError, parseDefinition, type ScraperDefinition } from './schema.ts';
+import { DefinitionError, parseDefinition, type ScraperDefinition } from '../../contract/definitionSchema.ts';
 
 export type Placeholders = Record<string, string>;
 

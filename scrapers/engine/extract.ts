@@ -4,20 +4,8 @@
  */
 import * as cheerio from 'cheerio';
 import type { AnyNode } from 'domhandler';
-import type { FieldSpec, ScraperDefinition } from '../definitions/schema.ts';
-import { PRODUCT_FIELDS } from '../definitions/schema.ts';
-
-/** A product as runners report it (reportProducts) and the server stores it. */
-export type Product = {
-  sku: string;
-  name: string;
-  brand: string | null;
-  category: string | null;
-  price: number | null;
-  thcPercent: number | null;
-  cbdPercent: number | null;
-  url: string | null;
-};
+import type { FieldSpec, ScraperDefinition } from '../../contract/definitionSchema.ts';
+import { PRODUCT_FIELDS, type Product } from '../../contract/product.ts';
 
 /** What a page yields before the checks: an item may lack its sku or name. */
 export type ProductRecord = Omit<Product, 'sku' | 'name'> & { sku: string | null; name: string | null };

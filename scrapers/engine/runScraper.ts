@@ -2,15 +2,16 @@
  * Executes one scraper definition: walks its listing pages (following pagination) or fetches each
  * of its SKUs, extracts products, and tells the caller what happened through `log` and `onProducts`.
  */
-import type { ScraperDefinition } from '../definitions/schema.ts';
-import { extractPage, ParseError, type Product, type ProductRecord } from './extract.ts';
+import type { ScraperDefinition } from '../../contract/definitionSchema.ts';
+import { MAX_LABEL_LENGTH, MAX_NAME_LENGTH, MAX_PRICE, MAX_SKU_LENGTH, MAX_URL_LENGTH } from '../../contract/limits.ts';
+import type { LogLevelName } from '../../contract/logLevels.ts';
+import type { Product } from '../../contract/product.ts';
+import { extractPage, ParseError, type ProductRecord } from './extract.ts';
 import { FetchError, fetchPage } from './fetchPage.ts';
 import { limiterFor } from './rateLimiter.ts';
 
-export type Level = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
-
 export type ScrapeHooks = {
-  log(level: Level, message: string): void;
+  log(level: LogLevelName, message: string): void;
   /** Products ready to store, in batches (per listing page, or every few dozen SKUs). */
   onProducts(products: Product[]): void;
   signal: AbortSignal;
@@ -142,8 +143,7 @@ export async function runScraper(definition: ScraperDefinition, hooks: ScrapeHoo
   return summary;
 }
 
-const MAX_TEXT = 1000;
-const clip = (s: string | null, max = MAX_TEXT) => (s === null ? null : s.slice(0, max));
+const clip = (s: string | null, max: number) => (s === null ? null : s.slice(0, max));
 
 /** Keeps values the API accepts: a percentage outside 0..100 or a negative price is reported missing. */
 function sanitize(record: ProductRecord & { sku: string; name: string }, hooks: ScrapeHooks): Product {
@@ -152,16 +152,16 @@ function sanitize(record: ProductRecord & { sku: string; name: string }, hooks: 
     hooks.log('WARNING', `SKU ${record.sku}: ${field} ${value} is not a percentage; reported as missing`);
     return null;
   };
-  const price = record.price !== null && (record.price < 0 || record.price > 10_000_000) ? null : record.price;
+  const price = record.price !== null && (record.price < 0 || record.price > MAX_PRICE) ? null : record.price;
   if (price !== record.price) hooks.log('WARNING', `SKU ${record.sku}: price ${record.price} is not a price; reported as missing`);
   return {
-    sku: record.sku.slice(0, 256),
-    name: clip(record.name)!,
-    brand: clip(record.brand, 256),
-    category: clip(record.category, 256),
+    sku: record.sku.slice(0, MAX_SKU_LENGTH),
+    name: record.name.slice(0, MAX_NAME_LENGTH),
+    brand: clip(record.brand, MAX_LABEL_LENGTH),
+    category: clip(record.category, MAX_LABEL_LENGTH),
     price,
     thcPercent: percent(record.thcPercent, 'thcPercent'),
     cbdPercent: percent(record.cbdPercent, 'cbdPercent'),
-    url: clip(record.url, 2048),
+    url: clip(record.url, MAX_URL_LENGTH),
   };
 }

@@ -1,8 +1,12 @@
 /**
- * The runner's side of the GraphQL API, over fetch with the x-api-key header. Every failure is
- * sorted into one the runner can wait out (TransientApiError: the API or its database is down or
- * slow) or one that retrying cannot fix (RejectedError: the API answered with a typed error).
+ * The runner's side of the GraphQL API, over fetch with the x-api-key header: its operations are
+ * the graphql() documents below, typed by codegen from schema.graphql (`npm run codegen`). Every
+ * failure is sorted into one the runner can wait out (TransientApiError: the API or its database is
+ * down or slow) or one that retrying cannot fix (RejectedError: the API answered with a typed error).
  */
+import { graphql } from './gql/gql.ts';
+import type { ClaimMutation, LogLineInput, ProductInput, RunResultInput, RunStatus, TypedDocumentString } from './gql/graphql.ts';
+
 export class TransientApiError extends Error {
   constructor(message: string) {
     super(message);
@@ -26,31 +30,112 @@ export class RejectedError extends Error {
   }
 }
 
-export type LogLine = { level: string; message: string; timestamp: string };
+/** What the runner reads from a refusal; spread by every document below. */
+graphql(`
+  fragment Refusal on Error {
+    message
+    ... on ValidationError {
+      issues {
+        path
+        message
+      }
+    }
+    ... on RunStateError {
+      status
+    }
+  }
+`);
 
-export type ClaimedRun = {
-  id: string;
-  retryCount: number;
-  scraper: { id: string; slug: string; name: string; config: unknown; source: { name: string; url: string } };
-};
+const ClaimDocument = graphql(`
+  mutation Claim {
+    claimRun {
+      __typename
+      ...Refusal
+      ... on MutationClaimRunSuccess {
+        data {
+          id
+          retryCount
+          scraper {
+            id
+            slug
+            name
+            config
+            source {
+              name
+              url
+            }
+          }
+        }
+      }
+    }
+  }
+`);
 
-export type RunResult = {
-  status: 'SUCCESS' | 'WARNING' | 'ERROR';
-  productsFound: number;
-  productsProcessed: number;
-  flagsCreated?: number;
-  errorMessage?: string | null;
-  errorType?: string | null;
-  /** On the runner's clock: the server takes the run's duration from these, not from when the result reached it. */
-  startedAt?: string;
-  finishedAt?: string;
-};
+const BeatDocument = graphql(`
+  mutation Beat($jobId: ID!) {
+    heartbeat(jobId: $jobId) {
+      __typename
+      ...Refusal
+      ... on MutationHeartbeatSuccess {
+        data {
+          status
+        }
+      }
+    }
+  }
+`);
+
+const AppendDocument = graphql(`
+  mutation Append($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {
+    appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) {
+      __typename
+      ...Refusal
+      ... on MutationAppendLogsSuccess {
+        data {
+          fromSeq
+          toSeq
+          duplicate
+        }
+      }
+    }
+  }
+`);
+
+const ReportDocument = graphql(`
+  mutation Report($jobId: ID!, $batchId: String!, $products: [ProductInput!]!) {
+    reportProducts(jobId: $jobId, batchId: $batchId, products: $products) {
+      __typename
+      ...Refusal
+      ... on MutationReportProductsSuccess {
+        data {
+          stored
+          flagsCreated
+        }
+      }
+    }
+  }
+`);
+
+const CompleteDocument = graphql(`
+  mutation Complete($jobId: ID!, $result: RunResultInput!) {
+    completeRun(jobId: $jobId, result: $result) {
+      __typename
+      ...Refusal
+      ... on MutationCompleteRunSuccess {
+        data {
+          status
+        }
+      }
+    }
+  }
+`);
+
+/** The data of a `Success { data } | Error` union once errors are thrown; a null result stays null. */
+type Unwrapped<Result> = Result extends { data: infer Data } ? Data : Result extends null ? null : never;
+
+export type ClaimedRun = NonNullable<Unwrapped<ClaimMutation['claimRun']>>;
 
 const REQUEST_TIMEOUT_MS = 15_000;
-
-const ERROR_FIELDS = `__typename ... on Error { message } ... on ValidationError { issues { path message } }`;
-/** For the mutations whose result may be a RunStateError (the run is no longer RUNNING). */
-const RUN_ERROR_FIELDS = `${ERROR_FIELDS} ... on RunStateError { status }`;
 
 export class ApiClient {
   readonly url: string;
@@ -64,59 +149,39 @@ export class ApiClient {
     this.apiKey = apiKey;
   }
 
-  async claimRun(): Promise<ClaimedRun | null> {
-    const data = await this.mutate(
-      'claimRun',
-      `mutation Claim { claimRun { ${ERROR_FIELDS} ... on MutationClaimRunSuccess { data { id retryCount scraper { id slug name config source { name url } } } } } }`,
-    );
-    return (data as ClaimedRun | null) ?? null;
+  claimRun(): Promise<ClaimedRun | null> {
+    return this.mutate('claimRun', ClaimDocument, {});
   }
 
   /** Resolves to the run's status; a run that is no longer RUNNING comes back as a RejectedError with status. */
-  async heartbeat(jobId: string): Promise<string> {
-    const data = await this.mutate(
-      'heartbeat',
-      `mutation Beat($jobId: ID!) { heartbeat(jobId: $jobId) { ${RUN_ERROR_FIELDS} ... on MutationHeartbeatSuccess { data { status } } } }`,
-      { jobId },
-    );
-    return (data as { status: string }).status;
+  async heartbeat(jobId: string): Promise<RunStatus> {
+    return (await this.mutate('heartbeat', BeatDocument, { jobId })).status;
   }
 
-  async appendLogs(jobId: string, batchId: string, logs: LogLine[]): Promise<{ fromSeq: number; toSeq: number; duplicate: boolean }> {
-    return (await this.mutate(
-      'appendLogs',
-      `mutation Append($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {
-         appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) { ${RUN_ERROR_FIELDS} ... on MutationAppendLogsSuccess { data { fromSeq toSeq duplicate } } } }`,
-      { jobId, batchId, logs },
-    )) as { fromSeq: number; toSeq: number; duplicate: boolean };
+  appendLogs(jobId: string, batchId: string, logs: LogLineInput[]) {
+    return this.mutate('appendLogs', AppendDocument, { jobId, batchId, logs });
   }
 
-  async reportProducts(jobId: string, batchId: string, products: unknown[]): Promise<{ stored: number; flagsCreated: number }> {
-    return (await this.mutate(
-      'reportProducts',
-      `mutation Report($jobId: ID!, $batchId: String!, $products: [ProductInput!]!) {
-         reportProducts(jobId: $jobId, batchId: $batchId, products: $products) { ${RUN_ERROR_FIELDS} ... on MutationReportProductsSuccess { data { stored flagsCreated } } } }`,
-      { jobId, batchId, products },
-    )) as { stored: number; flagsCreated: number };
+  reportProducts(jobId: string, batchId: string, products: ProductInput[]) {
+    return this.mutate('reportProducts', ReportDocument, { jobId, batchId, products });
   }
 
-  async completeRun(jobId: string, result: RunResult): Promise<{ status: string }> {
-    return (await this.mutate(
-      'completeRun',
-      `mutation Complete($jobId: ID!, $result: RunResultInput!) {
-         completeRun(jobId: $jobId, result: $result) { ${RUN_ERROR_FIELDS} ... on MutationCompleteRunSuccess { data { status } } } }`,
-      { jobId, result },
-    )) as { status: string };
+  completeRun(jobId: string, result: RunResultInput) {
+    return this.mutate('completeRun', CompleteDocument, { jobId, result });
   }
 
   /** Sends a mutation whose field returns a `Success { data } | Error` union and unwraps it. */
-  private async mutate(field: string, query: string, variables: Record<string, unknown> = {}): Promise<unknown> {
+  private async mutate<Result, Variables, Field extends keyof Result & string>(
+    field: Field,
+    document: TypedDocumentString<Result, Variables>,
+    variables: Variables,
+  ): Promise<Unwrapped<Result[Field]>> {
     let response: Response;
     try {
       response = await fetch(this.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': this.apiKey },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query: document.toString(), variables }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
@@ -143,7 +208,7 @@ export class ApiClient {
       throw new TransientApiError(`${field}: ${first!.message}`);
     }
     const result = body.data?.[field];
-    if (result === null || result === undefined) return null;
+    if (result === null || result === undefined) return null as Unwrapped<Result[Field]>;
     if (typeof result.__typename === 'string' && !result.__typename.endsWith('Success')) {
       const { __typename, message, ...details } = result;
       throw new RejectedError(__typename, message ?? __typename, details);

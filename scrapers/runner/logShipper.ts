@@ -4,19 +4,17 @@
  * every error path). Each line is also written to the runner's own output.
  */
 import type { Logger } from 'pino';
-import type { LogLine } from './apiClient.ts';
+import { MAX_MESSAGE_BYTES } from '../../contract/limits.ts';
+import type { LogLevelName } from '../../contract/logLevels.ts';
+import type { LogLineInput } from './gql/graphql.ts';
 import type { Outbox } from './outbox.ts';
-import type { Level } from '../engine/runScraper.ts';
 
 export const FLUSH_LINES = 50;
 export const FLUSH_INTERVAL_MS = 1_000;
-/** The API refuses larger messages; a longer one is cut rather than lost. */
-const MAX_MESSAGE_BYTES = 64 * 1024;
-
 const PINO_LEVEL = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error', CRITICAL: 'fatal' } as const;
 
 export class LogShipper {
-  private lines: LogLine[] = [];
+  private lines: LogLineInput[] = [];
   private timer: NodeJS.Timeout | null = null;
   private batches = 0;
 
@@ -33,7 +31,8 @@ export class LogShipper {
     this.session = session;
   }
 
-  log(level: Level, message: string): void {
+  /** A message longer than the API takes is cut rather than lost. */
+  log(level: LogLevelName, message: string): void {
     const text = Buffer.byteLength(message, 'utf8') > MAX_MESSAGE_BYTES ? clip(message) : message;
     this.logger[PINO_LEVEL[level]]({ jobId: this.jobId, jobLevel: level }, text);
     this.lines.push({ level, message: text, timestamp: new Date().toISOString() });

@@ -15,12 +15,13 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { RejectedError, type ApiClient, type LogLine, type RunResult } from './apiClient.ts';
+import { RejectedError, type ApiClient } from './apiClient.ts';
+import type { LogLineInput, ProductInput, RunResultInput } from './gql/graphql.ts';
 
 export type OutboundOp =
-  | { kind: 'logs'; jobId: string; batchId: string; lines: LogLine[] }
-  | { kind: 'products'; jobId: string; batchId: string; products: unknown[] }
-  | { kind: 'complete'; jobId: string; result: RunResult };
+  | { kind: 'logs'; jobId: string; batchId: string; lines: LogLineInput[] }
+  | { kind: 'products'; jobId: string; batchId: string; products: ProductInput[] }
+  | { kind: 'complete'; jobId: string; result: RunResultInput };
 
 const SEGMENT_DIGITS = 12;
 /** Segments count up from here; what is left in memory at shutdown is written below the first one. */

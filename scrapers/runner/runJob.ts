@@ -5,9 +5,11 @@
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { definitionFromConfig, type ScraperDefinition } from '../definitions/schema.ts';
+import { definitionFromConfig, type ScraperDefinition } from '../../contract/definitionSchema.ts';
+import type { Product } from '../../contract/product.ts';
 import { runScraper, ScraperInitError, type ScrapeSummary } from '../engine/runScraper.ts';
-import { RejectedError, type ApiClient, type ClaimedRun, type RunResult } from './apiClient.ts';
+import { RejectedError, type ApiClient, type ClaimedRun } from './apiClient.ts';
+import type { RunResultInput } from './gql/graphql.ts';
 import { LogShipper } from './logShipper.ts';
 import { Outbox } from './outbox.ts';
 
@@ -62,7 +64,7 @@ export async function runJob(run: ClaimedRun, ctx: JobContext): Promise<void> {
 
   let products = 0;
   let productBatches = 0;
-  const sendProducts = (list: unknown[]) => {
+  const sendProducts = (list: Product[]) => {
     for (let i = 0; i < list.length; i += PRODUCT_BATCH) {
       const batch = list.slice(i, i + PRODUCT_BATCH);
       products += batch.length;
@@ -70,7 +72,7 @@ export async function runJob(run: ClaimedRun, ctx: JobContext): Promise<void> {
     }
   };
 
-  const execute = async (): Promise<RunResult> => {
+  const execute = async (): Promise<RunResultInput> => {
     log('INFO', `Job ${jobId} started on runner ${ctx.runnerName} (attempt ${run.retryCount + 1})`);
     let definition: ScraperDefinition;
     try {
@@ -111,7 +113,7 @@ export async function runJob(run: ClaimedRun, ctx: JobContext): Promise<void> {
     };
   };
 
-  let result: RunResult;
+  let result: RunResultInput;
   const startedAt = new Date().toISOString();
   try {
     result = await execute();
@@ -142,7 +144,7 @@ export async function runJob(run: ClaimedRun, ctx: JobContext): Promise<void> {
   }
 }
 
-function stopped(stop: Stop, summary: ScrapeSummary, products: number, log: LogShipper['log']): RunResult {
+function stopped(stop: Stop, summary: ScrapeSummary, products: number, log: LogShipper['log']): RunResultInput {
   if (stop.kind === 'shutdown') {
     log('WARNING', `Runner is shutting down: run stopped after ${summary.skus} SKUs and released as ERROR`);
     return { status: 'ERROR', productsFound: summary.skus, productsProcessed: products, errorType: 'RUNNER_SHUTDOWN', errorMessage: 'The runner stopped before the run finished' };

@@ -2,7 +2,8 @@
 import type { Database } from '../db/database.ts';
 import { OversizeBatchError } from '../graphql/oversizeBatchError.ts';
 import { explainRefusal } from '../runs/explainRefusal.ts';
-import { MAX_LINES_PER_BATCH, storableLines } from './limits.ts';
+import { MAX_LINES_PER_BATCH } from '../../contract/limits.ts';
+import { storableLines } from './limits.ts';
 import { findLogBatch, insertLogBatch, type LogLineInput, type StoredBatch, type StoredRange } from './sql/insertLogBatch.ts';
 
 export class BatchTooLargeError extends OversizeBatchError {

@@ -14,12 +14,9 @@ import { appendLogs, BatchTooLargeError } from './appendLogs.ts';
 import type { LogEvent } from './logHub.ts';
 import type { RunEnd } from './sql/readRunEnd.ts';
 import { RunRef, RunStatusEnum } from '../runs/schema.ts';
-import {
-  LOG_LEVELS,
-  MAX_LINES_PER_BATCH,
-  MAX_MESSAGE_BYTES,
-  levelRank,
-} from './limits.ts';
+import { MAX_LINES_PER_BATCH, MAX_MESSAGE_BYTES } from '../../contract/limits.ts';
+import { LOG_LEVELS } from '../../contract/logLevels.ts';
+import { levelRank } from './limits.ts';
 import { decodeLogCursor, encodeLogCursor } from './logCursor.ts';
 import { searchLogLines, type LogLineRow } from './sql/readLogLines.ts';
 

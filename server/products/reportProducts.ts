@@ -1,11 +1,12 @@
 /** Stores the products a runner scraped during a run and raises the flags they deserve, once per batch. */
-import type { Product } from '../../scrapers/engine/extract.ts';
+import { MAX_PRODUCTS_PER_BATCH } from '../../contract/limits.ts';
+import type { Product } from '../../contract/product.ts';
 import type { Database } from '../db/database.ts';
 import { withTransaction } from '../db/withTransaction.ts';
 import { NotFoundError } from '../graphql/errors.ts';
 import { OversizeBatchError } from '../graphql/oversizeBatchError.ts';
 import { RunStateError } from '../runs/errors.ts';
-import { MAX_PRODUCTS_PER_BATCH, MIN_PRICES_FOR_OUTLIERS } from './limits.ts';
+import { MIN_PRICES_FOR_OUTLIERS } from './outlierThreshold.ts';
 import { claimProductBatch, findProductBatch, lockRunStatus, recordProductBatch, type BatchCounts } from './sql/productBatch.ts';
 import { raiseProductFlags } from './sql/raiseProductFlags.ts';
 import { upsertProducts } from './sql/upsertProducts.ts';

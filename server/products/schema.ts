@@ -1,12 +1,5 @@
 /** Products: the Product type and reportProducts, through which runners store what they scraped. */
 import { z } from 'zod';
-import { builder } from '../graphql/builder.ts';
-import { batchIdRule } from '../graphql/batchId.ts';
-import { callingRunnerId } from '../graphql/context.ts';
-import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
-import { parseId } from '../graphql/ids.ts';
-import { RunStateError } from '../runs/errors.ts';
-import '../sources/schema.ts';
 import {
   MAX_LABEL_LENGTH,
   MAX_NAME_LENGTH,
@@ -14,7 +7,14 @@ import {
   MAX_PRODUCTS_PER_BATCH,
   MAX_SKU_LENGTH,
   MAX_URL_LENGTH,
-} from './limits.ts';
+} from '../../contract/limits.ts';
+import { builder } from '../graphql/builder.ts';
+import { batchIdRule } from '../graphql/batchId.ts';
+import { callingRunnerId } from '../graphql/context.ts';
+import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
+import { parseId } from '../graphql/ids.ts';
+import { RunStateError } from '../runs/errors.ts';
+import '../sources/schema.ts';
 import { reportProducts, TooManyProductsError } from './reportProducts.ts';
 
 export const ProductRef = builder.prismaObject('Product', {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Product, Source } from '../db/generated/prisma/client.ts';
 import { builder } from '../graphql/builder.ts';
 import { parseId } from '../graphql/ids.ts';
-import { MIN_PRICES_FOR_OUTLIERS } from '../products/limits.ts';
+import { MIN_PRICES_FOR_OUTLIERS } from '../products/outlierThreshold.ts';
 import { ProductRef } from '../products/schema.ts';
 import { SourceRef } from '../sources/schema.ts';
 import { categoryCounts } from './sql/categoryCounts.ts';

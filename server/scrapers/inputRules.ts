@@ -5,7 +5,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { scraperConfigSchema } from '../../scrapers/definitions/schema.ts';
+import { scraperConfigSchema } from '../../contract/definitionSchema.ts';
 import { displayName, newSource } from '../sources/inputRules.ts';
 import { isStorableText } from '../db/storableText.ts';
 

@@ -1,18 +1,16 @@
 /**
- * Stores the scraper definitions of a folder at server start: each source is created or updated by
- * name and each scraper by slug, with the definition as its config. A scraper an admin disabled or
- * paused stays so; a malformed definition stops the start with a message naming the bad field.
+ * Stores scraper definitions that have passed the definition schema (the demo's, read from their
+ * folder at start): each source is created or updated by name and each scraper by slug, with the
+ * definition as its config. A scraper an admin disabled or paused stays so.
  */
+import type { ScraperDefinition } from '../../contract/definitionSchema.ts';
 import type { Database } from '../db/database.ts';
 import type { Prisma } from '../db/generated/prisma/client.ts';
-import { loadDefinitions, type Placeholders } from '../../scrapers/definitions/loadDefinitions.ts';
-import type { ScraperDefinition } from '../../scrapers/definitions/schema.ts';
 import { cron as cronRule } from './inputRules.ts';
 
 export type RegisteredScraper = { slug: string; scraperId: number; sourceId: number };
 
-export async function registerDefinitions(db: Database, dir: string, placeholders: Placeholders = {}): Promise<RegisteredScraper[]> {
-  const definitions = await loadDefinitions(dir, placeholders);
+export async function registerDefinitions(db: Database, definitions: ScraperDefinition[]): Promise<RegisteredScraper[]> {
   const registered: RegisteredScraper[] = [];
   for (const definition of definitions) registered.push(await registerDefinition(db, definition));
   return registered;

@@ -1,8 +1,7 @@
 /** The demo shop sites and the built-in scraper definitions, for tests that scrape them. */
 import { openDatabase } from '../../server/db/database.ts';
 import { createLogger } from '../../server/logger.ts';
-import { registerDefinitions } from '../../server/scrapers/registerDefinitions.ts';
-import { BUILT_IN_DEFINITIONS } from '../../scrapers/definitions/loadDefinitions.ts';
+import { registerBuiltInScrapers } from '../../demo/registerBuiltInScrapers.ts';
 import { startFixtureSites, type FixtureSites } from '../../scrapers/fixtures/fixtureSites.ts';
 
 export { startFixtureSites, type FixtureSites };
@@ -11,7 +10,7 @@ export { startFixtureSites, type FixtureSites };
 export async function registerDemoScrapers(databaseUrl: string, sites: FixtureSites): Promise<Record<string, number>> {
   const db = openDatabase(databaseUrl, createLogger('silent'), { max: 1 });
   try {
-    const registered = await registerDefinitions(db, BUILT_IN_DEFINITIONS, { FIXTURES_URL: sites.url });
+    const registered = await registerBuiltInScrapers(db, sites.url);
     return Object.fromEntries(registered.map((r) => [r.slug, r.scraperId]));
   } finally {
     await db.close();

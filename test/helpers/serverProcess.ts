@@ -52,7 +52,7 @@ export async function startServerProcess(options: {
   readyTimeoutMs?: number;
 }): Promise<ServerProcess> {
   // tsx as a loader rather than its CLI: one process, so that a signal reaches the server itself.
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

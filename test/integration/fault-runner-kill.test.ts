@@ -4,7 +4,7 @@
  * retries last. What the lost runner had stored stays, complete and in order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDefinition } from '../../scrapers/definitions/schema.ts';
+import { parseDefinition } from '../../contract/definitionSchema.ts';
 import { labDefinition, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
 import { startRunner, type TestRunner } from '../helpers/runner.ts';
 import { passAt, runsOf, setSchedule } from '../helpers/scheduler.ts';

@@ -4,7 +4,7 @@
  * the run ends with every line stored once, in the order the runner logged them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDefinition } from '../../scrapers/definitions/schema.ts';
+import { parseDefinition } from '../../contract/definitionSchema.ts';
 import { useTestDatabase } from '../helpers/database.ts';
 import { labDefinition, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
 import { startRunner, type TestRunner } from '../helpers/runner.ts';

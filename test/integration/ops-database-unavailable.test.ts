@@ -52,7 +52,7 @@ async function post(query: string, headers: Record<string, string>, variables: R
 
 const asRunner = { 'x-api-key': '' };
 const asAdmin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
-const batch = { jobId: '', batchId: 'during-the-outage', logs: [{ level: 'INFO', message: 'kept by the runner' }] };
+const batch = { jobId: '', batchId: 'during-the-outage', logs: [{ level: 'INFO' as const, message: 'kept by the runner' }] };
 
 describe('while PostgreSQL is unreachable', () => {
   beforeAll(() => {

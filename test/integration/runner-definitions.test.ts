@@ -68,8 +68,8 @@ describe('scraper definitions', () => {
 
   it('registers sources and scrapers from a folder, again and again without duplicates', async () => {
     const dir = await folderWith({ 'tiny.yaml': GOOD });
-    const first = await registerDefinitions(db, dir, placeholders);
-    const again = await registerDefinitions(db, dir, { FIXTURES_URL: 'http://127.0.0.1:4200' });
+    const first = await registerDefinitions(db, await loadDefinitions(dir, placeholders));
+    const again = await registerDefinitions(db, await loadDefinitions(dir, { FIXTURES_URL: 'http://127.0.0.1:4200' }));
     expect(again).toEqual(first);
     const scraper = await db.prisma.scraper.findUniqueOrThrow({ where: { slug: 'tiny-shop' }, include: { source: true } });
     expect(scraper.source).toMatchObject({ name: 'Tiny Shop', url: 'http://127.0.0.1:4200/tiny' });
@@ -81,7 +81,7 @@ describe('scraper definitions', () => {
       'a-good.yaml': GOOD.replace('tiny-shop', 'other-shop').replace('Tiny Shop', 'Other Shop'),
       'b-bad.yaml': GOOD.replace('tiny-shop', 'bad-shop').replace('items: li.product', 'items: li.product\npagination: { nxt: a.next }'),
     });
-    await expect(registerDefinitions(db, dir, placeholders)).rejects.toThrow(/^b-bad\.yaml: pagination\.next: .*pagination\.nxt: Unrecognized key/);
+    await expect(loadDefinitions(dir, placeholders)).rejects.toThrow(/^b-bad\.yaml: pagination\.next: .*pagination\.nxt: Unrecognized key/);
     expect(await db.prisma.scraper.count({ where: { slug: { in: ['other-shop', 'bad-shop'] } } })).toBe(0);
   });
 });

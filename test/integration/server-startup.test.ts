@@ -26,9 +26,9 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-/** Starts server/main.ts with exactly the given environment (plus PATH and HOME) and waits for it to say it is up. */
+/** Starts main.ts with exactly the given environment (plus PATH and HOME) and waits for it to say it is up. */
 async function startMain(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,7 +79,7 @@ async function tempDataDir(): Promise<string> {
   return path.join(dir, 'data');
 }
 
-describe('server/main.ts', () => {
+describe('main.ts', () => {
   it('starts on an embedded PostgreSQL under DATA_DIR, generates and keeps the admin token, and stops cleanly', { timeout: 240_000 }, async () => {
     const dataDir = await tempDataDir();
     const first = await startMain({ DATA_DIR: dataDir });

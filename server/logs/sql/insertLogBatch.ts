@@ -8,7 +8,7 @@
  * arrays were a fifth of the server's CPU per stored line).
  */
 import type pg from 'pg';
-import type { LogLevelName } from '../limits.ts';
+import type { LogLevelName } from '../../../contract/logLevels.ts';
 
 /** A line as stored; without a timestamp, the time of receipt (the transaction's) stands in. */
 export type LogLineInput = { level: LogLevelName; message: string; timestamp?: Date | null };

@@ -1,6 +1,6 @@
 /** Reads a run's stored lines by seq: the one read behind replay, live fan-out and history pages. */
 import type pg from 'pg';
-import type { LogLevelName } from '../limits.ts';
+import type { LogLevelName } from '../../../contract/logLevels.ts';
 
 export type LogLineRow = {
   runId: number;

@@ -3,7 +3,7 @@
  * (source_id, sku), so that a product scraped again is updated in place instead of duplicated.
  */
 import type pg from 'pg';
-import type { Product } from '../../../scrapers/engine/extract.ts';
+import type { Product } from '../../../contract/product.ts';
 
 // DISTINCT ON keeps the last occurrence of a sku sent twice in one batch: ON CONFLICT DO UPDATE
 // refuses to touch one row twice in a statement.

@@ -4,17 +4,16 @@
  * executes them, so that a newcomer sees live runs and logs within a minute.
  */
 import path from 'node:path';
-import type { Config } from '../config.ts';
-import { openDatabase } from '../db/database.ts';
-import type { Logger } from '../logger.ts';
-import { RunnerNameTakenError } from '../runners/errors.ts';
-import { createRunner, rotateRunnerKey } from '../runners/runnerOperations.ts';
-import { RunInProgressError } from '../runs/errors.ts';
-import { triggerRun } from '../runs/runOperations.ts';
-import { registerDefinitions } from '../scrapers/registerDefinitions.ts';
-import { BUILT_IN_DEFINITIONS } from '../../scrapers/definitions/loadDefinitions.ts';
-import { startFixtureSites } from '../../scrapers/fixtures/fixtureSites.ts';
-import { spawnRunner, stopChild } from '../../scrapers/runner/spawnRunner.ts';
+import type { Config } from '../server/config.ts';
+import { openDatabase } from '../server/db/database.ts';
+import type { Logger } from '../server/logger.ts';
+import { RunnerNameTakenError } from '../server/runners/errors.ts';
+import { createRunner, rotateRunnerKey } from '../server/runners/runnerOperations.ts';
+import { RunInProgressError } from '../server/runs/errors.ts';
+import { triggerRun } from '../server/runs/runOperations.ts';
+import { startFixtureSites } from '../scrapers/fixtures/fixtureSites.ts';
+import { spawnRunner, stopChild } from '../scrapers/runner/spawnRunner.ts';
+import { registerBuiltInScrapers } from './registerBuiltInScrapers.ts';
 
 const DEMO_RUNNER = 'demo-runner';
 const ADMIN = { kind: 'admin', tokenId: null } as const;
@@ -23,7 +22,7 @@ export async function startDemo(options: { config: Config; databaseUrl: string; 
   const { config, apiUrl, logger } = options;
   const db = openDatabase(options.databaseUrl, logger, { max: 2 });
   const sites = await startFixtureSites({ host: '127.0.0.1' });
-  const registered = await registerDefinitions(db, BUILT_IN_DEFINITIONS, { FIXTURES_URL: sites.url });
+  const registered = await registerBuiltInScrapers(db, sites.url);
   for (const { scraperId, slug } of registered) {
     if ((await db.prisma.run.count({ where: { scraperId } })) === 0) {
       try {

@@ -1,7 +1,8 @@
 /**
  * The declarative scraper definition: what a runner needs to scrape one source, validated with zod
  * so that a bad definition is refused with a message naming the field (`fields.price: …`).
- * The server stores it as Scraper.config; the runner checks it again before every run.
+ * The server checks it when a scraper is stored (as Scraper.config); the runner checks it again
+ * before every run, by these same rules.
  */
 import { z } from 'zod';
 
@@ -30,8 +31,6 @@ export const fieldSpec = z.union(
   { error: 'must be a selector or path string, or an object { selector, attr } or { path }' },
 );
 export type FieldSpec = z.infer<typeof fieldSpec>;
-
-export const PRODUCT_FIELDS = ['sku', 'name', 'brand', 'category', 'price', 'thcPercent', 'cbdPercent', 'url'] as const;
 
 const fields = z.strictObject({
   sku: fieldSpec,
