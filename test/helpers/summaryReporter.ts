@@ -5,23 +5,30 @@
  */
 import type { Reporter, TestModule } from 'vitest/node';
 
-type Tier = { files: number; tests: number; start: number; end: number };
-
-/** When a file started, and when it ended: setting up, importing and running its tests and hooks. */
-function span(module: TestModule): { start: number; end: number } {
-  const start = module.task.result?.startTime;
-  // A file that never started (filtered out, or the run was cancelled) takes no time.
-  if (start === undefined) return { start: Infinity, end: -Infinity };
-  const d = module.diagnostic();
-  return { start, end: start + d.environmentSetupDuration + d.prepareDuration + d.setupDuration + d.collectDuration + d.duration };
-}
+type Span = { start: number; end: number };
 
 export default class SummaryReporter implements Reporter {
+  /** When each file's tests began (its import done) and when it ended, by module id. */
+  private readonly began = new Map<string, number>();
+  private readonly spans = new Map<string, Span>();
+
+  onTestModuleStart(module: TestModule) {
+    this.began.set(module.id, performance.now());
+  }
+
+  onTestModuleEnd(module: TestModule) {
+    const began = this.began.get(module.id);
+    if (began === undefined) return;
+    // A file is reported as started once it is imported: its setup and import come before that.
+    const d = module.diagnostic();
+    this.spans.set(module.id, { start: began - (d.environmentSetupDuration + d.prepareDuration + d.setupDuration + d.collectDuration), end: performance.now() });
+  }
+
   onTestRunEnd(modules: ReadonlyArray<TestModule>) {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
-    const tiers = new Map<string, Tier>();
+    const tiers = new Map<string, { files: number; tests: number } & Span>();
     for (const module of modules) {
       const tests = [...module.children.allTests()];
       for (const test of tests) {
@@ -32,8 +39,13 @@ export default class SummaryReporter implements Reporter {
       }
       const name = module.project.name || 'tests';
       const tier = tiers.get(name) ?? { files: 0, tests: 0, start: Infinity, end: -Infinity };
-      const { start, end } = span(module);
-      tiers.set(name, { files: tier.files + 1, tests: tier.tests + tests.length, start: Math.min(tier.start, start), end: Math.max(tier.end, end) });
+      const span = this.spans.get(module.id);
+      tiers.set(name, {
+        files: tier.files + 1,
+        tests: tier.tests + tests.length,
+        start: Math.min(tier.start, span?.start ?? Infinity),
+        end: Math.max(tier.end, span?.end ?? -Infinity),
+      });
     }
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
     const lines = [...tiers].map(([name, t]) => `${name}: ${plural(t.files, 'file')}, ${plural(t.tests, 'test')} in ${(Math.max(0, t.end - t.start) / 1000).toFixed(1)} s\n`);

@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tolerateConnectionLoss } from '../helpers/connectionLoss.ts';
 import { createTestDatabase, useTestDatabase } from '../helpers/database.ts';
 import { collect } from '../helpers/graphql.ts';
 import { JOB_LOGS, batchLines, deliveredLines, shipBatch } from '../helpers/logShipper.ts';
@@ -50,7 +51,7 @@ describe.skipIf(!redisUp)('live fan-out over Redis pub/sub (PUBSUB_URL)', () => 
     a = await startTestServer(db.url, { pubsubUrl: REDIS_URL });
     b = await startTestServer(db.url, { pubsubUrl: REDIS_URL });
     // Two witnesses of which transport carries the announcements.
-    notifications = new pg.Client({ connectionString: db.url });
+    notifications = tolerateConnectionLoss(new pg.Client({ connectionString: db.url }));
     await notifications.connect();
     notifications.on('notification', (n) => n.channel === 'job_logs' && notified.push(n.payload ?? ''));
     await notifications.query('LISTEN job_logs');
