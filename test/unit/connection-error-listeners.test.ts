@@ -1,7 +1,8 @@
 /**
- * Every PostgreSQL pool and client the project opens listens for 'error'. pg emits it on an idle
- * connection whose server went away (a restart, a failover, a terminated backend, PostgreSQL shut
- * down at the end of a benchmark); with no listener, Node throws it and the process dies.
+ * Every PostgreSQL pool and client the project opens listens for 'error', and so does every
+ * connection taken out of a pool. pg emits it on a connection whose server went away (a restart, a
+ * failover, a terminated backend, PostgreSQL shut down at the end of a benchmark); with no listener,
+ * Node throws it and the process dies.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -48,6 +49,13 @@ describe('database connections', () => {
 
   it('each handle their errors', () => {
     expect(files.flatMap(unheardConnections)).toEqual([]);
+  });
+
+  it('taken out of a pool for several statements are held through holdConnection, which listens while they are out', () => {
+    // Tests hold connections of their own to lock rows; nothing terminates those under them.
+    const product = files.filter((file) => !path.relative(ROOT, file).startsWith(`test${path.sep}`) && !file.endsWith(path.join('db', 'heldConnection.ts')));
+    const checkedOut = product.filter((file) => /\bpool\.connect\(\)/i.test(readFileSync(file, 'utf8')));
+    expect(checkedOut.map((file) => path.relative(ROOT, file))).toEqual([]);
   });
 
   it('are opened as pg.Pool and pg.Client, which the check sees', () => {
