@@ -5,6 +5,7 @@
  * and log_line's primary key is rebuilt once at the end: both only make a bulk load slower.
  */
 import type pg from 'pg';
+import { holdConnection } from '../server/db/heldConnection.ts';
 
 export type BulkData = { replayRunId: number; replayLines: number; scraperIds: number[]; seconds: number };
 
@@ -15,7 +16,8 @@ export async function loadBulkData(
   sizes: { runs: number; scrapers: number; logLines: number; replayLines: number; products: number },
 ): Promise<BulkData> {
   const started = performance.now();
-  const client = await pool.connect();
+  const held = await holdConnection(pool);
+  const { client } = held;
   try {
     await client.query(`SET session_replication_role = replica`);
     const sources = Math.max(1, Math.floor(sizes.scrapers / 4));
@@ -106,6 +108,6 @@ export async function loadBulkData(
     await client.query(`SET session_replication_role = DEFAULT`);
     return { replayRunId, replayLines: sizes.replayLines, scraperIds, seconds: (performance.now() - started) / 1000 };
   } finally {
-    client.release();
+    held.release();
   }
 }

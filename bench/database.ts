@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../server/db/embeddedPostgres.ts';
 import { createLogger } from '../server/logger.ts';
+import { reportConnectionErrors } from './connectionErrors.ts';
 
 export type BenchDatabase = { url: string; pool: pg.Pool; stop(): Promise<void> };
 
@@ -13,7 +14,7 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
   // mkdtemp makes the folder private; PostgreSQL runs as its own user and must reach its data inside.
   await chmod(dir, 0o755);
   const embedded = await startEmbeddedPostgres(dir, createLogger('silent'));
-  const pool = new pg.Pool({ connectionString: embedded.url, max: 8, application_name: 'scrapedeck-bench' });
+  const pool = reportConnectionErrors(new pg.Pool({ connectionString: embedded.url, max: 8, application_name: 'scrapedeck-bench' }), 'the benchmark pool');
   // Checkpoints forced by a small WAL budget would land in whichever phase happens to be running.
   await pool.query(`ALTER SYSTEM SET max_wal_size = '8GB'`);
   await pool.query(`ALTER SYSTEM SET checkpoint_timeout = '30min'`);
@@ -22,6 +23,8 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
     url: embedded.url,
     pool,
     async stop() {
+      // pool.end() resolves before its sockets close: PostgreSQL stopping next may still end one.
+      pool.closing();
       await pool.end();
       await embedded.stop();
       await rm(dir, { recursive: true, force: true });

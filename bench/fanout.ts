@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import type { Credentials } from './client.ts';
+import { reportConnectionErrors } from './connectionErrors.ts';
 import type { RunnerWithRun } from './fixtures.ts';
 import { duringBackgroundIngest, probes, type LoadOptions } from './load.ts';
 import type { ServerProcess } from './serverProcess.ts';
@@ -36,9 +37,9 @@ export type RoundTrips = {
  * insert of one log line, alternately, under the same background load as the fan-out phases.
  */
 export async function notifyRoundTrips(databaseUrl: string, server: ServerProcess, load: LoadOptions, runId: number): Promise<RoundTrips> {
-  const listener = new pg.Client({ connectionString: databaseUrl });
+  const listener = reportConnectionErrors(new pg.Client({ connectionString: databaseUrl }), 'the round-trip listener');
   // A pool, so that a NOTIFY waiting on a busy server never holds up the next one.
-  const notifier = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const notifier = reportConnectionErrors(new pg.Pool({ connectionString: databaseUrl, max: 4 }), 'the round-trip notifier');
   await listener.connect();
   const notify: number[] = [];
   const insertAndNotify: number[] = [];
@@ -64,6 +65,8 @@ export async function notifyRoundTrips(databaseUrl: string, server: ServerProces
     pacer.stop();
   });
   await sleep(200);
+  listener.closing();
+  notifier.closing();
   await Promise.all([listener.end(), notifier.end()]);
   return { notify: latency(notify), insertAndNotify: latency(insertAndNotify) };
 }

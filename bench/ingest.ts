@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { appender, logLines } from './client.ts';
+import { reportConnectionErrors } from './connectionErrors.ts';
 import type { RunnerWithRun } from './fixtures.ts';
 
 export type IngestFigures = { linesPerSecond: number; lines: number; seconds: number; batches: number };
@@ -38,7 +39,7 @@ export async function ingestThroughApi(
 const copyText = (value: string) => value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
 
 export async function ingestWithCopy(databaseUrl: string, runId: number, lineCount: number, batchLines: number): Promise<IngestFigures> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = reportConnectionErrors(new pg.Client({ connectionString: databaseUrl }), 'the COPY client');
   await client.connect();
   try {
     const sample = logLines(batchLines);

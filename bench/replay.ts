@@ -4,6 +4,7 @@
  */
 import pg from 'pg';
 import { wsClient, type Credentials } from './client.ts';
+import { reportConnectionErrors } from './connectionErrors.ts';
 
 export type ReplayFigures = { lines: number; seconds: number; linesPerSecond: number };
 
@@ -37,7 +38,7 @@ export async function replayToSubscriber(wsUrl: string, viewer: Credentials, run
 }
 
 export async function replayWithSelect(databaseUrl: string, runId: number, lines: number): Promise<ReplayFigures> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = reportConnectionErrors(new pg.Client({ connectionString: databaseUrl }), 'the SELECT client');
   await client.connect();
   try {
     const started = performance.now();

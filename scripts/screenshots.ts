@@ -75,7 +75,14 @@ async function main() {
   cleanups.push(() => runner.stop());
 
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
-  cleanups.push(() => pool.end());
+  // The pool replaces a lost idle connection at its next query; only the loss needs saying, and not
+  // once the pool is closing (pool.end() resolves before its sockets close, and PostgreSQL stops next).
+  let closing = false;
+  pool.on('error', (error) => closing || logger.warn({ err: error }, 'idle database connection lost'));
+  cleanups.push(() => {
+    closing = true;
+    return pool.end();
+  });
   for (const round of [1, 2]) {
     for (const scraperId of Object.values(scrapers)) {
       await graphql(server.url, `mutation($id: ID!) { triggerRun(scraperId: $id) { __typename } }`, { id: String(scraperId) });

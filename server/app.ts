@@ -252,6 +252,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       },
     },
     wss,
+    config.websocketKeepAliveMs,
   );
 
   return {

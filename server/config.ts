@@ -46,6 +46,9 @@ const envSchema = z.object({
     ),
 });
 
+/** graphql-ws's own default: a dead peer holds its subscriptions for 12 to 24 s. */
+const WEBSOCKET_KEEPALIVE_MS = 12_000;
+
 export type Config = {
   port: number;
   host: string;
@@ -60,6 +63,11 @@ export type Config = {
   introspection: boolean;
   runLeaseSeconds: number;
   headersTimeoutSeconds: number;
+  /**
+   * How often each websocket is pinged: one that has not answered by the next ping is cut off, and
+   * its subscriptions released. Not an environment setting; a test shortens it to see a cut-off.
+   */
+  websocketKeepAliveMs: number;
   /** Lines a subscriber may have waiting before it is closed as too slow. */
   subscriberQueueLimit: number;
   /** redis://…: live log fan-out between instances over Redis pub/sub instead of NOTIFY. */
@@ -106,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.INTROSPECTION ?? !production,
     runLeaseSeconds: e.RUN_LEASE_SECONDS,
     headersTimeoutSeconds: e.HEADERS_TIMEOUT_SECONDS,
+    websocketKeepAliveMs: WEBSOCKET_KEEPALIVE_MS,
     subscriberQueueLimit: e.SUBSCRIBER_QUEUE_LIMIT,
     pubsubUrl: e.PUBSUB_URL,
     scheduler: e.SCHEDULER,

@@ -2,9 +2,8 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ADMIN_DIST as DIST } from './adminBuild.ts';
 
-const DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -35,7 +34,9 @@ export function serveAdmin(req: IncomingMessage, res: ServerResponse): void {
     return;
   }
   const candidate = path.normalize(path.join(DIST, pathname));
-  const file = candidate.startsWith(DIST) && existsSync(candidate) && statSync(candidate).isFile() ? candidate : index;
+  // Dot files are the build's own records (the hash of the sources it was made from), not the admin's.
+  const hidden = pathname.split('/').some((segment) => segment.startsWith('.'));
+  const file = !hidden && candidate.startsWith(DIST) && existsSync(candidate) && statSync(candidate).isFile() ? candidate : index;
   const immutable = file !== index && pathname.startsWith('/assets/');
   res.writeHead(200, {
     'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',

@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { holdConnection } from './heldConnection.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
 
@@ -32,7 +33,8 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 
 export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<{ applied: string[] }> {
   const migrations = await readMigrations(dir);
-  const client = await pool.connect();
+  const held = await holdConnection(pool);
+  const { client } = held;
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -79,6 +81,6 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<{ ap
     return { applied };
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
-    client.release();
+    held.release();
   }
 }

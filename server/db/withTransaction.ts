@@ -1,8 +1,10 @@
 /** Runs a function inside one transaction on one pooled connection: committed if it returns, rolled back if it throws. */
 import type pg from 'pg';
+import { holdConnection } from './heldConnection.ts';
 
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const held = await holdConnection(pool);
+  const { client } = held;
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
@@ -14,6 +16,6 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
     await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw error;
   } finally {
-    client.release(broken);
+    held.release(broken);
   }
 }

@@ -34,6 +34,8 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<C
     return checks;
   }
   const client = new pg.Client({ connectionString: config.databaseUrl, connectionTimeoutMillis: TIMEOUT_MS, application_name: 'scrapedeck-doctor' });
+  // A connection lost between two checks is a finding of its own (the next check's query fails too).
+  client.on('error', (error) => checks.push({ name: 'database', ok: false, message: `the connection was lost: ${error.message}` }));
   try {
     await client.connect();
   } catch (error) {
@@ -112,21 +114,28 @@ async function checkListenNotify(url: string, sender: pg.Client): Promise<Check>
   const channel = `scrapedeck_doctor_${randomBytes(4).toString('hex')}`;
   const listener = new pg.Client({ connectionString: url, connectionTimeoutMillis: TIMEOUT_MS, application_name: 'scrapedeck-doctor' });
   let timer: NodeJS.Timeout | undefined;
+  // Set from an event handler, which the compiler's narrowing does not follow.
+  let lost = null as Error | null;
   try {
     await listener.connect();
     const arrived = new Promise<boolean>((resolve) => {
       listener.on('notification', (message) => message.channel === channel && resolve(true));
+      // A listening connection that drops hears nothing more: the check fails, saying why.
+      listener.on('error', (error) => {
+        lost = error;
+        resolve(false);
+      });
       timer = setTimeout(() => resolve(false), TIMEOUT_MS);
     });
     await listener.query(`LISTEN ${channel}`);
     await sender.query(`SELECT pg_notify($1, 'ping')`, [channel]);
-    return (await arrived)
-      ? { name, ok: true, message: 'a notification made the round trip' }
-      : {
-          name,
-          ok: false,
-          message: `no notification arrived within ${TIMEOUT_MS} ms: live updates need a direct or session-pooled connection (not PgBouncer transaction mode)`,
-        };
+    if (await arrived) return { name, ok: true, message: 'a notification made the round trip' };
+    if (lost) return { name, ok: false, message: `the listening connection was lost: ${lost.message}` };
+    return {
+      name,
+      ok: false,
+      message: `no notification arrived within ${TIMEOUT_MS} ms: live updates need a direct or session-pooled connection (not PgBouncer transaction mode)`,
+    };
   } catch (error) {
     return { name, ok: false, message: (error as Error).message };
   } finally {

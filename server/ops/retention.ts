@@ -5,6 +5,7 @@
  * One instance at a time does a pass (a session advisory lock), the others skip theirs.
  */
 import type pg from 'pg';
+import { holdConnection } from '../db/heldConnection.ts';
 import type { Logger } from '../logger.ts';
 import { deleteExpiredLogLines, runHasLogLines, runsQueuedBefore, type RunCursor } from '../logs/sql/deleteExpiredLogLines.ts';
 
@@ -73,7 +74,8 @@ export class LogRetention {
   private async doPass(): Promise<RetentionPass> {
     const batchSize = this.options.batchSize ?? 5000;
     const runsPerPage = this.options.runsPerPage ?? 200;
-    const client = await this.pool.connect();
+    const held = await holdConnection(this.pool);
+    const { client } = held;
     let locked = false;
     let broken: Error | undefined;
     try {
@@ -112,7 +114,7 @@ export class LogRetention {
     } finally {
       if (locked && !broken) await client.query(`SELECT pg_advisory_unlock($1)`, [RETENTION_LOCK_KEY]).catch(() => undefined);
       // A client that failed mid-pass is destroyed, which also drops its advisory lock.
-      client.release(broken);
+      held.release(broken);
     }
   }
 }

@@ -3,41 +3,23 @@
  * built once per change of its sources (parallel test files wait on one lock, and skip the build
  * when the sources are unchanged since the last one).
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { adminBuildState, buildAdmin } from '../../server/admin/adminBuild.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLIENT = path.join(ROOT, 'client');
-const DIST = path.join(CLIENT, 'dist');
-const STAMP = path.join(DIST, '.source-hash');
 const LOCK = path.join(os.tmpdir(), `scrapedeck-admin-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-function sourceHash(): string {
-  const hash = createHash('sha256');
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      if (name === 'dist' || name === 'node_modules' || name.startsWith('.')) continue;
-      const file = path.join(dir, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else hash.update(file).update(readFileSync(file));
-    }
-  };
-  walk(CLIENT);
-  return hash.digest('hex');
-}
-
 /** Builds client/dist unless it was built from the current sources. */
 export async function ensureAdminBuilt(): Promise<void> {
-  const wanted = sourceHash();
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === wanted) return;
+    if (adminBuildState() === 'fresh') return;
     try {
       mkdirSync(LOCK);
     } catch (error) {
@@ -47,14 +29,7 @@ export async function ensureAdminBuilt(): Promise<void> {
       continue;
     }
     try {
-      if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === wanted) return;
-      const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-      const result = spawnSync(process.execPath, [vite, 'build', '--config', path.join(CLIENT, 'vite.config.ts'), '--logLevel', 'warn'], {
-        cwd: ROOT,
-        encoding: 'utf8',
-      });
-      if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
-      writeFileSync(STAMP, wanted);
+      if (adminBuildState() !== 'fresh') buildAdmin({ quiet: true });
       return;
     } finally {
       rmSync(LOCK, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { migrate } from '../../server/db/migrate.ts';
+import { tolerateConnectionLoss } from './connectionLoss.ts';
 import { startedLater } from './startedLater.ts';
 
 export type TestDatabase = { url: string; pool: pg.Pool; drop(): Promise<void> };
@@ -10,25 +11,23 @@ export type TestDatabase = { url: string; pool: pg.Pool; drop(): Promise<void> }
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const adminUrl = inject('adminDatabaseUrl');
   const name = `scrapedeck_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
+  const admin = tolerateConnectionLoss(new pg.Client({ connectionString: adminUrl }));
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 5 });
+  const pool = tolerateConnectionLoss(new pg.Pool({ connectionString: url.toString(), max: 5 }));
   if (options.migrate !== false) await migrate(pool);
   return {
     url: url.toString(),
     pool,
     async drop() {
-      pool.on('error', () => undefined);
       await pool.end();
-      const client = new pg.Client({ connectionString: adminUrl });
+      const client = tolerateConnectionLoss(new pg.Client({ connectionString: adminUrl }));
       await client.connect();
-      // pool.end() resolves before its clients' sockets close: FORCE would terminate one still
-      // closing, whose "terminating connection" then surfaces as an uncaught error. Wait for them
-      // (a few seconds at most), then FORCE whatever else is left (a server process killed mid-test).
+      // pool.end() resolves before its clients' sockets close: let them close by themselves (a few
+      // seconds at most), then FORCE whatever else is left (a server process killed mid-test).
       for (let waited = 0; waited < 5_000; waited += 50) {
         const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = ''`, [name]);
         if (rows[0].n === 0) break;

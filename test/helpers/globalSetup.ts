@@ -1,7 +1,8 @@
 /**
  * One PostgreSQL for the whole test run: the embedded one (PostgreSQL 18) by default, or the
  * server named by TEST_DATABASE_URL (CI also runs the suite against PostgreSQL 15 that way).
- * Each test file then makes its own database on it.
+ * Each test file then makes its own database on it. Only the tiers that use a database list this
+ * setup; when several of them run, they share the one cluster.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,19 +17,38 @@ declare module 'vitest' {
   }
 }
 
+type SharedCluster = { users: number; started: Promise<{ url: string; stop(): Promise<void> }> };
+
+// Every project loads its global setup as a module of its own; the process is what they share.
+const SHARED = Symbol.for('scrapedeck.test.postgres');
+const registry = globalThis as typeof globalThis & { [SHARED]?: SharedCluster };
+
+async function startCluster(): Promise<{ url: string; stop(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'scrapedeck-test-'));
+  // mkdtemp makes the folder private; PostgreSQL runs as its own user and must reach its data inside.
+  await chmod(dir, 0o755);
+  const embedded = await startEmbeddedPostgres(dir, createLogger('silent'));
+  return {
+    url: embedded.url,
+    async stop() {
+      await embedded.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export default async function setup(project: TestProject) {
   const external = process.env.TEST_DATABASE_URL;
   if (external) {
     project.provide('adminDatabaseUrl', external);
     return;
   }
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'scrapedeck-test-'));
-  // mkdtemp makes the folder private; PostgreSQL runs as its own user and must reach its data inside.
-  await chmod(dir, 0o755);
-  const embedded = await startEmbeddedPostgres(dir, createLogger('silent'));
-  project.provide('adminDatabaseUrl', embedded.url);
+  const shared = (registry[SHARED] ??= { users: 0, started: startCluster() });
+  shared.users++;
+  project.provide('adminDatabaseUrl', (await shared.started).url);
   return async () => {
-    await embedded.stop();
-    await rm(dir, { recursive: true, force: true });
+    if (--shared.users > 0) return;
+    delete registry[SHARED];
+    await (await shared.started).stop();
   };
 }

@@ -1,6 +1,7 @@
 /** The server's LISTEN connection ('scrapedeck-listener'), seen and cut from the database side. */
 import pg from 'pg';
 import { inject } from 'vitest';
+import { tolerateConnectionLoss } from './connectionLoss.ts';
 import type { TestDatabase } from './database.ts';
 import { waitUntil } from './waitUntil.ts';
 
@@ -21,9 +22,9 @@ export async function listenerBackends(db: TestDatabase): Promise<number> {
  * the tables keep it. Connections are allowed again afterwards; the instances then reconnect.
  */
 export async function withListenersCut<T>(db: TestDatabase, whileAway: (writer: pg.Pool) => Promise<T>): Promise<T> {
-  const writer = new pg.Client({ connectionString: db.url });
+  const writer = tolerateConnectionLoss(new pg.Client({ connectionString: db.url }));
   await writer.connect();
-  const admin = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+  const admin = tolerateConnectionLoss(new pg.Client({ connectionString: inject('adminDatabaseUrl') }));
   await admin.connect();
   try {
     await admin.query(`ALTER DATABASE ${databaseName(db)} WITH ALLOW_CONNECTIONS false`);

@@ -12,6 +12,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/em
 import { migrate } from '../../server/db/migrate.ts';
 import { createLogger } from '../../server/logger.ts';
 import { parseDefinition } from '../../contract/definitionSchema.ts';
+import { tolerateConnectionLoss } from '../helpers/connectionLoss.ts';
 import { labDefinition, startFixtureSites, type FixtureSites } from '../helpers/fixtures.ts';
 import { startRunner, type TestRunner } from '../helpers/runner.ts';
 import { collect } from '../helpers/graphql.ts';
@@ -43,7 +44,7 @@ beforeAll(async () => {
   await chmod(dir, 0o755);
   port = await freePort();
   const { url } = await startCluster();
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const pool = tolerateConnectionLoss(new pg.Pool({ connectionString: url, max: 2 }));
   await migrate(pool);
   const { scraperId } = await seedScraper(pool);
   const runner = await seedRunner(pool);
@@ -103,7 +104,7 @@ describe('PostgreSQL restarts while runners append and admins watch', () => {
       shipped.map((_, i) => [i * LINES_PER_BATCH + 1, (i + 1) * LINES_PER_BATCH]),
     );
 
-    const check = new pg.Client({ connectionString: cluster!.url });
+    const check = tolerateConnectionLoss(new pg.Client({ connectionString: cluster!.url }));
     await check.connect();
     try {
       const { rows } = await check.query(`SELECT count(*)::int AS lines, max(seq)::int AS last FROM log_line WHERE run_id = $1`, [jobId]);
@@ -122,7 +123,7 @@ describe('PostgreSQL restarts while runners append and admins watch', () => {
   it('a real runner scraping through the restart ends its run with every line stored and watched once, in order', async () => {
     const live = server!;
     sites = await startFixtureSites();
-    const pool = new pg.Pool({ connectionString: cluster!.url, max: 2 });
+    const pool = tolerateConnectionLoss(new pg.Pool({ connectionString: cluster!.url, max: 2 }));
     try {
       const slug = 'through-restart';
       const { scraperId } = await seedScraper(pool, { slug, config: parseDefinition(labDefinition(sites, { slug, count: 30, delayMs: 150 })) });
@@ -137,7 +138,7 @@ describe('PostgreSQL restarts while runners append and admins watch', () => {
       await pool.end();
       await cluster!.stop();
       await startCluster();
-      const after = new pg.Pool({ connectionString: cluster!.url, max: 2 });
+      const after = tolerateConnectionLoss(new pg.Pool({ connectionString: cluster!.url, max: 2 }));
       try {
         await waitUntil(async () => (await after.query(`SELECT status FROM run WHERE id = $1`, [runId])).rows[0].status === 'SUCCESS', 'the run to succeed', 40_000);
         const { rows } = await after.query(`SELECT last_seq AS "lastSeq" FROM run WHERE id = $1`, [runId]);
@@ -165,7 +166,7 @@ describe('PostgreSQL restarts while runners append and admins watch', () => {
     if (!reachable) return context.skip(`no Redis answers at ${redisUrl}`);
 
     const viaRedis = await startTestServer(cluster!.url, { pubsubUrl: redisUrl });
-    const pool = new pg.Pool({ connectionString: cluster!.url, max: 1 });
+    const pool = tolerateConnectionLoss(new pg.Pool({ connectionString: cluster!.url, max: 1 }));
     try {
       const { scraperId } = await seedScraper(pool);
       const runner = await seedRunner(pool);

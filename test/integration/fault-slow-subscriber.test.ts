@@ -16,8 +16,8 @@ const PADDING = 60_000;
 const { db, server } = useTestServer({ subscriberQueueLimit: QUEUE_LIMIT });
 
 /** The server's own count of live jobLogs subscriptions, from /metrics. */
-async function jobLogsSubscribers(): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+async function jobLogsSubscribers(port = server.port): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith('scrapedeck_subscribers{') && l.includes('subscription="jobLogs"'));
   if (!line) throw new Error('no jobLogs subscriber gauge in /metrics');
   return Number(line.split(' ').at(-1));
@@ -67,21 +67,32 @@ describe('a subscriber that stops reading', () => {
     await waitUntil(async () => (await jobLogsSubscribers()) === 0, 'the server to release both subscriptions');
   });
 
-  it('is cut off by the keep-alive when it stops answering altogether, releasing its subscription', { timeout: 60_000 }, async () => {
-    const { scraperId } = await seedScraper(db.pool);
-    const runner = await seedRunner(db.pool);
-    const jobId = String(await insertRun(db.pool, { scraperId, status: 'RUNNING', runnerId: runner.runnerId }));
-    const silent = await openRawSubscription(server.wsUrl, { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, JOB_LOGS, { jobId });
-    await shipBatch(() => server.client({ apiKey: runner.apiKey }), jobId, 'only', batchLines(1, 5));
-    await silent.waitFor(() => seqsOf(silent.results).length === 5);
-    expect(await jobLogsSubscribers()).toBe(1);
+  it('is cut off by the keep-alive when it stops answering altogether, releasing its subscription', async () => {
+    // A ping every 300 ms instead of every 12 s: cut off within two intervals of going silent.
+    const pinging = await startTestServer(db.url, { websocketKeepAliveMs: 300 });
+    try {
+      const { scraperId } = await seedScraper(db.pool);
+      const runner = await seedRunner(db.pool);
+      const jobId = String(await insertRun(db.pool, { scraperId, status: 'RUNNING', runnerId: runner.runnerId }));
+      const silent = await openRawSubscription(pinging.wsUrl, { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, JOB_LOGS, { jobId });
+      await shipBatch(() => pinging.client({ apiKey: runner.apiKey }), jobId, 'only', batchLines(1, 5));
+      await silent.waitFor(() => seqsOf(silent.results).length === 5);
+      // While it answers (ws answers every ping by itself), it stays, however many pings go by.
+      let pings = 0;
+      silent.socket.on('ping', () => pings++);
+      await waitUntil(() => pings >= 3, 'three pings');
+      expect(await jobLogsSubscribers(pinging.port)).toBe(1);
+      expect(silent.closed).toBeNull();
 
-    // No reads, so no pongs: the server's ping goes unanswered and it terminates the socket.
-    silent.pause();
-    await waitUntil(async () => (await jobLogsSubscribers()) === 0, 'the server to cut off the silent socket', 45_000);
-    silent.resume();
-    await silent.waitFor(() => silent.closed !== null);
-    expect(silent.closed!.code).toBe(1006);
+      // No reads, so no pongs: the server's ping goes unanswered and it terminates the socket.
+      silent.pause();
+      await waitUntil(async () => (await jobLogsSubscribers(pinging.port)) === 0, 'the server to cut off the silent socket');
+      silent.resume();
+      await silent.waitFor(() => silent.closed !== null);
+      expect(silent.closed!.code).toBe(1006);
+    } finally {
+      await pinging.stop();
+    }
   });
 
   it('is dropped by the size of its backlog too, when few lines carry many bytes', async () => {

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/logger.ts';
 import { LogRetention } from '../../server/ops/retention.ts';
 import { useTestDatabase } from '../helpers/database.ts';
+import { tolerateConnectionLoss } from '../helpers/connectionLoss.ts';
 import { insertRunningRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -60,7 +61,7 @@ describe('log retention', () => {
 
   it('lets one instance at a time do a pass', async () => {
     const run = await runWithLines('SUCCESS', 50, Array(4).fill(50));
-    const holder = new pg.Client({ connectionString: db.url });
+    const holder = tolerateConnectionLoss(new pg.Client({ connectionString: db.url }));
     await holder.connect();
     try {
       // Another instance holds the retention lock: this one skips its pass.

@@ -6,10 +6,12 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tolerateConnectionLoss } from '../helpers/connectionLoss.ts';
 import { createTestDatabase, useTestDatabase } from '../helpers/database.ts';
 import { collect } from '../helpers/graphql.ts';
 import { JOB_LOGS, batchLines, deliveredLines, shipBatch } from '../helpers/logShipper.ts';
 import { insertLogBatch } from '../../server/logs/sql/insertLogBatch.ts';
+import { scrapeMetrics } from '../helpers/metrics.ts';
 import { insertRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -49,7 +51,7 @@ describe.skipIf(!redisUp)('live fan-out over Redis pub/sub (PUBSUB_URL)', () => 
     a = await startTestServer(db.url, { pubsubUrl: REDIS_URL });
     b = await startTestServer(db.url, { pubsubUrl: REDIS_URL });
     // Two witnesses of which transport carries the announcements.
-    notifications = new pg.Client({ connectionString: db.url });
+    notifications = tolerateConnectionLoss(new pg.Client({ connectionString: db.url }));
     await notifications.connect();
     notifications.on('notification', (n) => n.channel === 'job_logs' && notified.push(n.payload ?? ''));
     await notifications.query('LISTEN job_logs');
@@ -105,27 +107,43 @@ describe.skipIf(!redisUp)('live fan-out over Redis pub/sub (PUBSUB_URL)', () => 
     const { scraperId } = await seedScraper(db.pool);
     const runner = await seedRunner(db.pool);
     const jobId = String(await insertRun(db.pool, { scraperId, status: 'RUNNING', runnerId: runner.runnerId }));
-    await shipBatch(() => a.client({ apiKey: runner.apiKey }), jobId, 'first', batchLines(1, 1));
-    // Replayed, so the hub has read nothing for the run yet when the announcements come.
-    const watcher = collect(a.admin.ws(), JOB_LOGS, { jobId });
-    await watcher.waitFor(() => deliveredLines(watcher.events).length >= 1);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    // Two batches committed without an announcement (seqs 2-4, then 5-7), then announced in reverse.
     const runId = Number(jobId);
-    const stored = [];
-    for (const batchId of ['early', 'late']) {
-      stored.push(await insertLogBatch(db.pool, { runId, batchId, lines: batchLines(2, 3).map((l) => ({ ...l, level: 'INFO' as const })), runnerId: null, leaseSeconds: 60, notify: false }));
-    }
-    expect(stored).toMatchObject([{ fromSeq: 2, toSeq: 4 }, { fromSeq: 5, toSeq: 7 }]);
-    const publisher = new Redis(REDIS_URL);
-    try {
-      await publisher.publish(channel, JSON.stringify(`${jobId}:5:7`));
-      await publisher.publish(channel, JSON.stringify(`${jobId}:2:4`));
-    } finally {
-      publisher.disconnect();
-    }
-    await watcher.waitFor(() => deliveredLines(watcher.events).length >= 7);
-    expect(deliveredLines(watcher.events).map((l) => l.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    // Batches committed without an announcement: instance a hears of them only from the announcements
+    // below, so its hub has read nothing of the run before, and a read starts where its announcement says.
+    const storeQuietly = (batchId: string, batch: number, count: number) =>
+      insertLogBatch(db.pool, { runId, batchId, lines: batchLines(batch, count).map((l) => ({ ...l, level: 'INFO' as const })), runnerId: null, leaseSeconds: 60, notify: false });
+    const announce = async (range: string) => {
+      const publisher = new Redis(REDIS_URL);
+      try {
+        await publisher.publish(channel, JSON.stringify(`${jobId}:${range}`));
+      } finally {
+        publisher.disconnect();
+      }
+    };
+    const hubReads = async () => (await scrapeMetrics(a.port)).value('scrapedeck_log_batches_fanned_out_total', { source: 'read' }) ?? 0;
+    const seqs = () => deliveredLines(watcher.events).map((l) => l.seq);
+
+    await storeQuietly('first', 1, 1);
+    const watcher = collect(a.admin.ws(), JOB_LOGS, { jobId });
+    // Its replay has read the table once, and reads it again only for a seq it sees missing.
+    await watcher.waitFor(() => seqs().length >= 1);
+    expect(await storeQuietly('early', 2, 3)).toMatchObject({ fromSeq: 2, toSeq: 4 });
+    expect(await storeQuietly('late', 3, 3)).toMatchObject({ fromSeq: 5, toSeq: 7 });
+    const readsBefore = await hubReads();
+
+    // The later batch is announced first: the hub reads 5-7 and hands them on. Lines 2-4 were never
+    // announced, so the subscriber has them only if it saw that 2 was missing and read the table for it.
+    await announce('5:7');
+    await watcher.waitFor(() => seqs().length >= 7);
+    expect(seqs()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(await hubReads()).toBe(readsBefore + 1);
+
+    // The earlier announcement, late, reads nothing again; the next batch follows without a repeat.
+    await announce('2:4');
+    await shipBatch(() => a.client({ apiKey: runner.apiKey }), jobId, 'next', batchLines(4, 1));
+    await watcher.waitFor(() => seqs().length >= 8);
+    expect(seqs()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(await hubReads()).toBe(readsBefore + 1);
     watcher.dispose();
   });
 

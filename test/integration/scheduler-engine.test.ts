@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/logger.ts';
 import { JOB_ENGINE_SCHEMA, Scheduler, TICK_QUEUE } from '../../server/scheduler/scheduler.ts';
 import { createTestDatabase, type TestDatabase, useTestDatabase } from '../helpers/database.ts';
+import { tolerateConnectionLoss } from '../helpers/connectionLoss.ts';
 import { finishActiveRuns, minuteFromNow, PASS_OPTIONS, runsOf, setSchedule, ticksOf } from '../helpers/scheduler.ts';
 import { seedScraper } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -23,7 +24,7 @@ afterAll(async () => {
 
 function instance(clock: TestClock): Scheduler {
   // Each instance has its own pool, as separate server processes would.
-  const pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  const pool = tolerateConnectionLoss(new pg.Pool({ connectionString: db.url, max: 3 }));
   pools.push(pool);
   return new Scheduler({ databaseUrl: db.url, pool, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), clock, ...PASS_OPTIONS });
 }

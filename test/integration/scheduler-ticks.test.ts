@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../helpers/database.ts';
+import { tolerateConnectionLoss } from '../helpers/connectionLoss.ts';
 import { insertRun } from '../helpers/runs.ts';
 import { finishActiveRuns, minuteFromNow, passAt, runsOf, setSchedule, ticksOf } from '../helpers/scheduler.ts';
 import { seedScraper } from '../helpers/seed.ts';
@@ -187,8 +188,8 @@ describe('missed-run policy after downtime', () => {
 
 describe('several instances', () => {
   it('two instances passing at the same moments create exactly one run per scraper and fire time', async () => {
-    const instanceA = new pg.Pool({ connectionString: db.url, max: 4 });
-    const instanceB = new pg.Pool({ connectionString: db.url, max: 4 });
+    const instanceA = tolerateConnectionLoss(new pg.Pool({ connectionString: db.url, max: 4 }));
+    const instanceB = tolerateConnectionLoss(new pg.Pool({ connectionString: db.url, max: 4 }));
     try {
       const scrapers = await Promise.all(Array.from({ length: 6 }, () => seedScraper(db.pool, { cron: '* * * * *' })));
       const ids = scrapers.map((s) => s.scraperId);
