@@ -31,6 +31,7 @@ import { MAX_SUBSCRIPTIONS_PER_CONNECTION, TooManySubscriptionsError, useSubscri
 import { DocumentTooLargeError, isDocumentTooLarge, useDocumentSizeLimit } from './graphql/documentSize.ts';
 import { boundedParserCache, useDetachedErrorStacks } from './graphql/documentCache.ts';
 import { useCompiledExecution } from './graphql/compiledExecution.ts';
+import { useErrorCodes } from './graphql/errorCodes.ts';
 import { sendSharedPayloads, sharedPayloadFor, useSharedSubscriptionResults } from './graphql/sharedSubscriptionResults.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -80,6 +81,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         blockFieldSuggestion: { enabled: config.production },
       }),
       ...(config.introspection ? [] : [disableIntrospection()]),
+      useErrorCodes(),
       ...(services.metrics ? [services.metrics.plugin()] : []),
       useMutationRateLimit(rateLimits),
       useUnexpectedErrorLog(),

@@ -15,7 +15,8 @@ import {
   MAX_SKU_LENGTH,
   MAX_URL_LENGTH,
 } from './limits.ts';
-import { reportProducts, TooManyProductsError } from './reportProducts.ts';
+import { TooManyProductsError } from './errors.ts';
+import { reportProducts } from './reportProducts.ts';
 
 export const ProductRef = builder.prismaObject('Product', {
   description: 'A product of a source as last scraped; (source, sku) identifies it.',
