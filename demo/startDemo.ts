@@ -16,7 +16,6 @@ import { spawnRunner, stopChild } from '../scrapers/runner/spawnRunner.ts';
 import { registerBuiltInScrapers } from './registerBuiltInScrapers.ts';
 
 const DEMO_RUNNER = 'demo-runner';
-const ADMIN = { kind: 'admin', tokenId: null } as const;
 
 export async function startDemo(options: { config: Config; databaseUrl: string; apiUrl: string; logger: Logger }) {
   const { config, apiUrl, logger } = options;
@@ -26,6 +25,7 @@ export async function startDemo(options: { config: Config; databaseUrl: string; 
   for (const { scraperId, slug } of registered) {
     if ((await db.prisma.run.count({ where: { scraperId } })) === 0) {
       try {
+        // NOTIFYed whatever the live bus: queued at startup, before this instance serves a subscriber.
         await triggerRun(db, scraperId, 'API');
         logger.info({ slug }, 'queued a first demo run');
       } catch (error) {
@@ -37,12 +37,12 @@ export async function startDemo(options: { config: Config; databaseUrl: string; 
 
   let apiKey: string;
   try {
-    ({ apiKey } = await createRunner(db, ADMIN, { name: DEMO_RUNNER }));
+    ({ apiKey } = await createRunner(db, { name: DEMO_RUNNER }));
   } catch (error) {
     if (!(error instanceof RunnerNameTakenError)) throw error;
     // Keys are stored hashed: a restart gives the existing demo runner a new one.
     const runner = await db.prisma.runner.findUniqueOrThrow({ where: { name: DEMO_RUNNER }, select: { id: true } });
-    ({ apiKey } = await rotateRunnerKey(db, ADMIN, runner.id));
+    ({ apiKey } = await rotateRunnerKey(db, runner.id));
   }
   await db.close();
 

@@ -21,7 +21,7 @@ import { useParseGuard } from './ops/parseGuard.ts';
 import { createDrain } from './ops/drain.ts';
 import { answerClientErrors } from './ops/clientErrors.ts';
 import { adminPolicy, API_POLICY, graphiqlHeaderPolicy, setSecurityHeaders } from './ops/securityHeaders.ts';
-import { renderGraphiQLWithPolicy } from './graphql/graphiqlPage.ts';
+import { GRAPHIQL_CDN, renderGraphiQLWithPolicy } from './graphql/graphiqlPage.ts';
 import { corsOptions, originAllowed } from './ops/origins.ts';
 import { withoutHttpDetails } from './graphql/websocketErrors.ts';
 import { DatabaseUnavailableError, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './ops/databaseUnavailable.ts';
@@ -31,6 +31,7 @@ import { MAX_SUBSCRIPTIONS_PER_CONNECTION, TooManySubscriptionsError, useSubscri
 import { DocumentTooLargeError, isDocumentTooLarge, useDocumentSizeLimit } from './graphql/documentSize.ts';
 import { boundedParserCache, useDetachedErrorStacks } from './graphql/documentCache.ts';
 import { useCompiledExecution } from './graphql/compiledExecution.ts';
+import { useErrorCodes } from './graphql/errorCodes.ts';
 import { sendSharedPayloads, sharedPayloadFor, useSharedSubscriptionResults } from './graphql/sharedSubscriptionResults.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -80,6 +81,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         blockFieldSuggestion: { enabled: config.production },
       }),
       ...(config.introspection ? [] : [disableIntrospection()]),
+      useErrorCodes(),
       ...(services.metrics ? [services.metrics.plugin()] : []),
       useMutationRateLimit(rateLimits),
       useUnexpectedErrorLog(),
@@ -134,7 +136,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     const graphql = path === GRAPHQL_PATH || path.startsWith(`${GRAPHQL_PATH}/`);
     const api = graphql || path === '/healthz' || path === '/metrics';
     const graphiqlPage = graphql && config.graphiql && req.method === 'GET' && Boolean(req.headers.accept?.includes('text/html'));
-    setSecurityHeaders(res, !api ? adminPolicy(req) : graphiqlPage ? graphiqlHeaderPolicy(req) : API_POLICY);
+    setSecurityHeaders(res, !api ? adminPolicy(req) : graphiqlPage ? graphiqlHeaderPolicy(req, GRAPHIQL_CDN) : API_POLICY);
     if (path === '/metrics' && services.metrics) return services.metrics.serve(res);
     if (path === '/healthz') {
       const ok = await healthz(services);

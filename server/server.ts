@@ -27,13 +27,17 @@ export async function startServer(options: {
   schedulerClock?: SchedulerOptions['clock'];
 }): Promise<RunningServer> {
   const { config, databaseUrl, adminToken, logger } = options;
-  const db = openDatabase(databaseUrl, logger);
+  const listener = await createPgListener(databaseUrl, logger);
+  // One bus carries log announcements and run changes. Whether writes NOTIFY them in their own
+  // transaction follows from it, once, here; key revocations stay on NOTIFY (see OpenConnections).
+  const liveBus = await openLiveBus({ pubsubUrl: config.pubsubUrl, databaseUrl, listener, logger }).catch(async (error: unknown) => {
+    await listener.close();
+    throw error;
+  });
+  const db = openDatabase(databaseUrl, logger, { notifyInTransaction: liveBus.announcesInTransaction });
   const { applied } = await migrate(db.pool);
   if (applied.length > 0) logger.info({ applied }, 'applied migrations');
-  const listener = await createPgListener(databaseUrl, logger);
-  // Run state changes stay on NOTIFY (one per transition); log announcements take the configured bus.
-  const liveBus = await openLiveBus({ pubsubUrl: config.pubsubUrl, databaseUrl, listener, logger });
-  const runEvents = new RunEvents(db.pool, listener, logger);
+  const runEvents = new RunEvents(db.pool, liveBus, logger);
   // The hub learns from run events when a run has ended, and so when its subscribers are complete.
   const logHub = new LogHub(db.pool, liveBus, logger, config.subscriberQueueLimit, runEvents);
   await logHub.start();
@@ -46,6 +50,8 @@ export async function startServer(options: {
         clock: options.schedulerClock,
         graceSeconds: config.schedulerGraceSeconds,
         retryBackoffSeconds: config.retryBackoffSeconds,
+        notifyInTransaction: db.notifyInTransaction,
+        runEvents,
       })
     : undefined;
   await scheduler?.start();
@@ -74,8 +80,8 @@ export async function startServer(options: {
       await Promise.all([app.stop(), scheduler?.stop()]);
       // Ends the subscription generators of closed sockets, which wait for their next event otherwise.
       await logHub.stop();
-      await liveBus.close();
       await runEvents.stop();
+      await liveBus.close();
       await retention.stop();
       await metrics.stop();
       await openConnections.stop();

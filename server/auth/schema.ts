@@ -79,7 +79,7 @@ builder.mutationFields((t) => ({
       name: t.arg.string({ required: true, validate: TOKEN_NAME }),
       role: t.arg({ type: TokenRoleEnum, required: true }),
     },
-    resolve: (_root, { name, role }, ctx) => createToken(ctx.db, ctx.principal, { name, role }),
+    resolve: (_root, { name, role }, ctx) => createToken(ctx.db, { name, role }),
   }),
   revokeToken: t.field({
     type: ApiTokenRef,
@@ -87,6 +87,6 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: [...MUTATION_ERRORS] },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => revokeToken(ctx.db, ctx.principal, parseId(id, 'ApiToken')),
+    resolve: (_root, { id }, ctx) => revokeToken(ctx.db, parseId(id, 'ApiToken')),
   }),
 }));

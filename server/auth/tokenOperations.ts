@@ -1,9 +1,8 @@
 /** Bearer tokens for people and integrations: made with a secret shown once, listed without it, revoked at once. */
-import type { Principal } from './principal.ts';
 import type { Database } from '../db/database.ts';
 import type { ApiToken } from '../db/generated/prisma/client.ts';
 import type { TokenRole } from '../db/generated/prisma/enums.ts';
-import { NotFoundError } from '../graphql/errors.ts';
+import { NotFoundError } from '../domainErrors.ts';
 import { generateSecret, hashSecret } from './secrets.ts';
 import { revokeCredential } from './sql/revokeCredential.ts';
 
@@ -11,7 +10,6 @@ export type CreatedToken = { token: string; apiToken: ApiToken };
 
 export async function createToken(
   db: Database,
-  _principal: Principal,
   input: { name: string; role: TokenRole },
 ): Promise<CreatedToken> {
   const token = generateSecret('token');
@@ -22,7 +20,7 @@ export async function createToken(
 }
 
 /** Revoking twice keeps the first revocation time; the token is refused from the next request on. */
-export async function revokeToken(db: Database, _principal: Principal, id: number): Promise<ApiToken> {
+export async function revokeToken(db: Database, id: number): Promise<ApiToken> {
   if (!(await revokeCredential(db, 'token', id))) throw new NotFoundError('ApiToken', String(id));
   return db.prisma.apiToken.findUniqueOrThrow({ where: { id } });
 }

@@ -8,13 +8,20 @@ export type Database = {
   url: string;
   pool: pg.Pool;
   prisma: PrismaClient;
+  /**
+   * Whether writes NOTIFY their live changes (stored log lines, run transitions) inside their own
+   * transaction, delivered at commit in commit order: true when PostgreSQL is the live bus. When
+   * another bus is, the changes are published on it after commit instead. Fixed when the process
+   * starts, by the bus it chose.
+   */
+  notifyInTransaction: boolean;
   close(): Promise<void>;
 };
 
 // PostgreSQL int8 and numeric arrive as strings by default; counts in this product fit a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
-export function openDatabase(url: string, logger: Logger, options: { max?: number } = {}): Database {
+export function openDatabase(url: string, logger: Logger, options: { max?: number; notifyInTransaction?: boolean } = {}): Database {
   // A database that does not answer makes a request fail within seconds (503, retryable) instead of hang.
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 20, application_name: 'scrapedeck', connectionTimeoutMillis: 10_000 });
   let closing = false;
@@ -30,6 +37,7 @@ export function openDatabase(url: string, logger: Logger, options: { max?: numbe
     url,
     pool,
     prisma,
+    notifyInTransaction: options.notifyInTransaction ?? true,
     async close() {
       closing = true;
       await prisma.$disconnect();

@@ -10,11 +10,12 @@ type Handler = (payload: string) => void;
 
 /**
  * What a reconnect handler learns of the gap: the database's clock on the last query the old
- * connection answered. Notifications committed after it may be lost (those committed a little
- * before it too, if the connection broke before they arrived), so a user that replays by
- * timestamp reads from somewhat before it.
+ * connection answered, and on the first the new one answered (LISTEN in force again).
+ * Notifications committed between them may be lost (those committed a little before it too, if
+ * the connection broke before they arrived), so a user that replays by timestamp reads from
+ * somewhat before lastAnsweredAt.
  */
-export type ListenerGap = { lastAnsweredAt: Date };
+export type ListenerGap = { lastAnsweredAt: Date; restoredAt: Date };
 
 export type PgListener = {
   /** Calls handler with each payload on channel; returns the unsubscribe function. */
@@ -110,15 +111,15 @@ export async function createPgListener(url: string, logger: Logger, options: Lis
 
   function dropped(which: pg.Client) {
     if (which !== client || !connected) return;
-    const gap = { lastAnsweredAt };
+    const lostAfter = lastAnsweredAt;
     connected = false;
     client = undefined;
     clearInterval(keepAlive);
     which.end().catch(() => undefined);
-    if (!closed) void reconnect(gap);
+    if (!closed) void reconnect(lostAfter);
   }
 
-  async function reconnect(gap: ListenerGap): Promise<void> {
+  async function reconnect(lostAfter: Date): Promise<void> {
     if (connecting) return connecting;
     connecting = (async () => {
       for (let attempt = 0; !closed; attempt++) {
@@ -129,6 +130,7 @@ export async function createPgListener(url: string, logger: Logger, options: Lis
           await connect();
           if (closed) return;
           logger.info({ attempt }, 'LISTEN connection restored');
+          const gap = { lastAnsweredAt: lostAfter, restoredAt: lastAnsweredAt };
           for (const handler of reconnectHandlers) handler(gap);
           return;
         } catch (error) {

@@ -1,34 +1,16 @@
 /**
  * Failures a client can act on, as schema types: every one implements the `Error` interface and
- * is returned inside a field's result union instead of a bare message in `errors`.
+ * is returned inside a field's result union instead of a bare message in `errors` (where no union
+ * takes one, errorCodes.ts gives it a code instead).
  */
 import { InputValidationError } from '@pothos/plugin-validation';
-import { GraphQLError } from 'graphql';
+import { NotFoundError } from '../domainErrors.ts';
 import { builder } from './builder.ts';
 
 export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
   description: 'Implemented by every failure that a client can act on.',
   fields: (t) => ({ message: t.exposeString('message') }),
 });
-
-/**
- * A GraphQLError as well, so that where a field has no result union (a query by id) the client
- * still gets this message and code NOT_FOUND, not a masked "Unexpected error.".
- */
-export class NotFoundError extends GraphQLError {
-  readonly entity: string;
-  readonly id: string;
-
-  constructor(
-    entity: string,
-    id: string,
-  ) {
-    super(`${entity} ${id} does not exist`, { extensions: { code: 'NOT_FOUND' } });
-    this.entity = entity;
-    this.id = id;
-    this.name = 'NotFoundError';
-  }
-}
 
 builder.objectType(NotFoundError, {
   name: 'NotFoundError',

@@ -10,13 +10,14 @@ import { callingRunnerId } from '../graphql/context.ts';
 import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunStateError } from '../runs/errors.ts';
-import { appendLogs, BatchTooLargeError } from './appendLogs.ts';
-import type { LogEvent } from './logHub.ts';
+import { appendLogs } from './appendLogs.ts';
+import { BatchTooLargeError } from './errors.ts';
+import type { LogEvent } from './subscriberQueue.ts';
 import type { RunEnd } from './sql/readRunEnd.ts';
 import { RunRef, RunStatusEnum } from '../runs/schema.ts';
 import { MAX_LINES_PER_BATCH, MAX_MESSAGE_BYTES } from '../../contract/limits.ts';
 import { LOG_LEVELS } from '../../contract/logLevels.ts';
-import { levelRank } from './limits.ts';
+import { levelRank } from '../../contract/logLevels.ts';
 import { decodeLogCursor, encodeLogCursor } from './logCursor.ts';
 import { searchLogLines, type LogLineRow } from './sql/readLogLines.ts';
 
@@ -146,7 +147,8 @@ builder.mutationFields((t) => ({
         leaseSeconds: ctx.config.runLeaseSeconds,
         // As coerced: each line has exactly the input's fields, which is what the JSON parameter holds.
         lines: logs,
-      }, ctx.logHub);
+      });
+      ctx.logHub.appended(appended);
       if (!appended.duplicate) ctx.metrics?.logLinesAppended.inc(appended.toSeq - appended.fromSeq + 1);
       return appended;
     },
@@ -198,7 +200,7 @@ builder.subscriptionFields((t) => ({
       afterSeq: t.arg.int({ required: false, defaultValue: 0, validate: z.number().int().min(0).nullish() }),
       minLevel: t.arg({ type: LogLevelEnum, required: false }),
     },
-    // A slow subscriber's SubscriberTooSlowError is a GraphQLError: it reaches the client as is.
+    // A stream that fails (SubscriberTooSlowError, NotFoundError) reaches the client with its code: see errorCodes.ts.
     subscribe: (_root, { jobId, afterSeq, minLevel }, ctx) =>
       ctx.logHub.subscribe(parseId(jobId, 'Run'), afterSeq ?? 0, minLevel ?? 'DEBUG'),
     resolve: (event: LogEvent) => event,

@@ -5,7 +5,6 @@
  * gets what its page needs (see graphiqlPage.ts), and no more.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GRAPHIQL_CDN } from '../graphql/graphiqlPage.ts';
 
 /** On every response, refusals included. */
 export const COMMON_SECURITY_HEADERS = {
@@ -50,10 +49,10 @@ export const API_POLICY = "default-src 'none'; frame-ancestors 'none'";
 /**
  * The header half of GraphiQL's policy: what a meta tag cannot say (frame-ancestors), and its
  * websocket narrowed to this host. Its page brings the rest as a meta tag (its scripts' hashes);
- * a browser enforces both.
+ * a browser enforces both. cdn: where the page loads its code from (GRAPHIQL_CDN).
  */
-export function graphiqlHeaderPolicy(req: IncomingMessage): string {
-  return `frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'; connect-src 'self'${ownSockets(req)} ${GRAPHIQL_CDN}`;
+export function graphiqlHeaderPolicy(req: IncomingMessage, cdn: string): string {
+  return `frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'; connect-src 'self'${ownSockets(req)} ${cdn}`;
 }
 
 export function setSecurityHeaders(res: ServerResponse, policy: string): void {

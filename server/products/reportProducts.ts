@@ -3,19 +3,13 @@ import { MAX_PRODUCTS_PER_BATCH } from '../../contract/limits.ts';
 import type { Product } from '../../contract/product.ts';
 import type { Database } from '../db/database.ts';
 import { withTransaction } from '../db/withTransaction.ts';
-import { NotFoundError } from '../graphql/errors.ts';
-import { OversizeBatchError } from '../graphql/oversizeBatchError.ts';
+import { NotFoundError } from '../domainErrors.ts';
 import { RunStateError } from '../runs/errors.ts';
+import { TooManyProductsError } from './errors.ts';
 import { MIN_PRICES_FOR_OUTLIERS } from './outlierThreshold.ts';
 import { claimProductBatch, findProductBatch, lockRunStatus, recordProductBatch, type BatchCounts } from './sql/productBatch.ts';
 import { raiseProductFlags } from './sql/raiseProductFlags.ts';
 import { upsertProducts } from './sql/upsertProducts.ts';
-
-export class TooManyProductsError extends OversizeBatchError {
-  constructor(received: number) {
-    super('TooManyProductsError', 'products', MAX_PRODUCTS_PER_BATCH, received);
-  }
-}
 
 export type ReportResult = BatchCounts & { duplicate: boolean };
 

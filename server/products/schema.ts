@@ -1,5 +1,12 @@
 /** Products: the Product type and reportProducts, through which runners store what they scraped. */
 import { z } from 'zod';
+import { builder } from '../graphql/builder.ts';
+import { batchIdRule } from '../graphql/batchId.ts';
+import { callingRunnerId } from '../graphql/context.ts';
+import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
+import { parseId } from '../graphql/ids.ts';
+import { RunStateError } from '../runs/errors.ts';
+import '../sources/schema.ts';
 import {
   MAX_LABEL_LENGTH,
   MAX_NAME_LENGTH,
@@ -8,14 +15,8 @@ import {
   MAX_SKU_LENGTH,
   MAX_URL_LENGTH,
 } from '../../contract/limits.ts';
-import { builder } from '../graphql/builder.ts';
-import { batchIdRule } from '../graphql/batchId.ts';
-import { callingRunnerId } from '../graphql/context.ts';
-import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
-import { parseId } from '../graphql/ids.ts';
-import { RunStateError } from '../runs/errors.ts';
-import '../sources/schema.ts';
-import { reportProducts, TooManyProductsError } from './reportProducts.ts';
+import { TooManyProductsError } from './errors.ts';
+import { reportProducts } from './reportProducts.ts';
 
 export const ProductRef = builder.prismaObject('Product', {
   description: 'A product of a source as last scraped; (source, sku) identifies it.',

@@ -7,9 +7,11 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
-import type { LiveBus } from './liveBus.ts';
+import type { BusGap, LiveBus } from './liveBus.ts';
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/** A subscription connection whose peer died silently hears nothing and says nothing: a PING unanswered this long ends it. */
+const KEEP_ALIVE_MS = 10_000;
 
 export async function openRedisBus(url: string, prefix: string, logger: Logger): Promise<LiveBus> {
   const connectionName = `${prefix.replaceAll(':', '-')}pubsub`.replace(/[^\w.-]/g, '_');
@@ -31,9 +33,19 @@ export async function openRedisBus(url: string, prefix: string, logger: Logger):
   }
 
   const target = createRedisEventTarget<CustomEvent<string>>({ publishClient, subscribeClient });
-  const reconnectHandlers = new Set<() => void>();
+  const reconnectHandlers = new Set<(gap: BusGap) => void>();
   let connected = true;
-  subscribeClient.on('close', () => (connected = false));
+  // Counts the subscription's connections, so that an answer that comes over a later one (ioredis
+  // sends unanswered commands again) is not taken for a sign of life of the earlier one.
+  let connection = 0;
+  // This machine's monotonic clock when the subscription was last known to hear.
+  let lastAnsweredAt = performance.now();
+  let probing = false;
+  subscribeClient.on('close', () => {
+    connected = false;
+    connection++;
+    probing = false;
+  });
   // ioredis re-subscribes on reconnect by itself; what was published while away is replayed from PostgreSQL.
   subscribeClient.on('ready', () => {
     if (connected) return;
@@ -41,16 +53,42 @@ export async function openRedisBus(url: string, prefix: string, logger: Logger):
     // 'ready' comes just before ioredis sends its SUBSCRIBEs; a PING sent after them is answered once
     // they are in force, and only then does a replay from the table leave no gap behind it.
     setImmediate(() => {
+      const restored = connection;
       subscribeClient.ping().then(
         () => {
-          logger.info('Redis pub/sub connection restored');
-          for (const handler of reconnectHandlers) handler();
+          if (restored !== connection) return;
+          const gap = { missedForMs: performance.now() - lastAnsweredAt };
+          lastAnsweredAt = performance.now();
+          logger.info(gap, 'Redis pub/sub connection restored');
+          for (const handler of reconnectHandlers) handler(gap);
         },
         // Lost again before the answer: the next 'ready' replays.
         (error: unknown) => logger.warn({ err: error }, 'Redis pub/sub connection lost while restoring'),
       );
     });
   });
+
+  const keepAlive = setInterval(() => {
+    if (!connected) return;
+    if (probing) {
+      logger.warn({ keepAliveMs: KEEP_ALIVE_MS }, 'Redis pub/sub keep-alive unanswered; reconnecting');
+      probing = false;
+      subscribeClient.disconnect(true);
+      return;
+    }
+    probing = true;
+    const probed = connection;
+    subscribeClient.ping().then(
+      () => {
+        if (probed !== connection) return;
+        probing = false;
+        if (connected) lastAnsweredAt = performance.now();
+      },
+      // The connection's own 'close' starts the reconnect.
+      () => undefined,
+    );
+  }, KEEP_ALIVE_MS);
+  keepAlive.unref();
 
   return {
     announcesInTransaction: false,
@@ -70,6 +108,7 @@ export async function openRedisBus(url: string, prefix: string, logger: Logger):
       });
     },
     async close() {
+      clearInterval(keepAlive);
       await Promise.all([publishClient.quit(), subscribeClient.quit()].map((p) => p.catch(() => undefined)));
     },
   };

@@ -1,7 +1,4 @@
 /** The ways a runner operation can fail that a caller can act on. */
-import { builder } from '../graphql/builder.ts';
-import { ErrorInterface } from '../graphql/errors.ts';
-
 export class RunnerNameTakenError extends Error {
   readonly runnerName: string;
 
@@ -21,17 +18,3 @@ export class RunnerRevokedError extends Error {
     this.name = 'RunnerRevokedError';
   }
 }
-
-builder.objectType(RunnerNameTakenError, {
-  name: 'RunnerNameTakenError',
-  description: 'Runner names are unique; nothing was stored.',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({ name: t.exposeString('runnerName') }),
-});
-
-builder.objectType(RunnerRevokedError, {
-  name: 'RunnerRevokedError',
-  description: 'The runner is revoked, and a revoked runner gets no new key.',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({ runnerId: t.id({ resolve: (e) => String(e.runnerId) }) }),
-});

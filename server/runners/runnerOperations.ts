@@ -1,16 +1,15 @@
 /** Runners and their API keys: made with a key shown once, rotated or revoked with immediate effect. */
 import { CREDENTIALS_REVOKED_CHANNEL } from '../auth/openConnections.ts';
-import type { Principal } from '../auth/principal.ts';
 import { generateSecret, hashSecret } from '../auth/secrets.ts';
 import { revokeCredential } from '../auth/sql/revokeCredential.ts';
 import type { Database } from '../db/database.ts';
 import type { Runner } from '../db/generated/prisma/client.ts';
-import { NotFoundError } from '../graphql/errors.ts';
+import { NotFoundError } from '../domainErrors.ts';
 import { RunnerNameTakenError, RunnerRevokedError } from './errors.ts';
 
 export type RunnerWithKey = { runner: Runner; apiKey: string };
 
-export async function createRunner(db: Database, _principal: Principal, input: { name: string }): Promise<RunnerWithKey> {
+export async function createRunner(db: Database, input: { name: string }): Promise<RunnerWithKey> {
   const apiKey = generateSecret('runner');
   const { rows } = await db.pool.query<{ id: number }>({
     name: 'create_runner',
@@ -25,7 +24,7 @@ export async function createRunner(db: Database, _principal: Principal, input: {
  * The old key is refused from the next request on, since every request looks its key up again.
  * A run the runner holds stays its own: the runner keeps reporting on it with the new key.
  */
-export async function rotateRunnerKey(db: Database, _principal: Principal, id: number): Promise<RunnerWithKey> {
+export async function rotateRunnerKey(db: Database, id: number): Promise<RunnerWithKey> {
   const apiKey = generateSecret('runner');
   const { rowCount } = await db.pool.query({
     name: 'rotate_runner_key',
@@ -47,7 +46,7 @@ export async function rotateRunnerKey(db: Database, _principal: Principal, id: n
  * A run the runner still holds is left to its lease: when the lease passes without a heartbeat it
  * is taken as lost like any other.
  */
-export async function revokeRunner(db: Database, _principal: Principal, id: number): Promise<Runner> {
+export async function revokeRunner(db: Database, id: number): Promise<Runner> {
   if (!(await revokeCredential(db, 'runner', id))) throw new NotFoundError('Runner', String(id));
   return db.prisma.runner.findUniqueOrThrow({ where: { id } });
 }

@@ -1,7 +1,7 @@
 /** Runners: the processes that execute runs, their API keys, and the run each one holds. */
 import { z } from 'zod';
 import { builder } from '../graphql/builder.ts';
-import { MUTATION_ERRORS } from '../graphql/errors.ts';
+import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunRef } from '../runs/schema.ts';
 import { RunnerNameTakenError, RunnerRevokedError } from './errors.ts';
@@ -54,6 +54,20 @@ builder.queryFields((t) => ({
   }),
 }));
 
+builder.objectType(RunnerNameTakenError, {
+  name: 'RunnerNameTakenError',
+  description: 'Runner names are unique; nothing was stored.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ name: t.exposeString('runnerName') }),
+});
+
+builder.objectType(RunnerRevokedError, {
+  name: 'RunnerRevokedError',
+  description: 'The runner is revoked, and a revoked runner gets no new key.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ runnerId: t.id({ resolve: (e) => String(e.runnerId) }) }),
+});
+
 builder.mutationFields((t) => ({
   createRunner: t.field({
     type: RunnerWithKeyRef,
@@ -61,7 +75,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: [...MUTATION_ERRORS, RunnerNameTakenError] },
     args: { name: t.arg.string({ required: true, validate: RUNNER_NAME }) },
-    resolve: (_root, { name }, ctx) => createRunner(ctx.db, ctx.principal, { name }),
+    resolve: (_root, { name }, ctx) => createRunner(ctx.db, { name }),
   }),
   rotateRunnerKey: t.field({
     type: RunnerWithKeyRef,
@@ -69,7 +83,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: [...MUTATION_ERRORS, RunnerRevokedError] },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => rotateRunnerKey(ctx.db, ctx.principal, parseId(id, 'Runner')),
+    resolve: (_root, { id }, ctx) => rotateRunnerKey(ctx.db, parseId(id, 'Runner')),
   }),
   revokeRunner: t.field({
     type: RunnerRef,
@@ -77,6 +91,6 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: [...MUTATION_ERRORS] },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => revokeRunner(ctx.db, ctx.principal, parseId(id, 'Runner')),
+    resolve: (_root, { id }, ctx) => revokeRunner(ctx.db, parseId(id, 'Runner')),
   }),
 }));

@@ -1,7 +1,4 @@
 /** The ways a run operation can fail that a caller can act on. */
-import { builder } from '../graphql/builder.ts';
-import { ErrorInterface } from '../graphql/errors.ts';
-
 export class ScraperDisabledError extends Error {
   readonly scraperId: number;
 
@@ -46,20 +43,3 @@ export class RunStateError extends Error {
     this.name = 'RunStateError';
   }
 }
-
-builder.objectType(ScraperDisabledError, {
-  name: 'ScraperDisabledError',
-  description: 'The scraper is disabled, so it takes no runs.',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({ scraperId: t.id({ resolve: (e) => String(e.scraperId) }) }),
-});
-
-builder.objectType(RunStateError, {
-  name: 'RunStateError',
-  description: 'The run is not in a state that allows the operation (for example completing a run that was cancelled).',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({
-    runId: t.id({ resolve: (e) => String(e.runId) }),
-    status: t.exposeString('status'),
-  }),
-});

@@ -3,7 +3,7 @@
  * is in another state than the operation needs.
  */
 import type { Database } from '../db/database.ts';
-import { NotFoundError } from '../graphql/errors.ts';
+import { NotFoundError } from '../domainErrors.ts';
 import { RunStateError } from './errors.ts';
 
 /** runnerId: the calling runner, which learns nothing about runs that are not its own; null for an admin. */

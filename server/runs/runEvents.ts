@@ -1,25 +1,26 @@
 /**
- * Delivers run_updated notifications to this instance's runUpdated subscribers. Only the newest
- * state of a run matters, so a subscriber's backlog is a set of run ids: bounded by the number
- * of runs, however fast they change.
+ * Delivers run_updated announcements from the live bus (NOTIFY, or Redis with PUBSUB_URL) to this
+ * instance's runUpdated subscribers and to its own watchers of single runs. Only the newest state
+ * of a run matters, so a subscriber's backlog is a set of run ids: bounded by the number of runs,
+ * however fast they change.
  */
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
-import type { ListenerGap, PgListener } from '../db/listener.ts';
-import { releasable } from '../graphql/releasable.ts';
-import { RUN_UPDATED_CHANNEL } from './sql/notifyRunUpdated.ts';
+import type { BusGap, LiveBus } from '../pubsub/liveBus.ts';
+import { releasable } from '../pubsub/releasable.ts';
+import { parseRunChange, RUN_UPDATED_CHANNEL, runChangePayload, type RunChange } from './sql/notifyRunUpdated.ts';
 import { readRunsChangedSince } from './sql/readRunsChangedSince.ts';
 
 /**
- * How far before the lost connection's last answer the catch-up reads. A transition is stamped
- * with its transaction's start but announced at its commit, and a notification may still have
- * been on its way when the connection broke; a run delivered twice costs one re-read.
+ * How far before the bus's last sign of life the catch-up reads. A transition is stamped with its
+ * transaction's start but announced at its commit (or after it, on a bus other than NOTIFY), and an
+ * announcement may still have been on its way when the connection broke; a run delivered twice
+ * costs one re-read.
  */
 const CATCH_UP_MARGIN_MS = 10_000;
 /** Subscribers of a scraper or of every run want the newest state, not an unbounded backlog. */
 const CATCH_UP_LIMIT = 1_000;
 
-export type RunChange = { runId: number; scraperId: number };
 type Filter = { runId?: number; scraperId?: number };
 type Listener = { filter: Filter; pending: Set<number>; wake: (() => void) | null; closed: boolean };
 
@@ -28,33 +29,43 @@ export class RunEvents {
   /** This instance's own watchers of single runs (the log hub's), apart from GraphQL subscribers. */
   private readonly watchers = new Map<number, Set<() => void>>();
   private stopListening: (() => Promise<void>) | null = null;
+  private stopReconnects: (() => void) | null = null;
 
   private readonly pool: pg.Pool;
-  private readonly listener: PgListener;
+  private readonly bus: LiveBus;
   private readonly logger: Logger;
 
   constructor(
     pool: pg.Pool,
-    listener: PgListener,
+    bus: LiveBus,
     logger: Logger,
   ) {
     this.pool = pool;
-    this.listener = listener;
+    this.bus = bus;
     this.logger = logger;
   }
 
   async start(): Promise<void> {
-    this.stopListening = await this.listener.on(RUN_UPDATED_CHANNEL, (payload) => this.onNotification(payload));
-    this.listener.onReconnect((gap) => void this.refreshAfterReconnect(gap));
+    this.stopListening = await this.bus.on(RUN_UPDATED_CHANNEL, (payload) => this.onAnnouncement(payload));
+    this.stopReconnects = this.bus.onReconnect((gap) => void this.refreshAfterReconnect(gap));
   }
 
   /**
-   * Notifications sent while the LISTEN connection was down are gone. A subscriber of one run gets
-   * that run again (it is read fresh from the table, so a missed change shows); subscribers of a
-   * scraper or of every run get the runs of theirs that changed since the connection was last
-   * known to hear, read from the table.
+   * Tells every instance of runs this instance changed, once their transaction has committed. On
+   * NOTIFY the statement that changed each run told them at commit already: nothing to do.
    */
-  private async refreshAfterReconnect(gap: ListenerGap): Promise<void> {
+  announce(changes: RunChange[]): void {
+    if (this.bus.announcesInTransaction) return;
+    for (const change of changes) this.bus.publish(RUN_UPDATED_CHANNEL, runChangePayload(change));
+  }
+
+  /**
+   * Announcements made while the bus was away are gone. A subscriber of one run gets that run again
+   * (it is read fresh from the table, so a missed change shows); subscribers of a scraper or of
+   * every run get the runs of theirs that changed since the bus was last known to hear, read from
+   * the table.
+   */
+  private async refreshAfterReconnect(gap: BusGap): Promise<void> {
     for (const handlers of this.watchers.values()) for (const handler of handlers) handler();
     const broad = [...this.listeners].filter((l) => l.filter.runId === undefined);
     for (const l of this.listeners) {
@@ -64,22 +75,23 @@ export class RunEvents {
     }
     if (broad.length === 0) return;
     const everyScraper = broad.some((l) => l.filter.scraperId === undefined);
-    const since = new Date(gap.lastAnsweredAt.getTime() - CATCH_UP_MARGIN_MS);
+    const withinMs = gap.missedForMs + CATCH_UP_MARGIN_MS;
     try {
       const changed = await readRunsChangedSince(this.pool, {
-        since,
+        withinMs,
         scraperIds: everyScraper ? null : [...new Set(broad.map((l) => l.filter.scraperId!))],
         limit: CATCH_UP_LIMIT,
       });
       // Oldest change first, as live notifications would have come.
       for (const change of changed.reverse()) this.deliver(change);
-      this.logger.info({ since, runs: changed.length }, 'runUpdated caught up after LISTEN reconnect');
+      this.logger.info({ withinMs, runs: changed.length }, 'runUpdated caught up after the live bus reconnected');
     } catch (error) {
-      this.logger.error({ err: error, since }, 'runUpdated catch-up after LISTEN reconnect failed; subscribers see the next change');
+      this.logger.error({ err: error, withinMs }, 'runUpdated catch-up after the live bus reconnected failed; subscribers see the next change');
     }
   }
 
   async stop(): Promise<void> {
+    this.stopReconnects?.();
     await this.stopListening?.();
     for (const l of this.listeners) {
       l.closed = true;
@@ -132,14 +144,10 @@ export class RunEvents {
     }
   }
 
-  private onNotification(payload: string): void {
-    const [runText, scraperText] = payload.split(':');
-    const change = { runId: Number(runText), scraperId: Number(scraperText) };
-    if (!Number.isInteger(change.runId) || !Number.isInteger(change.scraperId)) {
-      this.logger.warn({ payload }, 'ignoring malformed run_updated notification');
-      return;
-    }
-    this.deliver(change);
+  private onAnnouncement(payload: string): void {
+    const change = parseRunChange(payload);
+    if (change) this.deliver(change);
+    else this.logger.warn({ payload }, 'ignoring malformed run_updated announcement');
   }
 
   private deliver(change: RunChange): void {

@@ -1,12 +1,16 @@
-/** What callers can do to runs: plain functions over the database (who may call each is the schema's to say). */
+/**
+ * What callers can do to runs: plain functions over the database (who may call each is the schema's
+ * to say). Each returns the run it changed, which the caller announces on a live bus that is not NOTIFY.
+ */
 import type { Database } from '../db/database.ts';
 import { storableText } from '../db/storableText.ts';
-import { NotFoundError } from '../graphql/errors.ts';
+import { NotFoundError } from '../domainErrors.ts';
 import { claimRun } from './sql/claimRun.ts';
 import { enqueueRun, type TriggerSource } from './sql/enqueueRun.ts';
 import { extendLease } from './sql/extendLease.ts';
 import { finishRun } from './sql/finishRun.ts';
 import { lockScraperRuns } from './sql/lockScraperRuns.ts';
+import type { RunChange } from './sql/notifyRunUpdated.ts';
 import { withTransaction } from '../db/withTransaction.ts';
 import { RunInProgressError, ScraperDisabledError } from './errors.ts';
 import { explainRefusal } from './explainRefusal.ts';
@@ -20,7 +24,7 @@ export type IfActive = 'REFUSE' | 'QUEUE';
  * starts when the running one ends, unless one is already waiting (refused, naming that one).
  * Decided under the scraper's row lock, so two triggers at the same moment make one run.
  */
-export async function triggerRun(db: Database, scraperId: number, triggeredBy: TriggerSource, ifActive: IfActive = 'REFUSE'): Promise<number> {
+export async function triggerRun(db: Database, scraperId: number, triggeredBy: TriggerSource, ifActive: IfActive = 'REFUSE'): Promise<RunChange> {
   return withTransaction(db.pool, async (client) => {
     const scraper = await lockScraperRuns(client, scraperId);
     if (!scraper) throw new NotFoundError('Scraper', String(scraperId));
@@ -29,12 +33,12 @@ export async function triggerRun(db: Database, scraperId: number, triggeredBy: T
     const queued = scraper.active.find((run) => run.status === 'QUEUED');
     const blocking = ifActive === 'QUEUE' ? queued : (running ?? queued);
     if (blocking) throw new RunInProgressError(scraperId, blocking.id, blocking.status);
-    return enqueueRun(client, { scraperId, triggeredBy });
+    return { runId: await enqueueRun(client, { scraperId, triggeredBy, notify: db.notifyInTransaction }), scraperId };
   });
 }
 
-export async function claimNextRun(db: Database, runnerId: number, leaseSeconds: number): Promise<number | null> {
-  return claimRun(db.pool, runnerId, leaseSeconds);
+export async function claimNextRun(db: Database, runnerId: number, leaseSeconds: number): Promise<RunChange | null> {
+  return claimRun(db.pool, runnerId, leaseSeconds, db.notifyInTransaction);
 }
 
 export type RunResult = {
@@ -48,7 +52,7 @@ export type RunResult = {
   runnerSeconds?: number | null;
 };
 
-export async function completeRun(db: Database, runnerId: number, runId: number, result: RunResult): Promise<void> {
+export async function completeRun(db: Database, runnerId: number, runId: number, result: RunResult): Promise<RunChange> {
   // The flags the run's product reports raised are the truth; the runner's own count is not trusted.
   const flagsCreated = await db.prisma.flag.count({ where: { runId } });
   // A run that raised flags but did not fail needs a person's look: it ends as WARNING.
@@ -65,18 +69,20 @@ export async function completeRun(db: Database, runnerId: number, runId: number,
     errorMessage: result.errorMessage == null ? result.errorMessage : storableText(result.errorMessage),
     errorType: result.errorType == null ? result.errorType : storableText(result.errorType),
     runnerSeconds: result.runnerSeconds,
+    notify: db.notifyInTransaction,
   });
-  if (moved) return;
-  // The runner's retry of an outcome already stored (its first answer was lost) is answered as the first was.
-  const run = await db.prisma.run.findUnique({ where: { id: runId }, select: { runnerId: true, status: true, errorType: true } });
-  if (run && run.runnerId === runnerId && COMPLETED_BY_RUNNER.includes(run.status) && run.errorType !== 'RUNNER_LOST') return;
-  await explainRefusal(db, runnerId, runId, 'RUNNING');
+  if (moved) return moved;
+  // The runner's retry of an outcome already stored (its first answer was lost) is answered as the first
+  // was, and announced again: the first announcement may be what the failed attempt never got to send.
+  const run = await db.prisma.run.findUnique({ where: { id: runId }, select: { runnerId: true, status: true, errorType: true, scraperId: true } });
+  if (run && run.runnerId === runnerId && COMPLETED_BY_RUNNER.includes(run.status) && run.errorType !== 'RUNNER_LOST') return { runId, scraperId: run.scraperId };
+  return explainRefusal(db, runnerId, runId, 'RUNNING');
 }
 
 /** The statuses a runner's completeRun leaves a run in; CANCELLED and a lost run's ERROR are not its doing. */
 const COMPLETED_BY_RUNNER: string[] = ['SUCCESS', 'WARNING', 'ERROR'];
 
-export async function cancelRun(db: Database, runId: number): Promise<void> {
+export async function cancelRun(db: Database, runId: number): Promise<RunChange> {
   const moved = await finishRun(db.pool, {
     runId,
     status: 'CANCELLED',
@@ -84,8 +90,9 @@ export async function cancelRun(db: Database, runId: number): Promise<void> {
     runnerId: null,
     errorType: 'CANCELLED',
     errorMessage: 'Cancelled by an admin',
+    notify: db.notifyInTransaction,
   });
-  if (!moved) await explainRefusal(db, null, runId, 'QUEUED or RUNNING');
+  return moved ?? explainRefusal(db, null, runId, 'QUEUED or RUNNING');
 }
 
 export async function heartbeat(db: Database, runnerId: number, runId: number, leaseSeconds: number): Promise<void> {

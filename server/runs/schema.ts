@@ -153,6 +153,23 @@ const IfActiveEnum = builder.enumType('IfActive', {
   },
 });
 
+builder.objectType(ScraperDisabledError, {
+  name: 'ScraperDisabledError',
+  description: 'The scraper is disabled, so it takes no runs.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ scraperId: t.id({ resolve: (e) => String(e.scraperId) }) }),
+});
+
+builder.objectType(RunStateError, {
+  name: 'RunStateError',
+  description: 'The run is not in a state that allows the operation (for example completing a run that was cancelled).',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    runId: t.id({ resolve: (e) => String(e.runId) }),
+    status: t.exposeString('status'),
+  }),
+});
+
 builder.objectType(RunInProgressError, {
   name: 'RunInProgressError',
   description: 'The scraper already has a run queued or running; nothing was queued.',
@@ -175,8 +192,11 @@ builder.mutationFields((t) => ({
       scraperId: t.arg.id({ required: true }),
       ifActive: t.arg({ type: IfActiveEnum, required: false, defaultValue: 'REFUSE' }),
     },
-    resolve: async (_root, { scraperId, ifActive }, ctx) =>
-      loadRun(ctx, await triggerRun(ctx.db, parseId(scraperId, 'Scraper'), 'MANUAL', ifActive ?? 'REFUSE')),
+    resolve: async (_root, { scraperId, ifActive }, ctx) => {
+      const queued = await triggerRun(ctx.db, parseId(scraperId, 'Scraper'), 'MANUAL', ifActive ?? 'REFUSE');
+      ctx.runEvents.announce([queued]);
+      return loadRun(ctx, queued.runId);
+    },
   }),
   claimRun: t.field({
     type: RunRef,
@@ -185,8 +205,10 @@ builder.mutationFields((t) => ({
     authScopes: { runner: true },
     errors: { types: [...MUTATION_ERRORS] },
     resolve: async (_root, _args, ctx) => {
-      const runId = await claimNextRun(ctx.db, callingRunnerId(ctx), ctx.config.runLeaseSeconds);
-      return runId === null ? null : loadRun(ctx, runId);
+      const claimed = await claimNextRun(ctx.db, callingRunnerId(ctx), ctx.config.runLeaseSeconds);
+      if (!claimed) return null;
+      ctx.runEvents.announce([claimed]);
+      return loadRun(ctx, claimed.runId);
     },
   }),
   completeRun: t.field({
@@ -199,7 +221,7 @@ builder.mutationFields((t) => ({
     args: { jobId: t.arg.id({ required: true }), result: t.arg({ type: RunResultInput, required: true }) },
     resolve: async (_root, { jobId, result }, ctx) => {
       const runId = parseId(jobId, 'Run');
-      await completeRun(ctx.db, callingRunnerId(ctx), runId, {
+      const completed = await completeRun(ctx.db, callingRunnerId(ctx), runId, {
         status: result.status as 'SUCCESS' | 'WARNING' | 'ERROR',
         productsFound: result.productsFound,
         productsProcessed: result.productsProcessed,
@@ -208,6 +230,7 @@ builder.mutationFields((t) => ({
         errorType: result.errorType,
         runnerSeconds: result.startedAt && result.finishedAt ? (result.finishedAt.getTime() - result.startedAt.getTime()) / 1000 : null,
       });
+      ctx.runEvents.announce([completed]);
       return loadRun(ctx, runId);
     },
   }),
@@ -219,7 +242,7 @@ builder.mutationFields((t) => ({
     args: { jobId: t.arg.id({ required: true }) },
     resolve: async (_root, { jobId }, ctx) => {
       const runId = parseId(jobId, 'Run');
-      await cancelRun(ctx.db, runId);
+      ctx.runEvents.announce([await cancelRun(ctx.db, runId)]);
       return loadRun(ctx, runId);
     },
   }),

@@ -6,38 +6,53 @@
  */
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
+import type { RunChange } from '../runs/sql/notifyRunUpdated.ts';
 import { decideTick } from './decideTick.ts';
 import { expireLeases, type ExpiredLease } from './sql/expireLeases.ts';
 import { listScheduledScrapers } from './sql/listScheduledScrapers.ts';
 import { recordTick, type RecordedTick } from './sql/recordTick.ts';
-import { retryFailedRuns } from './sql/retryFailedRuns.ts';
+import { retryFailedRuns, type RetriedRun } from './sql/retryFailedRuns.ts';
 
 export type PassOptions = {
   /** A fire time older than this when a pass reaches it counts as missed (the scheduler was down). */
   graceSeconds: number;
   /** The first retry of a failed run waits this long; each next one twice as long. */
   retryBackoffSeconds: number;
+  /** Whether the pass's transitions NOTIFY in their transactions (PostgreSQL is the live bus); the default. */
+  notifyInTransaction?: boolean;
 };
 
-export type PassResult = { ticks: RecordedTick[]; expired: ExpiredLease[]; retried: Array<{ runId: number; retryOfId: number }> };
+export type PassResult = {
+  ticks: RecordedTick[];
+  expired: ExpiredLease[];
+  retried: RetriedRun[];
+  /** Every run the pass queued or ended, for a live bus that is told after commit. */
+  changed: RunChange[];
+};
 
 export async function runSchedulerPass(pool: pg.Pool, logger: Logger, now: Date, options: PassOptions): Promise<PassResult> {
+  const notify = options.notifyInTransaction ?? true;
   const ticks: RecordedTick[] = [];
   for (const scraper of await listScheduledScrapers(pool)) {
     try {
       // A cheap look without locks; recordTick decides again on the locked row.
       if (!decideTick(scraper, now, options.graceSeconds)) continue;
-      const tick = await recordTick(pool, scraper.id, now, options.graceSeconds);
+      const tick = await recordTick(pool, scraper.id, now, options.graceSeconds, notify);
       if (tick) ticks.push(tick);
     } catch (error) {
       // One scraper's bad row (an expression written around the input rules) must not stop the others.
       logger.error({ err: error, scraperId: scraper.id }, 'scheduler could not tick scraper');
     }
   }
-  const expired = await expireLeases(pool, now);
-  const retried = await retryFailedRuns(pool, now, options.retryBackoffSeconds);
+  const expired = await expireLeases(pool, now, notify);
+  const retried = await retryFailedRuns(pool, now, options.retryBackoffSeconds, notify);
   if (ticks.length + expired.length + retried.length > 0) {
     logger.info({ at: now.toISOString(), ticks, expired, retried }, 'scheduler pass');
   }
-  return { ticks, expired, retried };
+  const changed: RunChange[] = [
+    ...ticks.flatMap(({ runId, scraperId }) => (runId === null ? [] : [{ runId, scraperId }])),
+    ...expired.flatMap(({ runId, retryRunId, scraperId }) => [{ runId, scraperId }, ...(retryRunId === null ? [] : [{ runId: retryRunId, scraperId }])]),
+    ...retried.map(({ runId, scraperId }) => ({ runId, scraperId })),
+  ];
+  return { ticks, expired, retried, changed };
 }

@@ -11,6 +11,7 @@
 import { PgBoss, systemClock, type Clock } from 'pg-boss';
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
+import type { RunChange } from '../runs/sql/notifyRunUpdated.ts';
 import { runSchedulerPass, type PassOptions, type PassResult } from './runSchedulerPass.ts';
 
 /** pg-boss installs and migrates its tables here on start. */
@@ -42,6 +43,8 @@ export type SchedulerOptions = PassOptions & {
   logger: Logger;
   /** Time for pg-boss and for the passes; tests hand in pg-boss's TestClock. */
   clock?: Clock;
+  /** Where the runs a pass changed are announced after commit (a no-op when they NOTIFY in the transaction). */
+  runEvents?: { announce(changes: RunChange[]): void };
 };
 
 export class Scheduler {
@@ -128,8 +131,10 @@ export class Scheduler {
   }
 
   /** One pass at the clock's time (or at `now`); the tick job calls it, and so may tests. */
-  runPass(now: Date = this.now()): Promise<PassResult> {
-    return runSchedulerPass(this.options.pool, this.options.logger, now, this.options);
+  async runPass(now: Date = this.now()): Promise<PassResult> {
+    const result = await runSchedulerPass(this.options.pool, this.options.logger, now, this.options);
+    this.options.runEvents?.announce(result.changed);
+    return result;
   }
 
   /** Waits for a pass in progress to finish, then lets go of pg-boss's connections. */

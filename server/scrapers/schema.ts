@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Prisma } from '../db/generated/prisma/client.ts';
 import { MissedRunPolicy } from '../db/generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
-import { MUTATION_ERRORS } from '../graphql/errors.ts';
+import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunRef } from '../runs/schema.ts';
 import { SourceNameTakenError } from '../sources/errors.ts';
@@ -108,6 +108,13 @@ builder.queryFields((t) => ({
   }),
 }));
 
+builder.objectType(SlugTakenError, {
+  name: 'SlugTakenError',
+  description: 'Scraper slugs are unique; nothing was stored.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ slug: t.exposeString('slug') }),
+});
+
 builder.mutationFields((t) => ({
   createScraper: t.field({
     type: ScraperRef,
@@ -116,7 +123,7 @@ builder.mutationFields((t) => ({
     errors: { types: [...MUTATION_ERRORS, SlugTakenError, SourceNameTakenError] },
     args: { input: t.arg({ type: CreateScraperInput, required: true, validate: rules.createScraperInput }) },
     resolve: (_root, { input }, ctx) =>
-      createScraper(ctx.db, ctx.principal, {
+      createScraper(ctx.db, {
         slug: input.slug,
         name: input.name,
         source: orUndefined(input.source),
@@ -136,7 +143,7 @@ builder.mutationFields((t) => ({
     errors: { types: [...MUTATION_ERRORS, SlugTakenError] },
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateScraperInput, required: true, validate: rules.updateScraperInput }) },
     resolve: (_root, { id, input }, ctx) =>
-      updateScraper(ctx.db, ctx.principal, parseId(id, 'Scraper'), {
+      updateScraper(ctx.db, parseId(id, 'Scraper'), {
         slug: orUndefined(input.slug),
         name: orUndefined(input.name),
         sourceId: input.sourceId == null ? undefined : parseId(input.sourceId, 'Source'),
@@ -155,7 +162,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: [...MUTATION_ERRORS] },
     args: { scraperId: t.arg.id({ required: true }) },
-    resolve: (_root, { scraperId }, ctx) => setScraperPaused(ctx.db, ctx.principal, parseId(scraperId, 'Scraper'), true),
+    resolve: (_root, { scraperId }, ctx) => setScraperPaused(ctx.db, parseId(scraperId, 'Scraper'), true),
   }),
   resumeScraper: t.field({
     type: ScraperRef,
@@ -163,6 +170,6 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: [...MUTATION_ERRORS] },
     args: { scraperId: t.arg.id({ required: true }) },
-    resolve: (_root, { scraperId }, ctx) => setScraperPaused(ctx.db, ctx.principal, parseId(scraperId, 'Scraper'), false),
+    resolve: (_root, { scraperId }, ctx) => setScraperPaused(ctx.db, parseId(scraperId, 'Scraper'), false),
   }),
 }));

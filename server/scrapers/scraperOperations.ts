@@ -1,9 +1,8 @@
 /** Making, changing, pausing and resuming scrapers: plain functions over the database. */
-import type { Principal } from '../auth/principal.ts';
 import type { Database } from '../db/database.ts';
 import type { Prisma, Scraper } from '../db/generated/prisma/client.ts';
 import type { MissedRunPolicy } from '../db/generated/prisma/enums.ts';
-import { NotFoundError } from '../graphql/errors.ts';
+import { NotFoundError } from '../domainErrors.ts';
 import { SourceNameTakenError } from '../sources/errors.ts';
 import { SlugTakenError } from './errors.ts';
 
@@ -26,7 +25,7 @@ export type CreateScraperInput = ScraperFields & { sourceId?: number; source?: N
 export type UpdateScraperInput = Partial<ScraperFields> & { sourceId?: number };
 
 /** The source (when new) and the scraper are stored together or not at all. */
-export async function createScraper(db: Database, _principal: Principal, input: CreateScraperInput): Promise<Scraper> {
+export async function createScraper(db: Database, input: CreateScraperInput): Promise<Scraper> {
   const { source, sourceId, ...fields } = input;
   return db.prisma.$transaction(async (tx) => {
     let id: number;
@@ -57,7 +56,7 @@ export async function createScraper(db: Database, _principal: Principal, input: 
   });
 }
 
-export async function updateScraper(db: Database, _principal: Principal, id: number, input: UpdateScraperInput): Promise<Scraper> {
+export async function updateScraper(db: Database, id: number, input: UpdateScraperInput): Promise<Scraper> {
   if (input.sourceId !== undefined) {
     const source = await db.prisma.source.findUnique({ where: { id: input.sourceId }, select: { id: true } });
     if (!source) throw new NotFoundError('Source', String(input.sourceId));
@@ -88,7 +87,7 @@ async function restartSchedule(db: Database, id: number, input: UpdateScraperInp
   return changed ? { scheduledThrough: new Date() } : {};
 }
 
-export async function setScraperPaused(db: Database, _principal: Principal, id: number, paused: boolean): Promise<Scraper> {
+export async function setScraperPaused(db: Database, id: number, paused: boolean): Promise<Scraper> {
   try {
     // Resuming starts the schedule from now: the fire times that passed while paused do not run.
     return await db.prisma.scraper.update({ where: { id }, data: paused ? { paused } : { paused, scheduledThrough: new Date() } });

@@ -1,7 +1,4 @@
 /** The ways making a source can fail that a caller can act on. */
-import { builder } from '../graphql/builder.ts';
-import { ErrorInterface } from '../graphql/errors.ts';
-
 export class SourceNameTakenError extends Error {
   readonly sourceName: string;
 
@@ -11,10 +8,3 @@ export class SourceNameTakenError extends Error {
     this.name = 'SourceNameTakenError';
   }
 }
-
-builder.objectType(SourceNameTakenError, {
-  name: 'SourceNameTakenError',
-  description: 'Source names are unique; nothing was stored.',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({ name: t.exposeString('sourceName') }),
-});

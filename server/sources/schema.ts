@@ -1,5 +1,7 @@
 /** Sources: the shops and sites that scrapers read, and the input that makes a new one. */
 import { builder } from '../graphql/builder.ts';
+import { ErrorInterface } from '../graphql/errors.ts';
+import { SourceNameTakenError } from './errors.ts';
 
 export const SourceRef = builder.prismaObject('Source', {
   description: 'A shop or site that scrapers read, with the freshness it promises.',
@@ -33,3 +35,10 @@ builder.queryFields((t) => ({
     resolve: (query, _root, _args, ctx) => ctx.db.prisma.source.findMany({ ...query, orderBy: { name: 'asc' } }),
   }),
 }));
+
+builder.objectType(SourceNameTakenError, {
+  name: 'SourceNameTakenError',
+  description: 'Source names are unique; nothing was stored.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ name: t.exposeString('sourceName') }),
+});

@@ -180,7 +180,7 @@ describe('the LISTEN connection', () => {
         leaseSeconds: 60,
       });
       expect(range1).toMatchObject({ fromSeq: 2, toSeq: 4 });
-      expect(await finishRun(writer, { runId: Number(jobId), status: 'ERROR', fromStatuses: ['RUNNING'], runnerId: null, errorType: 'TEST' })).toBe(true);
+      expect(await finishRun(writer, { runId: Number(jobId), status: 'ERROR', fromStatuses: ['RUNNING'], runnerId: null, errorType: 'TEST' })).not.toBeNull();
     });
 
     await waitUntil(async () => (await listenerBackends(db)) === 2, 'both instances to listen again');

@@ -1,6 +1,7 @@
 /**
- * PUBSUB_URL=redis://… moves live fan-out between instances from NOTIFY to Redis pub/sub, while
- * the lines, their seq order and every replay still come from PostgreSQL. Needs the Redis at
+ * PUBSUB_URL=redis://… moves live fan-out between instances (log announcements and run changes)
+ * from NOTIFY to Redis pub/sub, while the lines, the runs, their order and every replay still come
+ * from PostgreSQL. Needs the Redis at
  * REDIS_URL (default redis://127.0.0.1:6379); skipped, saying so, when none answers.
  */
 import pg from 'pg';
@@ -12,13 +13,33 @@ import { collect } from '../helpers/graphql.ts';
 import { JOB_LOGS, batchLines, deliveredLines, shipBatch } from '../helpers/logShipper.ts';
 import { insertLogBatch } from '../../server/logs/sql/insertLogBatch.ts';
 import { scrapeMetrics } from '../helpers/metrics.ts';
-import { insertRun } from '../helpers/runs.ts';
+import { claimRunFor, insertRun } from '../helpers/runs.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { freePort } from '../helpers/serverProcess.ts';
 import { waitUntil } from '../helpers/waitUntil.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const RUN_UPDATED = `subscription($scraperId: ID) { runUpdated(scraperId: $scraperId) { id status } }`;
+const TRIGGER = `mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`;
+const COMPLETE = `mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 0, productsProcessed: 0 }) { __typename } }`;
+const JOB_LOGS_TO_THE_END = `subscription($jobId: ID!) { jobLogs(jobId: $jobId) { lastSeq lines { seq message } ended { status } } }`;
+type Update = { runUpdated: { id: string; status: string } };
+const seen = (sub: { events: Update[] }, runId: string, status: string) => sub.events.some((e) => e.runUpdated.id === runId && e.runUpdated.status === status);
+
+/** Closes this database's instances' Redis subscription connections, as a network failure would. */
+async function cutSubscriptions(prefix: string): Promise<void> {
+  const admin = new Redis(REDIS_URL);
+  try {
+    const clients = String(await admin.client('LIST'))
+      .split('\n')
+      .filter((line) => line.includes(`name=${prefix.replaceAll(':', '-')}pubsub`) && / sub=[1-9]/.test(line));
+    expect(clients.length).toBe(2);
+    for (const line of clients) await admin.client('KILL', 'ID', /\bid=(\d+)/.exec(line)![1]!);
+  } finally {
+    admin.disconnect();
+  }
+}
 
 async function redisAnswers(): Promise<boolean> {
   const probe = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 2000, maxRetriesPerRequest: 0 });
@@ -44,20 +65,25 @@ describe.skipIf(!redisUp)('live fan-out over Redis pub/sub (PUBSUB_URL)', () => 
   let notifications: pg.Client;
   const notified: string[] = [];
   const heardOnRedis: string[] = [];
+  const runsNotified: string[] = [];
+  const runsHeardOnRedis: string[] = [];
   let channel: string;
+  let prefix: string;
 
   beforeAll(async () => {
-    channel = `scrapedeck:${new URL(db.url).pathname.slice(1)}:job_logs`;
+    prefix = `scrapedeck:${new URL(db.url).pathname.slice(1)}:`;
+    channel = `${prefix}job_logs`;
     a = await startTestServer(db.url, { pubsubUrl: REDIS_URL });
     b = await startTestServer(db.url, { pubsubUrl: REDIS_URL });
     // Two witnesses of which transport carries the announcements.
     notifications = tolerateConnectionLoss(new pg.Client({ connectionString: db.url }));
     await notifications.connect();
-    notifications.on('notification', (n) => n.channel === 'job_logs' && notified.push(n.payload ?? ''));
+    notifications.on('notification', (n) => (n.channel === 'job_logs' ? notified : runsNotified).push(n.payload ?? ''));
     await notifications.query('LISTEN job_logs');
+    await notifications.query('LISTEN run_updated');
     redis = new Redis(REDIS_URL);
-    redis.on('message', (_channel, message) => heardOnRedis.push(message));
-    await redis.subscribe(channel);
+    redis.on('message', (from, message) => (from === channel ? heardOnRedis : runsHeardOnRedis).push(message));
+    await redis.subscribe(channel, `${prefix}run_updated`);
   });
 
   afterAll(async () => {
@@ -157,23 +183,65 @@ describe.skipIf(!redisUp)('live fan-out over Redis pub/sub (PUBSUB_URL)', () => 
     await onB.waitFor(() => deliveredLines(onB.events).length >= 10);
 
     // Cut every pub/sub connection of this database's instances; announcements made meanwhile are lost.
-    const admin = new Redis(REDIS_URL);
-    try {
-      const clients = String(await admin.client('LIST'))
-        .split('\n')
-        .filter((line) => line.includes(`name=${channel.replace(':job_logs', ':').replaceAll(':', '-')}pubsub`) && / sub=[1-9]/.test(line));
-      expect(clients.length).toBe(2);
-      for (const line of clients) await admin.client('KILL', 'ID', /\bid=(\d+)/.exec(line)![1]!);
-    } finally {
-      admin.disconnect();
-    }
+    await cutSubscriptions(prefix);
     for (let n = 2; n <= 6; n++) await shipBatch(runnerOnA, jobId, `r${n}`, batchLines(n, 10));
 
     await onB.waitFor(() => deliveredLines(onB.events).length >= 60, 20_000);
     expect(deliveredLines(onB.events).map((l) => l.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     onB.dispose();
   });
+
+  it('carries run changes too: runUpdated and the end of a jobLogs subscription on another instance, with no NOTIFY', async () => {
+    const { scraperId } = await seedScraper(db.pool);
+    const runner = await seedRunner(db.pool);
+    const ws = b.admin.ws();
+    const updates = collect<Update>(ws, RUN_UPDATED, { scraperId: String(scraperId) });
+    await waitUntil(async () => (await runUpdatedSubscribers(b)) >= 1, 'the runUpdated subscription to register');
+    const jobId = await claimRunFor(a, scraperId, runner.apiKey);
+    await updates.waitFor(() => seen(updates, jobId, 'QUEUED') && seen(updates, jobId, 'RUNNING'));
+    const logs = collect(ws, JOB_LOGS_TO_THE_END, { jobId });
+    await shipBatch(() => a.client({ apiKey: runner.apiKey }), jobId, 'end', batchLines(1, 5));
+    await logs.waitFor(() => deliveredLines(logs.events).length >= 5);
+    expect((await a.client({ apiKey: runner.apiKey }).data(COMPLETE, { jobId })).completeRun.__typename).toBe("MutationCompleteRunSuccess");
+    await updates.waitFor(() => seen(updates, jobId, 'SUCCESS'));
+    // The hub on b learnt of the end over Redis: the subscription ends with it.
+    await logs.waitFor(() => logs.completed);
+    expect(logs.events.at(-1).jobLogs).toEqual({ lastSeq: 5, lines: [], ended: { status: 'SUCCESS' } });
+    expect([...updates.errors, ...logs.errors]).toEqual([]);
+
+    await waitUntil(() => runsHeardOnRedis.filter((m) => JSON.parse(m).startsWith(`${jobId}:`)).length >= 3, 'three run changes on Redis');
+    await db.pool.query(`SELECT pg_notify('run_updated', 'marker')`);
+    await waitUntil(() => runsNotified.includes('marker'), 'the marker notification');
+    expect(runsNotified).toEqual(['marker']);
+    updates.dispose();
+    logs.dispose();
+    await ws.dispose();
+  });
+
+  it('delivers to runUpdated subscribers the runs that changed while the Redis subscription was away', async () => {
+    const { scraperId } = await seedScraper(db.pool);
+    const ws = b.admin.ws();
+    const updates = collect<Update>(ws, RUN_UPDATED, { scraperId: String(scraperId) });
+    await waitUntil(async () => (await runUpdatedSubscribers(b)) >= 1, 'the runUpdated subscription to register');
+    const before = (await a.admin.data(TRIGGER, { id: String(scraperId) })).triggerRun.data.id;
+    await updates.waitFor(() => seen(updates, before, 'QUEUED'));
+
+    await cutSubscriptions(prefix);
+    // Published while b cannot hear it, most likely: either way b's subscriber must see it.
+    await a.admin.data(`mutation($id: ID!) { cancelRun(jobId: $id) { __typename } }`, { id: before });
+    const away = (await a.admin.data(TRIGGER, { id: String(scraperId) })).triggerRun.data.id;
+
+    await updates.waitFor(() => seen(updates, before, 'CANCELLED') && seen(updates, away, 'QUEUED'), 20_000);
+    expect(updates.errors).toEqual([]);
+    updates.dispose();
+    await ws.dispose();
+  });
 });
+
+async function runUpdatedSubscribers(server: TestServer): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+  return Number(text.match(/scrapedeck_subscribers\{[^}]*subscription="runUpdated"[^}]*\} (\d+)/)?.[1] ?? 0);
+}
 
 describe('PUBSUB_URL pointing at nothing', () => {
   it('stops the start with a message naming the Redis it could not reach', async () => {

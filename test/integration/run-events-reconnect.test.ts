@@ -48,7 +48,7 @@ describe('runUpdated across a LISTEN reconnect', () => {
 
     // No connection can be made until the writes below are committed, so their notifications are lost.
     const [queuedAway, otherAway] = await withListenersCut(db, async (writer) => {
-      expect(await finishRun(writer, { runId: Number(running), status: 'SUCCESS', fromStatuses: ['RUNNING'], runnerId: null })).toBe(true);
+      expect(await finishRun(writer, { runId: Number(running), status: 'SUCCESS', fromStatuses: ['RUNNING'], runnerId: null })).not.toBeNull();
       return [await enqueueRun(writer, { scraperId: watched, triggeredBy: 'API' }), await enqueueRun(writer, { scraperId: other, triggeredBy: 'API' })];
     });
 

@@ -128,7 +128,7 @@ describe('a runner while the API is away', () => {
     // While the runner cannot reach the API, the scheduler takes the run as lost and queues a retry.
     await db.pool.query(`UPDATE run SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [Number(jobId)]);
     const expired = await expireLeases(db.pool, new Date(Date.now() + 1_000));
-    expect(expired).toEqual([{ runId: Number(jobId), retryRunId: expect.any(Number) }]);
+    expect(expired).toEqual([{ runId: Number(jobId), retryRunId: expect.any(Number), scraperId }]);
     const storedAtLoss = await storedLines(jobId);
     await runner.waitForOutput(found(runner, jobId, 'LAB-0030'), 30_000);
     await api.restart();

@@ -92,7 +92,7 @@ describe('triggerRun while a run of the scraper is active', () => {
     await claim();
     const waiting = (await trigger(scraperId, 'QUEUE')).data.id;
     await db.pool.query(`UPDATE run SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [first]);
-    expect(await expireLeases(db.pool, new Date(Date.now() + 1000))).toEqual([{ runId: Number(first), retryRunId: null }]);
+    expect(await expireLeases(db.pool, new Date(Date.now() + 1000))).toEqual([{ runId: Number(first), retryRunId: null, scraperId }]);
     expect(await runsOf(scraperId)).toEqual([
       { id: first, status: 'ERROR' },
       { id: waiting, status: 'QUEUED' },

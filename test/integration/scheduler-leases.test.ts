@@ -66,7 +66,7 @@ describe('lease expiry', () => {
       { id: runId, status: 'ERROR', errorType: 'RUNNER_LOST', retryCount: 0 },
       { status: 'QUEUED', triggeredBy: 'MANUAL', retryCount: 1, retryOfId: runId, errorType: null },
     ]);
-    expect(expired).toEqual([{ runId, retryRunId: runs[1]!.id }]);
+    expect(expired).toEqual([{ runId, retryRunId: runs[1]!.id, scraperId }]);
     const attempt = await server.admin.data(`query($id: ID!) { run(id: $id) { retryCount retryOf { id errorType } } }`, { id: String(runs[1]!.id) });
     expect(attempt.run).toEqual({ retryCount: 1, retryOf: { id: String(runId), errorType: 'RUNNER_LOST' } });
     // The runner that comes back learns that its run is over.
@@ -120,7 +120,7 @@ describe('retries of failed runs', () => {
     expect((await passAt(db.pool, plus(failedAt, 29))).retried).toEqual([]);
     const { retried } = await passAt(db.pool, plus(failedAt, 31));
     const second = (await runsOf(db.pool, scraperId))[1]!;
-    expect(retried).toEqual([{ runId: second.id, retryOfId: firstId }]);
+    expect(retried).toEqual([{ runId: second.id, retryOfId: firstId, scraperId }]);
     expect(second).toMatchObject({ status: 'QUEUED', retryCount: 1, retryOfId: firstId });
 
     // 60 s for the second.

@@ -1,7 +1,8 @@
 /** What PostgreSQL text cannot hold (NUL, half a surrogate pair) becomes U+FFFD; everything else is stored as sent. */
 import { describe, expect, it } from 'vitest';
 import { isStorableText, storableText } from '../../server/db/storableText.ts';
-import { levelRank, LOG_LEVELS, storableLines } from '../../server/logs/limits.ts';
+import { levelRank, LOG_LEVELS } from '../../contract/logLevels.ts';
+import { storableLines } from '../../server/logs/storableLines.ts';
 
 const REPLACEMENT = '\uFFFD';
 

@@ -50,8 +50,8 @@ SELECT from_seq AS "fromSeq", to_seq AS "toSeq", now()::timestamptz(3) AS "recei
  * Stores the batch and returns its seq range, or null when nothing was stored: the batch id was
  * stored before, or the run does not exist, is not RUNNING, or (with runnerId) is not that runner's.
  * The run's row lock orders this against the statements that end a run: a batch is stored before
- * the run ends or not at all. notify false leaves the announcement to another bus (Redis), which the
- * caller publishes to after commit.
+ * the run ends or not at all. notify false (a bus other than NOTIFY) leaves the announcement to the
+ * caller, after commit.
  */
 export async function insertLogBatch(
   pool: pg.Pool,

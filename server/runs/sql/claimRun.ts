@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import { withTransaction } from '../../db/withTransaction.ts';
-import { notifyRunUpdatedSql } from './notifyRunUpdated.ts';
+import { notifyRunUpdatedSql, type RunChange } from './notifyRunUpdated.ts';
 
 /** Queued runs whose scraper is enabled and has nothing running, oldest first. */
 const CLAIMABLE = `
@@ -17,7 +17,8 @@ const CLAIMABLE = `
  ORDER BY run.queued_at, run.id
  LIMIT 1`;
 
-export async function claimRun(pool: pg.Pool, runnerId: number, leaseSeconds: number): Promise<number | null> {
+/** notify: NOTIFY the claim in its transaction (the PostgreSQL bus). */
+export async function claimRun(pool: pg.Pool, runnerId: number, leaseSeconds: number, notify = true): Promise<RunChange | null> {
   // A look without locks first: a runner polling an empty queue costs one read and no transaction.
   const { rows: waiting } = await pool.query({ name: 'any_claimable_run', text: `SELECT run.id ${CLAIMABLE}` });
   if (waiting.length === 0) return null;
@@ -37,9 +38,9 @@ export async function claimRun(pool: pg.Pool, runnerId: number, leaseSeconds: nu
                     lease_expires_at = now() + make_interval(secs => $3)
               WHERE id = $1
                 AND NOT EXISTS (SELECT 1 FROM run active WHERE active.scraper_id = $4 AND active.status = 'RUNNING')
-          RETURNING id, ${notifyRunUpdatedSql('run')}`,
-      values: [picked[0].id, runnerId, leaseSeconds, picked[0].scraperId],
+          RETURNING id, ${notifyRunUpdatedSql('run', '$5')} AS notified`,
+      values: [picked[0].id, runnerId, leaseSeconds, picked[0].scraperId, notify],
     });
-    return rows[0]?.id ?? null;
+    return rows[0] ? { runId: rows[0].id, scraperId: picked[0].scraperId } : null;
   });
 }

@@ -1,6 +1,6 @@
-/** Moves a run to a final state (completed by its runner, or cancelled) and announces it. */
+/** Moves a run to a final state (completed by its runner, or cancelled) and, on the PostgreSQL bus, announces it. */
 import type pg from 'pg';
-import { notifyRunUpdatedSql } from './notifyRunUpdated.ts';
+import { notifyRunUpdatedSql, type RunChange } from './notifyRunUpdated.ts';
 
 export type FinalStatus = 'SUCCESS' | 'WARNING' | 'ERROR' | 'CANCELLED';
 
@@ -18,10 +18,13 @@ export type FinishParams = {
   errorType?: string | null;
   /** The runner's own measure of the run; bounded by the server's (from the claim to now), which applies without it. */
   runnerSeconds?: number | null;
+  /** NOTIFY the transition in the statement (the PostgreSQL bus); the default. */
+  notify?: boolean;
 };
 
-export async function finishRun(pool: pg.Pool, p: FinishParams): Promise<boolean> {
-  const { rowCount } = await pool.query({
+/** The run that moved, or null when none did. */
+export async function finishRun(pool: pg.Pool, p: FinishParams): Promise<RunChange | null> {
+  const { rows } = await pool.query<RunChange>({
     name: 'finish_run',
     text: `UPDATE run
               SET status = $2::"RunStatus",
@@ -38,7 +41,7 @@ export async function finishRun(pool: pg.Pool, p: FinishParams): Promise<boolean
             WHERE id = $1
               AND status = ANY($3::"RunStatus"[])
               AND ($4::int IS NULL OR runner_id = $4)
-        RETURNING id, ${notifyRunUpdatedSql('run')}`,
+        RETURNING id AS "runId", scraper_id AS "scraperId", ${notifyRunUpdatedSql('run', '$11')} AS notified`,
     values: [
       p.runId,
       p.status,
@@ -50,7 +53,8 @@ export async function finishRun(pool: pg.Pool, p: FinishParams): Promise<boolean
       p.errorMessage ?? null,
       p.errorType ?? null,
       p.runnerSeconds ?? null,
+      p.notify ?? true,
     ],
   });
-  return rowCount === 1;
+  return rows[0] ? { runId: rows[0].runId, scraperId: rows[0].scraperId } : null;
 }

@@ -9,10 +9,11 @@
 import type pg from 'pg';
 import { notifyRunUpdatedSql } from '../../runs/sql/notifyRunUpdated.ts';
 
-export type ExpiredLease = { runId: number; retryRunId: number | null };
+export type ExpiredLease = { runId: number; retryRunId: number | null; scraperId: number };
 
-export async function expireLeases(pool: pg.Pool, now: Date): Promise<ExpiredLease[]> {
-  const { rows } = await pool.query<{ lost: number; retry: number | null }>({
+/** notify: NOTIFY each transition in the statement (the PostgreSQL bus). */
+export async function expireLeases(pool: pg.Pool, now: Date, notify = true): Promise<ExpiredLease[]> {
+  const { rows } = await pool.query<{ lost: number; retry: number | null; scraperId: number }>({
     name: 'expire_leases',
     text: `WITH expired AS (
              SELECT id FROM run
@@ -29,7 +30,7 @@ export async function expireLeases(pool: pg.Pool, now: Date): Promise<ExpiredLea
                     lease_expires_at = NULL
                FROM expired
               WHERE run.id = expired.id
-          RETURNING run.id, run.scraper_id, run.triggered_by, run.retry_count, ${notifyRunUpdatedSql('run')} AS notified
+          RETURNING run.id, run.scraper_id, run.triggered_by, run.retry_count, ${notifyRunUpdatedSql('run', '$2')} AS notified
            ),
            retried AS (
              INSERT INTO run (scraper_id, triggered_by, retry_count, retry_of_id)
@@ -44,11 +45,11 @@ export async function expireLeases(pool: pg.Pool, now: Date): Promise<ExpiredLea
           RETURNING id, scraper_id, retry_of_id
            ),
            announced AS (
-             SELECT retried.id, retried.retry_of_id, ${notifyRunUpdatedSql('retried')} AS notified FROM retried
+             SELECT retried.id, retried.retry_of_id, ${notifyRunUpdatedSql('retried', '$2')} AS notified FROM retried
            )
-           SELECT lost.id AS lost, announced.id AS retry
+           SELECT lost.id AS lost, announced.id AS retry, lost.scraper_id AS "scraperId"
              FROM lost LEFT JOIN announced ON announced.retry_of_id = lost.id`,
-    values: [now],
+    values: [now, notify],
   });
-  return rows.map((r) => ({ runId: r.lost, retryRunId: r.retry }));
+  return rows.map((r) => ({ runId: r.lost, retryRunId: r.retry, scraperId: r.scraperId }));
 }

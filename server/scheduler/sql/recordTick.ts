@@ -18,7 +18,8 @@ export const TICK_RETENTION_DAYS = 30;
 
 export type RecordedTick = { scraperId: number; fireAt: Date; outcome: SchedulerTickOutcome; caughtUp: boolean; runId: number | null };
 
-export async function recordTick(pool: pg.Pool, scraperId: number, now: Date, graceSeconds: number): Promise<RecordedTick | null> {
+/** notify: NOTIFY the queued run in the transaction (the PostgreSQL bus). */
+export async function recordTick(pool: pg.Pool, scraperId: number, now: Date, graceSeconds: number, notify = true): Promise<RecordedTick | null> {
   return withTransaction(pool, async (client) => {
     // Waits its turn behind a trigger or another instance's pass (each holds the lock for milliseconds),
     // rather than skip the scraper and find its fire time missed at the next pass.
@@ -60,7 +61,7 @@ export async function recordTick(pool: pg.Pool, scraperId: number, now: Date, gr
     }
     let runId: number | null = null;
     if (inserted[0] && outcome === 'QUEUED') {
-      runId = await enqueueRun(client, { scraperId, triggeredBy: 'SCHEDULER' });
+      runId = await enqueueRun(client, { scraperId, triggeredBy: 'SCHEDULER', notify });
       await client.query({ name: 'link_scheduler_tick_run', text: `UPDATE scheduler_tick SET run_id = $2 WHERE id = $1`, values: [inserted[0].id, runId] });
     }
     await client.query({

@@ -10,8 +10,11 @@ import { notifyRunUpdatedSql } from '../../runs/sql/notifyRunUpdated.ts';
 /** Failures older than this are history, not something to retry (for example after a long downtime). */
 const RETRY_HORIZON = '1 day';
 
-export async function retryFailedRuns(pool: pg.Pool, now: Date, backoffSeconds: number): Promise<Array<{ runId: number; retryOfId: number }>> {
-  const { rows } = await pool.query<{ id: number; retryOfId: number }>({
+export type RetriedRun = { runId: number; retryOfId: number; scraperId: number };
+
+/** notify: NOTIFY each new attempt in the statement (the PostgreSQL bus). */
+export async function retryFailedRuns(pool: pg.Pool, now: Date, backoffSeconds: number, notify = true): Promise<RetriedRun[]> {
+  const { rows } = await pool.query<{ id: number; retryOfId: number; scraperId: number }>({
     name: 'retry_failed_runs',
     text: `WITH due AS (
              SELECT run.id, run.scraper_id, run.triggered_by, run.retry_count
@@ -29,8 +32,8 @@ export async function retryFailedRuns(pool: pg.Pool, now: Date, backoffSeconds: 
                  ON CONFLICT (retry_of_id) DO NOTHING
           RETURNING id, scraper_id, retry_of_id
            )
-           SELECT id, retry_of_id AS "retryOfId", ${notifyRunUpdatedSql('retried')} AS notified FROM retried`,
-    values: [now, backoffSeconds],
+           SELECT id, retry_of_id AS "retryOfId", scraper_id AS "scraperId", ${notifyRunUpdatedSql('retried', '$3')} AS notified FROM retried`,
+    values: [now, backoffSeconds, notify],
   });
-  return rows.map((r) => ({ runId: r.id, retryOfId: r.retryOfId }));
+  return rows.map((r) => ({ runId: r.id, retryOfId: r.retryOfId, scraperId: r.scraperId }));
 }

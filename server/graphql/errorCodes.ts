@@ -1,0 +1,55 @@
+/**
+ * Domain failures that reach `errors` rather than a result union (an unknown id in a query, a
+ * subscription's stream that ends in failure) become GraphQL errors with a code a client can act on;
+ * Yoga would mask them as unexpected otherwise. Listed before the plugins that count and log
+ * errors, which then see the code.
+ */
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { NotFoundError } from '../domainErrors.ts';
+import { SubscriberTooSlowError } from '../logs/errors.ts';
+
+function extensionsFor(error: unknown): Record<string, unknown> | null {
+  if (error instanceof NotFoundError) return { code: 'NOT_FOUND' };
+  if (error instanceof SubscriberTooSlowError) return { code: 'SUBSCRIBER_TOO_SLOW', resumeAfterSeq: error.resumeAfterSeq };
+  return null;
+}
+
+/** The error as a client should see it: with its code, where it is a domain failure that has one. */
+function withCode(error: unknown): unknown {
+  const located = error instanceof GraphQLError ? error : null;
+  const original = located ? located.originalError : error;
+  const extensions = extensionsFor(original);
+  if (!extensions) return error;
+  // No originalError: the error is now what the client may see, which masking then leaves as it is.
+  return new GraphQLError((original as Error).message, {
+    nodes: located?.nodes,
+    source: located?.source,
+    positions: located?.positions,
+    path: located?.path,
+    extensions,
+  });
+}
+
+type ResultPayload = { result: ExecutionResult | AsyncIterable<unknown>; setResult: (result: ExecutionResult) => void };
+
+function codeErrors({ result, setResult }: ResultPayload): void {
+  // Streams end in failure by throwing, which onSubscribeError sees; their events are left alone.
+  if (Symbol.asyncIterator in result || !result.errors) return;
+  if (result.errors.some((error) => extensionsFor(error.originalError))) {
+    setResult({ ...result, errors: result.errors.map((error) => withCode(error) as GraphQLError) });
+  }
+}
+
+const onExecuteHooks = { onExecuteDone: codeErrors };
+const onSubscribeHooks = {
+  onSubscribeResult: codeErrors,
+  onSubscribeError: ({ error, setError }: { error: unknown; setError: (error: unknown) => void }) => setError(withCode(error)),
+};
+
+/** An envelop plugin; over graphql-ws too, since websocket operations go through Yoga's envelop. */
+export function useErrorCodes() {
+  return {
+    onExecute: () => onExecuteHooks,
+    onSubscribe: () => onSubscribeHooks,
+  };
+}
