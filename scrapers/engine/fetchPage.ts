@@ -2,7 +2,7 @@
  * Fetches one page with a deadline, retrying what may pass (timeouts, network errors, 429 and 5xx)
  * with exponential backoff, and failing at once on what will not (other 4xx).
  */
-import { abortableSleep, type RateLimiter } from './rateLimiter.ts';
+import { abortableSleep, type RateLimiter } from './sourcePacer.ts';
 
 /** A failure of one fetch; `type` is what the run's log and errorType report. */
 export class FetchError extends Error {

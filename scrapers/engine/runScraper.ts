@@ -8,7 +8,7 @@ import type { LogLevelName } from '../../contract/logLevels.ts';
 import type { Product } from '../../contract/product.ts';
 import { extractPage, ParseError, type ProductRecord } from './extract.ts';
 import { FetchError, fetchPage } from './fetchPage.ts';
-import { limiterFor } from './rateLimiter.ts';
+import { limiterFor } from './sourcePacer.ts';
 
 export type ScrapeHooks = {
   log(level: LogLevelName, message: string): void;

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { abortableSleep } from '../engine/rateLimiter.ts';
+import { abortableSleep } from '../engine/sourcePacer.ts';
 import { RejectedError, type ApiClient } from './apiClient.ts';
 import { leftoverOutboxDirs, Outbox } from './outbox.ts';
 import { runJob } from './runJob.ts';

@@ -2,7 +2,7 @@
 import type { Database } from '../db/database.ts';
 import { storableText } from '../db/storableText.ts';
 import { NotFoundError } from '../graphql/errors.ts';
-import { claimRun } from './sql/claimRun.ts';
+import { claimRun } from './sql/claimOldestQueuedRun.ts';
 import { enqueueRun, type TriggerSource } from './sql/enqueueRun.ts';
 import { extendLease } from './sql/extendLease.ts';
 import { finishRun } from './sql/finishRun.ts';

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Logger } from '../logger.ts';
 import { isDatabaseUnavailable } from './databaseUnavailable.ts';
-import { refusedInput } from './refusedInput.ts';
+import { refusedInput } from '../graphql/refusedInput.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Anything else (too long, spaces, control characters) could forge log lines or bloat them. */
