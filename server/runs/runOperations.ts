@@ -2,7 +2,7 @@
 import type { Database } from '../db/database.ts';
 import { storableText } from '../db/storableText.ts';
 import { NotFoundError } from '../graphql/errors.ts';
-import { claimRun } from './sql/claimOldestQueuedRun.ts';
+import { claimOldestQueuedRun } from './sql/claimOldestQueuedRun.ts';
 import { enqueueRun, type TriggerSource } from './sql/enqueueRun.ts';
 import { extendLease } from './sql/extendLease.ts';
 import { finishRun } from './sql/finishRun.ts';
@@ -33,8 +33,8 @@ export async function triggerRun(db: Database, scraperId: number, triggeredBy: T
   });
 }
 
-export async function claimNextRun(db: Database, runnerId: number, leaseSeconds: number): Promise<number | null> {
-  return claimRun(db.pool, runnerId, leaseSeconds);
+export async function claimRun(db: Database, runnerId: number, leaseSeconds: number): Promise<number | null> {
+  return claimOldestQueuedRun(db.pool, runnerId, leaseSeconds);
 }
 
 export type RunResult = {

@@ -17,7 +17,7 @@ const CLAIMABLE = `
  ORDER BY run.queued_at, run.id
  LIMIT 1`;
 
-export async function claimRun(pool: pg.Pool, runnerId: number, leaseSeconds: number): Promise<number | null> {
+export async function claimOldestQueuedRun(pool: pg.Pool, runnerId: number, leaseSeconds: number): Promise<number | null> {
   // A look without locks first: a runner polling an empty queue costs one read and no transaction.
   const { rows: waiting } = await pool.query({ name: 'any_claimable_run', text: `SELECT run.id ${CLAIMABLE}` });
   if (waiting.length === 0) return null;
