@@ -1,6 +1,6 @@
 /** The process's one structured logger. */
 import { pino, type Logger } from 'pino';
-import { requestIdMixin } from './ops/requestId.ts';
+import { requestIdMixin } from './http/requestId.ts';
 
 export type { Logger };
 

@@ -11,8 +11,8 @@ import { LogHub } from './logs/logHub.ts';
 import { openLiveBus } from './pubsub/liveBus.ts';
 import { RunEvents } from './runs/runEvents.ts';
 import { OpenConnections } from './auth/openConnections.ts';
-import { createMetrics } from './ops/metrics.ts';
-import { LogRetention } from './ops/retention.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { LogRetention } from './logs/retention.ts';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.ts';
 import type { Logger } from './logger.ts';
 

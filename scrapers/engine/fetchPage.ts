@@ -2,7 +2,8 @@
  * Fetches one page with a deadline, retrying what may pass (timeouts, network errors, 429 and 5xx)
  * with exponential backoff, and failing at once on what will not (other 4xx).
  */
-import { abortableSleep, type RateLimiter } from './rateLimiter.ts';
+import { backoffDelay, sleep } from '../../contract/backoff.ts';
+import type { SourcePacer } from './sourcePacer.ts';
 
 /** A failure of one fetch; `type` is what the run's log and errorType report. */
 export class FetchError extends Error {
@@ -24,7 +25,7 @@ export class FetchError extends Error {
 export type FetchOptions = {
   timeoutMs: number;
   retries: number;
-  limiter: RateLimiter;
+  pacer: SourcePacer;
   signal: AbortSignal;
   /** Told of each retry, so the run's log says why it is slow. */
   onRetry?: (error: FetchError, attempt: number) => void;
@@ -37,13 +38,13 @@ const MAX_BODY_BYTES = 20 * 1024 * 1024;
 export async function fetchPage(url: string, options: FetchOptions): Promise<{ body: string; url: string; contentType: string }> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await options.limiter.run(() => fetchOnce(url, options), options.signal);
+      return await options.pacer.run(() => fetchOnce(url, options), options.signal);
     } catch (error) {
       const failure = asFetchError(error, options);
       const retriable = failure.type === 'TIMEOUT' || failure.type === 'NETWORK_ERROR' || (failure.type === 'HTTP_ERROR' && (failure.status! >= 500 || failure.status === 429));
       if (!retriable || attempt >= options.retries || options.signal.aborted) throw failure;
       options.onRetry?.(failure, attempt + 1);
-      await abortableSleep(250 * 2 ** attempt, options.signal);
+      await sleep(backoffDelay(attempt, { baseMs: 250 }), options.signal);
     }
   }
 }

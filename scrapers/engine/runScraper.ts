@@ -8,7 +8,7 @@ import type { LogLevelName } from '../../contract/logLevels.ts';
 import type { Product } from '../../contract/product.ts';
 import { extractPage, ParseError, type ProductRecord } from './extract.ts';
 import { FetchError, fetchPage } from './fetchPage.ts';
-import { limiterFor } from './rateLimiter.ts';
+import { pacerFor } from './sourcePacer.ts';
 
 export type ScrapeHooks = {
   log(level: LogLevelName, message: string): void;
@@ -40,11 +40,11 @@ const errorType = (error: unknown) =>
 
 export async function runScraper(definition: ScraperDefinition, hooks: ScrapeHooks): Promise<ScrapeSummary> {
   const summary: ScrapeSummary = { skus: 0, found: 0, noData: 0, failed: 0, firstFailure: null };
-  const limiter = limiterFor(definition.source.url, definition.rateLimit.concurrency, definition.rateLimit.delayMs);
+  const pacer = pacerFor(definition.source.url, definition.rateLimit.concurrency, definition.rateLimit.delayMs);
   const fetchOptions = {
     timeoutMs: definition.timeoutMs,
     retries: definition.retries,
-    limiter,
+    pacer,
     signal: hooks.signal,
     onRetry: (error: FetchError, attempt: number) => hooks.log('WARNING', `Retrying (${attempt}/${definition.retries}) after ${error.type}: ${error.message}`),
   };

@@ -15,6 +15,7 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { backoffDelay } from '../../contract/backoff.ts';
 import { RejectedError, type ApiClient } from './apiClient.ts';
 import type { LogLineInput, ProductInput, RunResultInput } from './gql/graphql.ts';
 
@@ -197,7 +198,7 @@ export class Outbox {
           return true;
         }
         if (this.stopped) return false;
-        const delay = Math.min(MAX_BACKOFF_MS, 200 * 2 ** Math.min(attempt, 10)) * (0.5 + Math.random() / 2);
+        const delay = backoffDelay(attempt, { baseMs: 200, maxMs: MAX_BACKOFF_MS, jitter: true });
         if (attempt === 0 || attempt % 10 === 0) {
           this.logger.warn({ jobId: op.jobId, op: op.kind, attempt, err: (error as Error).message }, 'API unreachable; retrying with the same batch');
         }

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { abortableSleep } from '../engine/rateLimiter.ts';
+import { backoffDelay, sleep } from '../../contract/backoff.ts';
 import { RejectedError, type ApiClient } from './apiClient.ts';
 import { leftoverOutboxDirs, Outbox } from './outbox.ts';
 import { runJob } from './runJob.ts';
@@ -83,11 +83,12 @@ export class Runner {
         }
         failures++;
         if (failures === 1 || failures % 20 === 0) logger.warn({ err: (error as Error).message, failures }, 'cannot claim runs; retrying');
-        await abortableSleep(Math.min(10_000, pollMs * 2 ** Math.min(failures, 4)), this.stopping.signal);
+        // Up to 16 polls apart, and never more than 10 s: a runner notices soon that the API is back.
+        await sleep(backoffDelay(failures, { baseMs: pollMs, maxMs: Math.min(10_000, 16 * pollMs) }), this.stopping.signal);
         continue;
       }
       if (!run) {
-        await abortableSleep(pollMs, this.stopping.signal);
+        await sleep(pollMs, this.stopping.signal);
         continue;
       }
       logger.info({ jobId: run.id, scraper: run.scraper.slug, worker }, 'claimed run');

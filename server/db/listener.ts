@@ -4,6 +4,7 @@
  * from the table: notifications sent while it was away are gone for good.
  */
 import pg from 'pg';
+import { backoffDelay, sleep } from '../../contract/backoff.ts';
 import type { Logger } from '../logger.ts';
 
 type Handler = (payload: string) => void;
@@ -123,8 +124,7 @@ export async function createPgListener(url: string, logger: Logger, options: Lis
     if (connecting) return connecting;
     connecting = (async () => {
       for (let attempt = 0; !closed; attempt++) {
-        const backoff = Math.min(maxBackoffMs, 100 * 2 ** attempt);
-        await new Promise((r) => setTimeout(r, backoff / 2 + Math.random() * (backoff / 2)));
+        await sleep(backoffDelay(attempt, { baseMs: 100, maxMs: maxBackoffMs, jitter: true }));
         if (closed) return;
         try {
           await connect();

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { LogHub } from '../logs/logHub.ts';
 import type { RunEvents } from '../runs/runEvents.ts';
-import type { Metrics } from '../ops/metrics.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
 
 export type Services = {

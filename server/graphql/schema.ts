@@ -9,7 +9,7 @@ import '../runs/schema.ts';
 import '../logs/schema.ts';
 import '../products/schema.ts';
 import '../flags/schema.ts';
-import '../health/schema.ts';
+import '../scraperHealth/schema.ts';
 import '../quality/schema.ts';
 import '../freshness/schema.ts';
 import '../scheduler/schema.ts';

@@ -5,7 +5,7 @@
 import type { Database } from '../db/database.ts';
 import { storableText } from '../db/storableText.ts';
 import { NotFoundError } from '../domainErrors.ts';
-import { claimRun } from './sql/claimRun.ts';
+import { claimOldestQueuedRun } from './sql/claimOldestQueuedRun.ts';
 import { enqueueRun, type TriggerSource } from './sql/enqueueRun.ts';
 import { extendLease } from './sql/extendLease.ts';
 import { finishRun } from './sql/finishRun.ts';
@@ -37,8 +37,8 @@ export async function triggerRun(db: Database, scraperId: number, triggeredBy: T
   });
 }
 
-export async function claimNextRun(db: Database, runnerId: number, leaseSeconds: number): Promise<RunChange | null> {
-  return claimRun(db.pool, runnerId, leaseSeconds, db.notifyInTransaction);
+export async function claimRun(db: Database, runnerId: number, leaseSeconds: number): Promise<RunChange | null> {
+  return claimOldestQueuedRun(db.pool, runnerId, leaseSeconds, db.notifyInTransaction);
 }
 
 export type RunResult = {

@@ -6,7 +6,7 @@ import { callingRunnerId, type Context } from '../graphql/context.ts';
 import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunInProgressError, RunStateError, ScraperDisabledError } from './errors.ts';
-import { cancelRun, claimNextRun, completeRun, heartbeat, triggerRun } from './runOperations.ts';
+import { cancelRun, claimRun, completeRun, heartbeat, triggerRun } from './runOperations.ts';
 
 export const RunStatusEnum = builder.enumType(RunStatus, { name: 'RunStatus' });
 export const TriggeredByEnum = builder.enumType(TriggeredBy, { name: 'TriggeredBy' });
@@ -205,7 +205,7 @@ builder.mutationFields((t) => ({
     authScopes: { runner: true },
     errors: { types: [...MUTATION_ERRORS] },
     resolve: async (_root, _args, ctx) => {
-      const claimed = await claimNextRun(ctx.db, callingRunnerId(ctx), ctx.config.runLeaseSeconds);
+      const claimed = await claimRun(ctx.db, callingRunnerId(ctx), ctx.config.runLeaseSeconds);
       if (!claimed) return null;
       ctx.runEvents.announce([claimed]);
       return loadRun(ctx, claimed.runId);

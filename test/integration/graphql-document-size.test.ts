@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { MAX_DOCUMENT_BYTES } from '../../server/graphql/documentSize.ts';
+import { MAX_DOCUMENT_BYTES } from '../../server/graphql/plugins/documentSize.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { inspectorUrl, memoryUsage, settledRssMb } from '../helpers/processMemory.ts';
 import { seedRunner, seedToken } from '../helpers/seed.ts';

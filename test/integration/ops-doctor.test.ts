@@ -10,7 +10,7 @@ function doctor(env: Record<string, string>): Promise<{ code: number; output: st
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'server/ops/doctor.ts'],
+      ['--import', 'tsx', 'doctor.ts'],
       { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
       (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
     );

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
-import { requestIdMixin } from '../../server/ops/requestId.ts';
+import { requestIdMixin } from '../../server/http/requestId.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import { useTestDatabase } from '../helpers/database.ts';
 import { insertRunningRun } from '../helpers/runs.ts';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/logger.ts';
-import { LogRetention } from '../../server/ops/retention.ts';
+import { LogRetention } from '../../server/logs/retention.ts';
 import { useTestDatabase } from '../helpers/database.ts';
 import { tolerateConnectionLoss } from '../helpers/connectionLoss.ts';
 import { insertRunningRun } from '../helpers/runs.ts';

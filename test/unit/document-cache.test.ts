@@ -1,7 +1,7 @@
 /** The parser cache's bound by bytes: estimates, eviction order, and entries too large to keep. */
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { ByteBoundedCache, documentBytes } from '../../server/graphql/documentCache.ts';
+import { ByteBoundedCache, documentBytes } from '../../server/graphql/plugins/documentCache.ts';
 
 const sized = (maxBytes: number, maxEntries = 100) => new ByteBoundedCache<string>({ maxBytes, maxEntries, sizeOf: (_key, value) => value.length });
 

@@ -4,7 +4,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { maskError as maskUnexpected } from 'graphql-yoga';
-import { DatabaseUnavailableError, isDatabaseUnavailable } from './databaseUnavailable.ts';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from '../http/databaseUnavailable.ts';
 import { RefusedInputError, refusedInput } from './refusedInput.ts';
 
 export function maskError(error: unknown, message: string, isDev?: boolean): Error {

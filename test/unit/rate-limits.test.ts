@@ -3,28 +3,20 @@ import type { IncomingMessage } from 'node:http';
 import { parse } from 'graphql';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '../../server/auth/principal.ts';
-import {
-  clientIp,
-  createRateLimits,
-  mutationRetryAfter,
-  principalKey,
-  RATE_LIMITED,
-  RateLimitedError,
-  RateLimiter,
-  useMutationRateLimit,
-} from '../../server/ops/rateLimit.ts';
+import { clientIp, createRateLimits, principalKey, TokenBuckets } from '../../server/http/rateLimits.ts';
+import { mutationRetryAfter, RATE_LIMITED, RateLimitedError, useMutationRateLimit } from '../../server/graphql/plugins/mutationRateLimit.ts';
 
 const T0 = 1_800_000_000_000;
 
-describe('RateLimiter', () => {
+describe('TokenBuckets', () => {
   it('lets a full minute’s worth through at once, then says how long until the next token', () => {
-    const limiter = new RateLimiter(60);
+    const limiter = new TokenBuckets(60);
     for (let i = 0; i < 60; i++) expect(limiter.take('k', T0)).toBe(0);
     expect(limiter.take('k', T0)).toBe(1);
   });
 
   it('refills continuously: one token a second at 60 a minute', () => {
-    const limiter = new RateLimiter(60);
+    const limiter = new TokenBuckets(60);
     for (let i = 0; i < 60; i++) limiter.take('k', T0);
     expect(limiter.take('k', T0 + 500)).toBe(1);
     expect(limiter.take('k', T0 + 1_000)).toBe(0);
@@ -32,7 +24,7 @@ describe('RateLimiter', () => {
   });
 
   it('answers the whole seconds left until a token is back', () => {
-    const limiter = new RateLimiter(6); // a token every 10 s
+    const limiter = new TokenBuckets(6); // a token every 10 s
     for (let i = 0; i < 6; i++) limiter.take('k', T0);
     expect(limiter.take('k', T0)).toBe(10);
     expect(limiter.take('k', T0 + 4_000)).toBe(6);
@@ -41,26 +33,26 @@ describe('RateLimiter', () => {
   });
 
   it('saves up no more than a minute’s worth, however long a key was idle', () => {
-    const limiter = new RateLimiter(3);
+    const limiter = new TokenBuckets(3);
     limiter.take('k', T0);
     const hourLater = T0 + 3_600_000;
     expect([1, 2, 3, 4].map(() => limiter.take('k', hourLater))).toEqual([0, 0, 0, 20]);
   });
 
   it('counts every key on its own', () => {
-    const limiter = new RateLimiter(1);
+    const limiter = new TokenBuckets(1);
     expect(limiter.take('a', T0)).toBe(0);
     expect(limiter.take('a', T0)).toBeGreaterThan(0);
     expect(limiter.take('b', T0)).toBe(0);
   });
 
   it('limits nothing at 0 a minute', () => {
-    const limiter = new RateLimiter(0);
+    const limiter = new TokenBuckets(0);
     for (let i = 0; i < 1_000; i++) expect(limiter.take('k', T0)).toBe(0);
   });
 
   it('forgets the oldest keys past its bound rather than grow, so those start afresh', () => {
-    const limiter = new RateLimiter(1, 2);
+    const limiter = new TokenBuckets(1, 2);
     limiter.take('a', T0);
     limiter.take('b', T0);
     expect(limiter.take('a', T0 + 1)).toBeGreaterThan(0);

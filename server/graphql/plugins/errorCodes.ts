@@ -5,8 +5,8 @@
  * errors, which then see the code.
  */
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import { NotFoundError } from '../domainErrors.ts';
-import { SubscriberTooSlowError } from '../logs/errors.ts';
+import { NotFoundError } from '../../domainErrors.ts';
+import { SubscriberTooSlowError } from '../../logs/errors.ts';
 
 function extensionsFor(error: unknown): Record<string, unknown> | null {
   if (error instanceof NotFoundError) return { code: 'NOT_FOUND' };

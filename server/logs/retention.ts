@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { holdConnection } from '../db/heldConnection.ts';
 import type { Logger } from '../logger.ts';
-import { deleteExpiredLogLines, runHasLogLines, runsQueuedBefore, type RunCursor } from '../logs/sql/deleteExpiredLogLines.ts';
+import { deleteExpiredLogLines, runHasLogLines, runsQueuedBefore, type RunCursor } from './sql/deleteExpiredLogLines.ts';
 
 /** Any constant works as long as nothing else locks it; this one spells "LOGR". */
 const RETENTION_LOCK_KEY = 0x4c4f4752;

@@ -2,7 +2,9 @@
  * Per-source politeness: at most `concurrency` requests in flight and at least `delayMs` between
  * the starts of two requests, shared by every run of this process that reads the same source.
  */
-export class RateLimiter {
+import { sleep } from '../../contract/backoff.ts';
+
+export class SourcePacer {
   private active = 0;
   private nextStartAt = 0;
   private readonly waiting: Array<() => void> = [];
@@ -35,29 +37,16 @@ export class RateLimiter {
     this.active++;
     const wait = this.nextStartAt - Date.now();
     this.nextStartAt = Math.max(Date.now(), this.nextStartAt) + this.delayMs;
-    if (wait > 0) await abortableSleep(wait, signal);
+    if (wait > 0) await sleep(wait, signal);
   }
 }
 
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+const pacers = new Map<string, SourcePacer>();
 
-const limiters = new Map<string, RateLimiter>();
-
-/** One limiter per source and setting, so that concurrent runs of one source share it. */
-export function limiterFor(source: string, concurrency: number, delayMs: number): RateLimiter {
+/** One pacer per source and setting, so that concurrent runs of one source share it. */
+export function pacerFor(source: string, concurrency: number, delayMs: number): SourcePacer {
   const key = `${source}|${concurrency}|${delayMs}`;
-  let limiter = limiters.get(key);
-  if (!limiter) limiters.set(key, (limiter = new RateLimiter(concurrency, delayMs)));
-  return limiter;
+  let pacer = pacers.get(key);
+  if (!pacer) pacers.set(key, (pacer = new SourcePacer(concurrency, delayMs)));
+  return pacer;
 }

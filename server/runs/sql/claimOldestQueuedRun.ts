@@ -18,7 +18,7 @@ const CLAIMABLE = `
  LIMIT 1`;
 
 /** notify: NOTIFY the claim in its transaction (the PostgreSQL bus). */
-export async function claimRun(pool: pg.Pool, runnerId: number, leaseSeconds: number, notify = true): Promise<RunChange | null> {
+export async function claimOldestQueuedRun(pool: pg.Pool, runnerId: number, leaseSeconds: number, notify = true): Promise<RunChange | null> {
   // A look without locks first: a runner polling an empty queue costs one read and no transaction.
   const { rows: waiting } = await pool.query({ name: 'any_claimable_run', text: `SELECT run.id ${CLAIMABLE}` });
   if (waiting.length === 0) return null;

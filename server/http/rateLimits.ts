@@ -1,14 +1,13 @@
 /**
  * Rate limits on mutations (per API key and per client IP) and on websocket connections: token
  * buckets held in this instance's memory. Behind a load balancer each instance counts its own
- * share, so an operator sets the limits per instance.
+ * share, so an operator sets the limits per instance. Mutations are refused by a GraphQL plugin
+ * (graphql/plugins/mutationRateLimit.ts), connections when the websocket opens.
  */
-import { getOperationAST, GraphQLError, type DocumentNode } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import { credentialKey } from '../auth/openConnections.ts';
 import type { Principal } from '../auth/principal.ts';
 
-export const RATE_LIMITED = 'RATE_LIMITED';
 /**
  * Close code of a connection refused by a limit: 4430, near HTTP's 429 but not graphql-ws's own
  * 4429 (too many initialisation requests), which its client treats as fatal; on 4430 it retries
@@ -19,7 +18,7 @@ export const CLOSE_RATE_LIMITED = 4430;
 type Bucket = { tokens: number; at: number };
 
 /** Token buckets of `perMinute` tokens each, refilled continuously; 0 turns the limit off. */
-export class RateLimiter {
+export class TokenBuckets {
   private readonly buckets = new Map<string, Bucket>();
   private readonly perMs: number;
 
@@ -68,10 +67,10 @@ export class RateLimiter {
 }
 
 export type RateLimits = {
-  mutationsPerKey: RateLimiter;
-  mutationsPerIp: RateLimiter;
-  connectionsPerKey: RateLimiter;
-  connectionsPerIp: RateLimiter;
+  mutationsPerKey: TokenBuckets;
+  mutationsPerIp: TokenBuckets;
+  connectionsPerKey: TokenBuckets;
+  connectionsPerIp: TokenBuckets;
 };
 
 export function createRateLimits(config: {
@@ -80,10 +79,10 @@ export function createRateLimits(config: {
   rateLimitConnectionsPerMinute: number;
 }): RateLimits {
   return {
-    mutationsPerKey: new RateLimiter(config.rateLimitMutationsPerMinute),
-    mutationsPerIp: new RateLimiter(config.rateLimitIpMutationsPerMinute),
-    connectionsPerKey: new RateLimiter(config.rateLimitConnectionsPerMinute),
-    connectionsPerIp: new RateLimiter(config.rateLimitConnectionsPerMinute),
+    mutationsPerKey: new TokenBuckets(config.rateLimitMutationsPerMinute),
+    mutationsPerIp: new TokenBuckets(config.rateLimitIpMutationsPerMinute),
+    connectionsPerKey: new TokenBuckets(config.rateLimitConnectionsPerMinute),
+    connectionsPerIp: new TokenBuckets(config.rateLimitConnectionsPerMinute),
   };
 }
 
@@ -103,42 +102,4 @@ export function clientIp(req: IncomingMessage | undefined, trustProxy: boolean):
     if (first) return first.slice(0, 64);
   }
   return req?.socket?.remoteAddress ?? 'unknown';
-}
-
-export class RateLimitedError extends GraphQLError {
-  constructor(what: string, retryAfter: number) {
-    super(`Too many ${what}; retry after ${retryAfter} s`, {
-      extensions: {
-        code: RATE_LIMITED,
-        retryAfter,
-        http: { status: 429, headers: { 'retry-after': String(retryAfter) } },
-      },
-    });
-    this.name = 'RateLimitedError';
-  }
-}
-
-/** Seconds to wait before the next mutation of this caller, or 0 when it may go ahead. */
-export function mutationRetryAfter(limits: RateLimits, principal: Principal, ip: string): number {
-  const key = principalKey(principal);
-  const byKey = key ? limits.mutationsPerKey.take(key) : 0;
-  if (byKey) return byKey;
-  return limits.mutationsPerIp.take(`ip:${ip}`);
-}
-
-type LimitedContext = { principal: Principal; clientIp?: string };
-
-/** An envelop plugin that refuses a mutation over its caller's limit, over HTTP and websocket alike. */
-export function useMutationRateLimit(limits: RateLimits) {
-  return {
-    onExecute({ args, setResultAndStopExecution }: {
-      args: { document: DocumentNode; operationName?: string | null; contextValue: unknown };
-      setResultAndStopExecution: (result: { errors: GraphQLError[] }) => void;
-    }) {
-      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
-      const context = args.contextValue as LimitedContext;
-      const retryAfter = mutationRetryAfter(limits, context.principal, context.clientIp ?? 'unknown');
-      if (retryAfter) setResultAndStopExecution({ errors: [new RateLimitedError('mutations', retryAfter)] });
-    },
-  };
 }

@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { loadConfig, type Config } from '../config.ts';
-import { readMigrations } from '../db/migrate.ts';
+import { loadConfig, type Config } from './server/config.ts';
+import { readMigrations } from './server/db/migrate.ts';
 
 export type Check = { name: string; ok: boolean; message: string };
 
