@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
-import { GraphQLError, type ExecutionResult, type ValidationContext } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult, type ValidationContext } from 'graphql';
+import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { credentialsFromConnectionParams, credentialsFromHeaders, resolvePrincipal, type Principal } from './auth/principal.ts';
@@ -36,6 +37,11 @@ import { boundedParserCache, useDetachedErrorStacks } from './graphql/plugins/do
 import { useCompiledExecution } from './graphql/plugins/compiledExecution.ts';
 import { useErrorCodes } from './graphql/plugins/errorCodes.ts';
 import { sendSharedPayloads, sharedPayloadFor, useSharedSubscriptionResults } from './graphql/plugins/sharedSubscriptionResults.ts';
+
+/** What onSubscribe returns for graphql-ws to run: Yoga's own execute and subscribe travel in rootValue. */
+type EnvelopedArgs = ExecutionArgs & {
+  rootValue: { execute: (args: ExecutionArgs) => OperationResult; subscribe: (args: ExecutionArgs) => OperationResult };
+};
 
 export const GRAPHQL_PATH = '/graphql';
 /** The largest graphql-ws message taken; a larger one closes the connection with 1009 before it is parsed. */
@@ -167,8 +173,9 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
   services.metrics?.countConnectionsWith(() => wss.clients.size);
   const wsServer = useServer<Record<string, unknown>, { principal?: Principal; clientIp?: string }>(
     {
-      execute: (args: any) => args.rootValue.execute(args),
-      subscribe: (args: any) => args.rootValue.subscribe(args),
+      // onSubscribe hands over Yoga's enveloped execute and subscribe in rootValue.
+      execute: (args) => (args as EnvelopedArgs).rootValue.execute(args),
+      subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args),
       onConnect: async (ctx) => {
         const { extra } = ctx;
         const refuse = (code: number, reason: string) => {

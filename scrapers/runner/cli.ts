@@ -86,7 +86,9 @@ function readKeyFile(file: string): string {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`--key-file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new Error(`--key-file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      cause: error,
+    });
   }
   const key = text.split(/\r?\n/)[0]!.trim();
   if (!key) throw new Error(`--key-file ${file} holds no key`);

@@ -16,7 +16,7 @@ export function lockSpoolDir(dir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number.parseInt(readFileSync(file, 'utf8'), 10);
       if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-        throw new Error(`the spool folder ${dir} is in use by runner process ${owner}; give this runner its own --spool-dir`);
+        throw new Error(`the spool folder ${dir} is in use by runner process ${owner}; give this runner its own --spool-dir`, { cause: error });
       }
       rmSync(file, { force: true }); // left by a process that died
     }

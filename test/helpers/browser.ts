@@ -24,7 +24,7 @@ export async function ensureAdminBuilt(): Promise<void> {
       mkdirSync(LOCK);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (Date.now() > deadline) throw new Error(`another build holds ${LOCK} for too long; remove it if no build is running`);
+      if (Date.now() > deadline) throw new Error(`another build holds ${LOCK} for too long; remove it if no build is running`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 250));
       continue;
     }

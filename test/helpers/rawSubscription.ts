@@ -2,6 +2,7 @@
  * One graphql-ws subscription over a bare `ws` socket, so that a test can see close codes as sent
  * and stop reading the socket like a stalled browser tab would.
  */
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { conditionWaiter } from './conditionWaiter.ts';
 
@@ -36,8 +37,8 @@ export async function openRawSubscription(
     errors: [],
     completed: false,
     closed: null,
-    pause: () => (socket as unknown as { _socket: import('node:net').Socket })._socket.pause(),
-    resume: () => (socket as unknown as { _socket: import('node:net').Socket })._socket.resume(),
+    pause: () => (socket as unknown as { _socket: Socket })._socket.pause(),
+    resume: () => (socket as unknown as { _socket: Socket })._socket.resume(),
     close: () => socket.close(1000),
     waitFor: (condition, timeoutMs = 20_000) => waitFor(condition, timeoutMs),
   };

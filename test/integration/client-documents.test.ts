@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as documents from '../../client/src/gql/graphql.ts';
 import { useTestServer } from '../helpers/server.ts';
 
-const { db, server } = useTestServer();
+const { server } = useTestServer();
 
 const operations = Object.entries(documents)
   .filter(([name]) => name.endsWith('Document'))

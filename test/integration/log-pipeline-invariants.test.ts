@@ -21,12 +21,10 @@ const HISTORY = /* GraphQL */ `
 const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
 
 const { db, server } = useTestServer();
-let scraperId: number;
 let runner: Awaited<ReturnType<typeof seedRunner>>;
 let runnerClient: GraphQLTestClient;
 
 beforeAll(async () => {
-  ({ scraperId } = await seedScraper(db.pool));
   runner = await seedRunner(db.pool);
   runnerClient = server.client({ apiKey: runner.apiKey });
 });

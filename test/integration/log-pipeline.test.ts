@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
 import { APPEND_LOGS, JOB_LOGS_BY_LEVEL } from '../helpers/logShipper.ts';
 import { seedClaimedRun } from '../helpers/runs.ts';
-import { seedRunner } from '../helpers/seed.ts';
+import { type seedRunner } from '../helpers/seed.ts';
 import { useTestServer } from '../helpers/server.ts';
 
 const { db, server } = useTestServer();

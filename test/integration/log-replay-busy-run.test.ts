@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
 import { seedClaimedRun } from '../helpers/runs.ts';
-import { seedRunner } from '../helpers/seed.ts';
+import { type seedRunner } from '../helpers/seed.ts';
 import { useTestServer } from '../helpers/server.ts';
 
 const APPEND = `mutation($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {

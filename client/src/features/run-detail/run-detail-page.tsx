@@ -12,7 +12,8 @@ import { useCanMutate } from '@/lib/session';
 import { LogViewer } from './log-viewer';
 import { useJobLogs } from './use-job-logs';
 
-const RunDetailFields = graphql(`
+// Defined for the query and the subscription below, which spread it (codegen reads it from here).
+graphql(`
   fragment RunDetailFields on Run {
     id
     status
