@@ -50,7 +50,7 @@ export function appender(url: string, credentials: Credentials, jobId: string) {
 const LEVELS = ['INFO', 'INFO', 'INFO', 'DEBUG', 'INFO', 'INFO', 'WARNING', 'INFO', 'INFO', 'ERROR'];
 
 /** A log line of about 80 bytes, the size of a typical scraper line. */
-export function logMessage(index: number): string {
+function logMessage(index: number): string {
   return `GET https://shop.example.com/catalog?page=${index % 1000} 200 OK ${index % 997}ms items=${index % 50} ok`.padEnd(80, '.');
 }
 

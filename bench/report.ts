@@ -44,7 +44,7 @@ const n = (value: number) => Math.round(value).toLocaleString('en-US');
 const ms = (value: number) => `${round(value, 2)} ms`;
 const mb = (bytes: number) => `${round(bytes / 1024 / 1024, 1)} MB`;
 
-export function tableRows(r: BenchResults): Row[] {
+function tableRows(r: BenchResults): Row[] {
   const rows: Row[] = [];
   rows.push([
     `ingest, ${r.sizes.ingestRunners} runners × ${r.sizes.ingestBatchLines}-line batches (appendLogs over HTTP)`,

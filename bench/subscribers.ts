@@ -11,7 +11,7 @@ const JOB_LOGS = `subscription Logs($jobId: ID!, $afterSeq: Int) {
 }`;
 
 /** Errors reach graphql-ws sinks as Errors, GraphQL error lists or websocket CloseEvents. */
-export function describe(error: unknown): string {
+function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   const close = error as { code?: number; reason?: string };
   if (typeof close?.code === 'number') return `connection closed with ${close.code} ${close.reason ?? ''}`;

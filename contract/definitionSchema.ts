@@ -19,7 +19,7 @@ const url = z.string().refine((value) => {
  * Where a value is: a string (a CSS selector whose text is read, for HTML; a dotted path such as
  * `pricing.amount`, for JSON), or an object naming the selector and the attribute to read.
  */
-export const fieldSpec = z.union(
+const fieldSpec = z.union(
   [
     z.string().min(1, 'must not be empty').max(500),
     z.strictObject({
@@ -99,7 +99,7 @@ function checkWhole(d: Shape, ctx: z.RefinementCtx) {
   }
 }
 
-export const definitionSchema = definitionObject.superRefine(checkWhole);
+const definitionSchema = definitionObject.superRefine(checkWhole);
 
 export type ScraperDefinition = z.infer<typeof definitionSchema>;
 

@@ -43,7 +43,7 @@ type EnvelopedArgs = ExecutionArgs & {
   rootValue: { execute: (args: ExecutionArgs) => OperationResult; subscribe: (args: ExecutionArgs) => OperationResult };
 };
 
-export const GRAPHQL_PATH = '/graphql';
+const GRAPHQL_PATH = '/graphql';
 /** The largest graphql-ws message taken; a larger one closes the connection with 1009 before it is parsed. */
 const MAX_WEBSOCKET_MESSAGE_BYTES = 1024 * 1024;
 /** WebSocket close code 1013 Try Again Later. */

@@ -12,7 +12,7 @@ export type Placeholders = Record<string, string>;
 /** The folder of the definitions shipped with Scrapedeck. */
 export const BUILT_IN_DEFINITIONS = path.dirname(new URL(import.meta.url).pathname);
 
-export function fillPlaceholders(text: string, placeholders: Placeholders, where: string): string {
+function fillPlaceholders(text: string, placeholders: Placeholders, where: string): string {
   return text.replace(/\$\{([A-Z0-9_]+)\}/g, (_match, name: string) => {
     const value = placeholders[name];
     if (value === undefined) throw new DefinitionError([{ path: '', message: `placeholder \${${name}} has no value` }], where);

@@ -22,7 +22,7 @@ export class ParseError extends Error {
 const NUMERIC = new Set(['price', 'thcPercent', 'cbdPercent']);
 
 /** The first number in a text such as "$35.00" or "THC 22.5%"; null when there is none. */
-export function readNumber(value: unknown): number | null {
+function readNumber(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value !== 'string') return null;
   const match = value.replace(/,(?=\d{3}\b)/g, '').match(/-?\d+(?:[.,]\d+)?/);
@@ -54,7 +54,7 @@ function absolute(href: string, base: string): string | null {
   }
 }
 
-export function jsonPath(value: unknown, path: string): unknown {
+function jsonPath(value: unknown, path: string): unknown {
   if (path === '' || path === '.') return value;
   let current = value;
   for (const key of path.split('.')) {

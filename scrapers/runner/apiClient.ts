@@ -191,6 +191,8 @@ export class ApiClient {
     if (response.status >= 500 || response.status === 429 || response.status === 408) {
       throw new TransientApiError(`${field}: HTTP ${response.status}`);
     }
+    // The field's answer is checked for __typename below, then typed by the operation's own result.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     let body: { data?: Record<string, any>; errors?: Array<{ message: string; extensions?: { code?: string } }> };
     try {
       body = (await response.json()) as typeof body;

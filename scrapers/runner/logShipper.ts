@@ -9,8 +9,8 @@ import type { LogLevelName } from '../../contract/logLevels.ts';
 import type { LogLineInput } from './gql/graphql.ts';
 import type { Outbox } from './outbox.ts';
 
-export const FLUSH_LINES = 50;
-export const FLUSH_INTERVAL_MS = 1_000;
+const FLUSH_LINES = 50;
+const FLUSH_INTERVAL_MS = 1_000;
 const PINO_LEVEL = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error', CRITICAL: 'fatal' } as const;
 
 export class LogShipper {

@@ -24,7 +24,7 @@ const VITE = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
 export type AdminBuildState = 'fresh' | 'missing' | 'stale';
 
 /** The client's sources and the locked versions of what they import; paths relative, so that a copy of the project hashes the same. */
-export function adminSourceHash(): string {
+function adminSourceHash(): string {
   const hash = createHash('sha256');
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {

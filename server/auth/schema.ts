@@ -7,12 +7,12 @@ import { parseId } from '../graphql/ids.ts';
 import type { Principal } from './principal.ts';
 import { createToken, revokeToken, type CreatedToken } from './tokenOperations.ts';
 
-export const TokenRoleEnum = builder.enumType(TokenRole, {
+const TokenRoleEnum = builder.enumType(TokenRole, {
   name: 'TokenRole',
   description: 'ADMIN may do everything; VIEWER may read and subscribe.',
 });
 
-export const ApiTokenRef = builder.prismaObject('ApiToken', {
+const ApiTokenRef = builder.prismaObject('ApiToken', {
   description: 'A bearer token for people and integrations. Its secret is shown once, at creation; only a hash is kept.',
   fields: (t) => ({
     id: t.exposeID('id'),

@@ -8,10 +8,10 @@ import '../products/schema.ts';
 import '../runs/schema.ts';
 import { MAX_FLAGS_PER_RESOLVE, resolveFlags, type Resolution } from './resolveFlags.ts';
 
-export const FlagKindEnum = builder.enumType(FlagKind, { name: 'FlagKind' });
-export const FlagStatusEnum = builder.enumType(FlagStatus, { name: 'FlagStatus' });
+const FlagKindEnum = builder.enumType(FlagKind, { name: 'FlagKind' });
+const FlagStatusEnum = builder.enumType(FlagStatus, { name: 'FlagStatus' });
 
-export const FlagRef = builder.prismaObject('Flag', {
+builder.prismaObject('Flag', {
   description: 'Something about a product that a person should look at.',
   fields: (t) => ({
     id: t.exposeID('id'),

@@ -5,7 +5,7 @@ import { parseId } from '../graphql/ids.ts';
 import { SourceRef } from '../sources/schema.ts';
 import { sourceFreshness, type SourceFreshnessRow } from './sql/sourceFreshness.ts';
 
-export const FreshnessStatusEnum = builder.enumType('FreshnessStatus', {
+const FreshnessStatusEnum = builder.enumType('FreshnessStatus', {
   description: "How a source's age compares with its staleAfterMinutes and criticalAfterMinutes.",
   values: {
     FRESH: { description: 'Scraped successfully within staleAfterMinutes.' },

@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 
-export const MAX_BATCH_ID_LENGTH = 128;
-export const BATCH_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
+const MAX_BATCH_ID_LENGTH = 128;
+const BATCH_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
 
 export const batchIdRule = z
   .string()

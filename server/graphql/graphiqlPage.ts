@@ -19,7 +19,7 @@ export function inlineScripts(html: string): string[] {
   return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1]!);
 }
 
-export function graphiqlPolicy(html: string): string {
+function graphiqlPolicy(html: string): string {
   return [
     "default-src 'none'",
     `script-src ${[...inlineScripts(html).map(hashOf), CDN].join(' ')}`,

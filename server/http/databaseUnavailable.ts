@@ -5,7 +5,7 @@
  */
 import { GraphQLError } from 'graphql';
 
-export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
+const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
 /** Seconds a client is asked to wait: about what a PostgreSQL restart or failover takes. */
 export const RETRY_AFTER_SECONDS = 5;
 

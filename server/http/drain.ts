@@ -10,7 +10,7 @@ import type { Server, ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import { REFUSAL_HEADERS } from './securityHeaders.ts';
 
-export const SHUTTING_DOWN = 'SHUTTING_DOWN';
+const SHUTTING_DOWN = 'SHUTTING_DOWN';
 
 const REFUSAL = JSON.stringify({
   errors: [{ message: 'This server is shutting down; send the request again (another instance will take it)', extensions: { code: SHUTTING_DOWN } }],

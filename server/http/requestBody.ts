@@ -13,15 +13,15 @@ import { REFUSAL_HEADERS } from './securityHeaders.ts';
 
 /** 1000 log lines of 64 KiB, the largest batch a runner may send. */
 export const MAX_BODY_BYTES = 72 * 1024 * 1024;
-export const SIGNED_IN_BODY_BYTES = 1024 * 1024;
-export const ANONYMOUS_BODY_BYTES = 64 * 1024;
+const SIGNED_IN_BODY_BYTES = 1024 * 1024;
+const ANONYMOUS_BODY_BYTES = 64 * 1024;
 
 /** Far above any operation of the API (a batch of 1000 lines is ~1000 objects and ~3000 values). */
-export const MAX_JSON_CONTAINERS = 20_000;
-export const MAX_JSON_VALUES = 200_000;
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_CONTAINERS = 20_000;
+const MAX_JSON_VALUES = 200_000;
+const MAX_JSON_DEPTH = 64;
 
-export function bodyLimitFor(principal: Principal): number {
+function bodyLimitFor(principal: Principal): number {
   if (principal.kind === 'runner') return MAX_BODY_BYTES;
   return principal.kind === 'anonymous' ? ANONYMOUS_BODY_BYTES : SIGNED_IN_BODY_BYTES;
 }
@@ -37,7 +37,7 @@ const CLOSE_BRACKET = 93;
 const COMMA = 44;
 
 /** Counts what JSON.parse would build, outside strings; null when within the bounds, else what is over. */
-export function jsonShapeProblem(text: string): string | null {
+function jsonShapeProblem(text: string): string | null {
   let containers = 0;
   let values = 0;
   let depth = 0;
@@ -63,7 +63,7 @@ export function jsonShapeProblem(text: string): string | null {
 }
 
 /** A JSON text parsed within the bounds above. */
-export function parseJsonBody(text: string): unknown {
+function parseJsonBody(text: string): unknown {
   const problem = jsonShapeProblem(text);
   if (problem) throw badRequest(`The request body holds ${problem}`);
   try {

@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export const REQUEST_ID_HEADER = 'x-request-id';
+const REQUEST_ID_HEADER = 'x-request-id';
 /** Anything else (too long, spaces, control characters) could forge log lines or bloat them. */
 const ACCEPTABLE = /^[A-Za-z0-9._:@/+=-]{1,64}$/;
 

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** On every response, refusals included. */
-export const COMMON_SECURITY_HEADERS = {
+const COMMON_SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   // For browsers older than frame-ancestors.

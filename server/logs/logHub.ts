@@ -23,7 +23,7 @@ import type { RunEnd } from './sql/readRunEnd.ts';
 import { RunEndWatch, type RunWatcher } from './runEndWatch.ts';
 import { SubscriberQueue, type LogEvent, type QueueLimits, type SharedEvents } from './subscriberQueue.ts';
 
-export const JOB_LOGS_CHANNEL = 'job_logs';
+const JOB_LOGS_CHANNEL = 'job_logs';
 const READ_CHUNK = 5000;
 /** Replay reads at once, of the pool's 20 connections. */
 const REPLAY_READS_AT_ONCE = 4;

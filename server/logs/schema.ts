@@ -21,9 +21,9 @@ import { levelRank } from '../../contract/logLevels.ts';
 import { decodeLogCursor, encodeLogCursor } from './logCursor.ts';
 import { searchLogLines, type LogLineRow } from './sql/readLogLines.ts';
 
-export const LogLevelEnum = builder.enumType(LogLevel, { name: 'LogLevel' });
+const LogLevelEnum = builder.enumType(LogLevel, { name: 'LogLevel' });
 
-export const LogLineRef = builder.objectRef<LogLineRow>('LogLine').implement({
+const LogLineRef = builder.objectRef<LogLineRow>('LogLine').implement({
   description: 'One stored log line. seq numbers a run\'s lines 1, 2, 3 … in the order they were stored.',
   fields: (t) => ({
     seq: t.exposeInt('seq'),

@@ -13,7 +13,7 @@ import type pg from 'pg';
 import type { PgListener } from '../db/listener.ts';
 import type { Logger } from '../logger.ts';
 
-export const PROBE_CHANNEL = 'scrapedeck_probe';
+const PROBE_CHANNEL = 'scrapedeck_probe';
 
 export type MetricsSources = {
   pool: pg.Pool;

@@ -35,7 +35,7 @@ export type LiveBus = {
 const busGap = (gap: ListenerGap): BusGap => ({ missedForMs: Math.max(0, gap.restoredAt.getTime() - gap.lastAnsweredAt.getTime()) });
 
 /** NOTIFY fan-out over the process's one LISTEN connection, which the caller owns and closes. */
-export function notifyBus(listener: PgListener): LiveBus {
+function notifyBus(listener: PgListener): LiveBus {
   return {
     announcesInTransaction: true,
     on: (channel, handler) => listener.on(channel, handler),

@@ -7,7 +7,7 @@ import { RunRef } from '../runs/schema.ts';
 import { RunnerNameTakenError, RunnerRevokedError } from './errors.ts';
 import { createRunner, revokeRunner, rotateRunnerKey, type RunnerWithKey } from './runnerOperations.ts';
 
-export const RunnerRef = builder.prismaObject('Runner', {
+const RunnerRef = builder.prismaObject('Runner', {
   description: 'A runner process; it authenticates with an API key (header x-api-key) of which only a hash is kept.',
   fields: (t) => ({
     id: t.exposeID('id'),

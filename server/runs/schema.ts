@@ -9,7 +9,7 @@ import { RunInProgressError, RunStateError, ScraperDisabledError } from './error
 import { cancelRun, claimRun, completeRun, heartbeat, triggerRun } from './runOperations.ts';
 
 export const RunStatusEnum = builder.enumType(RunStatus, { name: 'RunStatus' });
-export const TriggeredByEnum = builder.enumType(TriggeredBy, { name: 'TriggeredBy' });
+const TriggeredByEnum = builder.enumType(TriggeredBy, { name: 'TriggeredBy' });
 
 const LogCounts = builder
   .objectRef<{ debug: number; info: number; warning: number; error: number; critical: number }>('LogCounts')

@@ -4,7 +4,7 @@ import type { Scraper, SchedulerTick } from '../db/generated/prisma/client.ts';
 import { nextFireTimes } from './cronSchedule.ts';
 import { missedTicksByScraper, type MissedTicks } from './sql/missedTicks.ts';
 
-export const NEXT_FIRE_TIMES = 3;
+const NEXT_FIRE_TIMES = 3;
 /** Missed fire times shown per scraper; missedCount says how many there are in all. */
 export const MISSED_TICKS_SHOWN = 20;
 

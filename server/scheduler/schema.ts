@@ -6,7 +6,7 @@ import { MAX_MISSED_RECORDED } from './decideTick.ts';
 import { MISSED_TICKS_SHOWN, scraperSchedules, type ScraperScheduleStatus } from './schedulerStatus.ts';
 import { TICK_RETENTION_DAYS } from './sql/recordTick.ts';
 
-export const SchedulerTickOutcomeEnum = builder.enumType(SchedulerTickOutcome, {
+const SchedulerTickOutcomeEnum = builder.enumType(SchedulerTickOutcome, {
   name: 'SchedulerTickOutcome',
   description: 'What the scheduler did at a fire time.',
   values: {
@@ -20,7 +20,7 @@ export const SchedulerTickOutcomeEnum = builder.enumType(SchedulerTickOutcome, {
   },
 });
 
-export const SchedulerTickRef = builder.prismaObject('SchedulerTick', {
+const SchedulerTickRef = builder.prismaObject('SchedulerTick', {
   description: 'One fire time of a scraper schedule and its outcome.',
   fields: (t) => ({
     id: t.exposeID('id'),

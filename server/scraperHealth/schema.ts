@@ -6,7 +6,7 @@ import { RunRef, RunStatusEnum } from '../runs/schema.ts';
 import { ScraperRef } from '../scrapers/schema.ts';
 import { scraperHealth, type ScraperHealthRow } from './sql/scraperHealth.ts';
 
-export const MAX_HEALTH_DAYS = 90;
+const MAX_HEALTH_DAYS = 90;
 
 type ScraperHealth = ScraperHealthRow & { scraper: Scraper; lastRun: Run | null };
 type StatusCount = { status: 'QUEUED' | 'RUNNING' | 'SUCCESS' | 'WARNING' | 'ERROR' | 'CANCELLED'; count: number };

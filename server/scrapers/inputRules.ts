@@ -9,9 +9,9 @@ import { scraperConfigSchema } from '../../contract/definitionSchema.ts';
 import { displayName, newSource } from '../sources/inputRules.ts';
 import { isStorableText } from '../db/storableText.ts';
 
-export const MAX_CONFIG_BYTES = 256 * 1024;
+const MAX_CONFIG_BYTES = 256 * 1024;
 
-export const slug = z
+const slug = z
   .string()
   .min(2, 'must be at least 2 characters')
   .max(64, 'must be at most 64 characters')
@@ -34,7 +34,7 @@ export const cron = z
 const CANONICAL_ZONES = new Set(Intl.supportedValuesOf('timeZone'));
 
 /** IANA names only: Intl also accepts offsets such as +01:00, which do not follow daylight saving time. */
-export function isTimeZone(value: string): boolean {
+function isTimeZone(value: string): boolean {
   if (CANONICAL_ZONES.has(value)) return true;
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/.test(value)) return false;
   try {
@@ -45,7 +45,7 @@ export function isTimeZone(value: string): boolean {
   }
 }
 
-export const timezone = z.string().max(64, 'must be at most 64 characters').refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC');
+const timezone = z.string().max(64, 'must be at most 64 characters').refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC');
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -108,7 +108,7 @@ function shapeProblem(value: unknown): string | null {
   return walk(value, 0);
 }
 
-export const config = fromText
+const config = fromText
   .refine(isPlainObject, { message: 'must be a JSON object, or YAML or JSON text of a mapping', abort: true })
   .refine(
     (value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= MAX_CONFIG_BYTES,
@@ -118,7 +118,7 @@ export const config = fromText
   // names (input.config.fields.price) instead of failing its first run.
   .pipe(scraperConfigSchema);
 
-export const maxRetries = z.number().int().min(0, 'must be at least 0').max(10, 'must be at most 10');
+const maxRetries = z.number().int().min(0, 'must be at least 0').max(10, 'must be at most 10');
 
 const missedRunPolicy = z.enum(['RUN_ONCE', 'SKIP']);
 /** An id as GraphQL carries it; whether it names a row is the operation's to say. */

@@ -16,7 +16,7 @@ export async function registerDefinitions(db: Database, definitions: ScraperDefi
   return registered;
 }
 
-export async function registerDefinition(db: Database, definition: ScraperDefinition): Promise<RegisteredScraper> {
+async function registerDefinition(db: Database, definition: ScraperDefinition): Promise<RegisteredScraper> {
   const { source } = definition;
   const cron = definition.cron ?? null;
   if (cron !== null && !cronRule.safeParse(cron).success) {

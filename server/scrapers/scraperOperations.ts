@@ -6,9 +6,9 @@ import { NotFoundError } from '../domainErrors.ts';
 import { SourceNameTakenError } from '../sources/errors.ts';
 import { SlugTakenError } from './errors.ts';
 
-export type NewSource = { name: string; url: string; staleAfterMinutes?: number | null; criticalAfterMinutes?: number | null };
+type NewSource = { name: string; url: string; staleAfterMinutes?: number | null; criticalAfterMinutes?: number | null };
 
-export type ScraperFields = {
+type ScraperFields = {
   slug: string;
   name: string;
   cron?: string | null;

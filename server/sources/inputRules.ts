@@ -1,8 +1,8 @@
 /** The zod rules for source input, shared by every mutation that takes a new source. */
 import { z } from 'zod';
 
-export const DEFAULT_STALE_AFTER_MINUTES = 1440;
-export const DEFAULT_CRITICAL_AFTER_MINUTES = 4320;
+const DEFAULT_STALE_AFTER_MINUTES = 1440;
+const DEFAULT_CRITICAL_AFTER_MINUTES = 4320;
 const MINUTES_PER_YEAR = 525_600;
 
 /** A label a person reads in lists: trimmed, printable, of a sane length. */
@@ -14,7 +14,7 @@ export const displayName = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .regex(/^[^\p{Cc}]*$/u, 'must not hold control characters');
 
-export const httpUrl = z
+const httpUrl = z
   .string()
   .max(2048, 'must be at most 2048 characters')
   .refine((value) => {
@@ -26,14 +26,14 @@ export const httpUrl = z
     }
   }, 'must be an http or https URL');
 
-export const minutes = z
+const minutes = z
   .number()
   .int()
   .min(1, 'must be at least 1 minute')
   .max(MINUTES_PER_YEAR, `must be at most ${MINUTES_PER_YEAR} minutes (a year)`);
 
 /** A source turns CRITICAL no sooner than STALE, whichever of the two thresholds is left at its default. */
-export const thresholdsInOrder = (source: { staleAfterMinutes?: number | null; criticalAfterMinutes?: number | null }) =>
+const thresholdsInOrder = (source: { staleAfterMinutes?: number | null; criticalAfterMinutes?: number | null }) =>
   (source.criticalAfterMinutes ?? DEFAULT_CRITICAL_AFTER_MINUTES) >= (source.staleAfterMinutes ?? DEFAULT_STALE_AFTER_MINUTES);
 
 /**

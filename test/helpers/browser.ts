@@ -13,7 +13,7 @@ import { adminBuildState, buildAdmin } from '../../server/admin/adminBuild.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LOCK = path.join(os.tmpdir(), `scrapedeck-admin-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Builds client/dist unless it was built from the current sources. */
 export async function ensureAdminBuilt(): Promise<void> {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 
 /** Resident set size in MB. */
-export function rssMb(pid: number): number {
+function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!match) throw new Error(`no VmRSS for process ${pid}`);
   return Number(match[1]) / 1024;
@@ -21,7 +21,7 @@ export function inspectorUrl(output: string): string {
 }
 
 /** Forces a full collection in the inspected process (twice: the first may leave finalised objects for the second). */
-export async function collectGarbage(url: string): Promise<void> {
+async function collectGarbage(url: string): Promise<void> {
   const socket = new WebSocket(url);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());

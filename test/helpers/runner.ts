@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnRunner, stopChild } from '../../scrapers/runner/spawnRunner.ts';
 
-export type RunnerOutputLine = { level: number; msg: string; jobId?: string; jobLevel?: string; [key: string]: unknown };
+type RunnerOutputLine = { level: number; msg: string; jobId?: string; jobLevel?: string; [key: string]: unknown };
 
 export type TestRunner = {
   name: string;

@@ -1,5 +1,5 @@
 /** Coloured labels for statuses; every tone meets WCAG AA contrast on its background. */
-import type { FreshnessStatus, LogLevel, RunStatus } from '@/gql/graphql';
+import type { FreshnessStatus, RunStatus } from '@/gql/graphql';
 
 export type Tone = 'good' | 'warn' | 'bad' | 'info' | 'neutral' | 'active';
 
@@ -33,8 +33,6 @@ const FRESHNESS_TONES: Record<FreshnessStatus, Tone> = { FRESH: 'good', STALE: '
 export function FreshnessBadge({ status }: { status: FreshnessStatus }) {
   return <Badge tone={FRESHNESS_TONES[status]}>{status}</Badge>;
 }
-
-export const LEVEL_TONES: Record<LogLevel, Tone> = { DEBUG: 'neutral', INFO: 'info', WARNING: 'warn', ERROR: 'bad', CRITICAL: 'bad' };
 
 /** Green at 90% and above, yellow at 70%, red below; grey when nothing finished. */
 export function successTone(rate: number | null | undefined): Tone {

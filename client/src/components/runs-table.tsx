@@ -6,7 +6,8 @@ import { formatDateTime, formatDuration } from '@/lib/format';
 import { RunStatusBadge } from './badge';
 import { StackTable, type Column } from './stack-table';
 
-export const RunRow = graphql(`
+// Spread by every query that lists runs (codegen reads it from here).
+graphql(`
   fragment RunRow on Run {
     id
     status

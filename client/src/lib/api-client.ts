@@ -2,7 +2,7 @@
 import { createClient as createWsClient } from 'graphql-ws';
 import { cacheExchange, Client, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
 
-export const GRAPHQL_PATH = '/graphql';
+const GRAPHQL_PATH = '/graphql';
 
 /**
  * Listeners told when the websocket connected again after losing its connection. graphql-ws then

@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 
-export type FreshnessStatusName = 'FRESH' | 'STALE' | 'CRITICAL';
+type FreshnessStatusName = 'FRESH' | 'STALE' | 'CRITICAL';
 
 export type SourceFreshnessRow = {
   sourceId: number;

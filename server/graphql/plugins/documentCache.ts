@@ -70,7 +70,7 @@ export function documentBytes(source: string, document: DocumentNode): number {
 }
 
 /** A parse error keeps the source it failed on and little else. */
-export function parseErrorBytes(source: string): number {
+function parseErrorBytes(source: string): number {
   return source.length * 2 + 1024;
 }
 

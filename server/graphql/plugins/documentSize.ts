@@ -12,7 +12,7 @@ import { GraphQLError } from 'graphql';
  */
 export const MAX_DOCUMENT_BYTES = 100 * 1024;
 
-export const DOCUMENT_TOO_LARGE = 'DOCUMENT_TOO_LARGE';
+const DOCUMENT_TOO_LARGE = 'DOCUMENT_TOO_LARGE';
 
 export class DocumentTooLargeError extends GraphQLError {
   constructor() {

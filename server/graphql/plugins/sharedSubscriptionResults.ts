@@ -42,7 +42,7 @@ export function useSharedSubscriptionResults() {
 }
 
 /** graphql's subscribe, with each event's execution shared between the subscribers that asked the same. */
-export async function subscribeShared(args: ExecutionArgs): Promise<ExecutionResult | AsyncIterableIterator<ExecutionResult>> {
+async function subscribeShared(args: ExecutionArgs): Promise<ExecutionResult | AsyncIterableIterator<ExecutionResult>> {
   const plan = planFor(args.document, args.operationName);
   const stream = await createSourceEventStream(args);
   if (!plan || !(Symbol.asyncIterator in stream)) return stream as ExecutionResult;

@@ -6,7 +6,7 @@
  */
 import { GraphQLError } from 'graphql';
 
-export const SUBSCRIPTIONS_OVER_WEBSOCKET = 'SUBSCRIPTION_OVER_HTTP';
+const SUBSCRIPTIONS_OVER_WEBSOCKET = 'SUBSCRIPTION_OVER_HTTP';
 
 /** Subscriptions one graphql-ws connection may hold at once (the admin holds a handful). */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 500;

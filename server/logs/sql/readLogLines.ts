@@ -17,7 +17,7 @@ const COLUMNS = `run_id AS "runId", seq, level, message, "timestamp", received_a
  * What one read of a run's lines may hold in message bytes: 5000 lines of 64 KiB would be 330 MB in
  * one answer. The first line always comes, whatever its size.
  */
-export const READ_BYTES = 8 * 1024 * 1024;
+const READ_BYTES = 8 * 1024 * 1024;
 
 /**
  * Lines with afterSeq < seq <= throughSeq, oldest first: at most limit of them, and no more than

@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import { notifyRunUpdatedSql, type RunChange } from './notifyRunUpdated.ts';
 
-export type FinalStatus = 'SUCCESS' | 'WARNING' | 'ERROR' | 'CANCELLED';
+type FinalStatus = 'SUCCESS' | 'WARNING' | 'ERROR' | 'CANCELLED';
 
 export type FinishParams = {
   runId: number;

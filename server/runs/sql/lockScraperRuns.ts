@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 
-export type ActiveRun = { id: number; status: 'QUEUED' | 'RUNNING' };
+type ActiveRun = { id: number; status: 'QUEUED' | 'RUNNING' };
 export type LockedScraper = { enabled: boolean; active: ActiveRun[] };
 
 export async function lockScraperRuns(client: pg.PoolClient, scraperId: number): Promise<LockedScraper | null> {

@@ -32,9 +32,9 @@ const JobLogsSubscription = graphql(`
   }
 `);
 
-export type LogRow = { seq: number; level: LogLevel; message: string; timestamp: string };
+type LogRow = { seq: number; level: LogLevel; message: string; timestamp: string };
 /** How the run ended, once its log is complete. */
-export type LogEnd = { status: RunStatus; retryId: string | null };
+type LogEnd = { status: RunStatus; retryId: string | null };
 export type LogStream = {
   lines: LogRow[];
   lastSeq: number;

@@ -10,7 +10,8 @@ import { formatDuration, formatPercent, formatRelative } from '@/lib/format';
 import { useCanMutate } from '@/lib/session';
 import { ScraperEditor } from './scraper-editor';
 
-export const ScraperFields = graphql(`
+// Spread by the queries and subscriptions of scrapers (codegen reads it from here).
+graphql(`
   fragment ScraperFields on Scraper {
     id
     slug
