@@ -5,7 +5,7 @@ import type { StandardSchemaV1 } from '@pothos/plugin-validation';
 import { z } from 'zod';
 import { LogLevel } from '../db/generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
-import { batchIdRule } from '../graphql/batchId.ts';
+import { batchIdRule } from '../../contract/batchId.ts';
 import { callingRunnerId } from '../graphql/context.ts';
 import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';

@@ -1,7 +1,7 @@
 /** Products: the Product type and reportProducts, through which runners store what they scraped. */
 import { z } from 'zod';
 import { builder } from '../graphql/builder.ts';
-import { batchIdRule } from '../graphql/batchId.ts';
+import { batchIdRule } from '../../contract/batchId.ts';
 import { callingRunnerId } from '../graphql/context.ts';
 import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';

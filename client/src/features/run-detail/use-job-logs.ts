@@ -10,7 +10,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import { graphql } from '@/gql/gql';
 import { onReconnect } from '@/lib/api-client';
-import type { LogLevel, RunStatus } from '@/gql/graphql';
+import type { JobLogsSubscription as JobLogsEvent, RunStatus } from '@/gql/graphql';
 
 const JobLogsSubscription = graphql(`
   subscription JobLogs($jobId: ID!, $afterSeq: Int) {
@@ -32,11 +32,12 @@ const JobLogsSubscription = graphql(`
   }
 `);
 
-type LogRow = { seq: number; level: LogLevel; message: string; timestamp: string };
+/** A line as the subscription sends it. */
+type LogLine = JobLogsEvent['jobLogs']['lines'][number];
 /** How the run ended, once its log is complete. */
 type LogEnd = { status: RunStatus; retryId: string | null };
 export type LogStream = {
-  lines: LogRow[];
+  lines: LogLine[];
   lastSeq: number;
   version: number;
   state: 'connecting' | 'live' | 'resuming' | 'complete';
@@ -47,7 +48,7 @@ const RESUME_DELAY_MS = 1000;
 
 export function useJobLogs(jobId: string): LogStream {
   const client = useClient();
-  const store = useRef<{ jobId: string; lines: LogRow[]; lastSeq: number }>({ jobId, lines: [], lastSeq: 0 });
+  const store = useRef<{ jobId: string; lines: LogLine[]; lastSeq: number }>({ jobId, lines: [], lastSeq: 0 });
   if (store.current.jobId !== jobId) store.current = { jobId, lines: [], lastSeq: 0 };
   const [version, setVersion] = useState(0);
   const [state, setState] = useState<LogStream['state']>('connecting');
