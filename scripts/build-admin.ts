@@ -6,9 +6,10 @@
 import { adminBuildState, buildAdmin, canBuildAdmin } from '../server/admin/adminBuild.ts';
 
 const ifNeeded = process.argv.includes('--if-needed');
-const state = adminBuildState();
+// Only a start asks whether the build is current: `npm run build` builds without hashing the sources first.
+const state = ifNeeded ? adminBuildState() : null;
 
-if (ifNeeded && state === 'fresh') process.exit(0);
+if (state === 'fresh') process.exit(0);
 if (ifNeeded && !canBuildAdmin()) {
   const what =
     state === 'missing'

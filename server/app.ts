@@ -11,7 +11,7 @@ import { GraphQLError, type ExecutionArgs, type ExecutionResult, type Validation
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { credentialsFromConnectionParams, credentialsFromHeaders, resolvePrincipal, type Principal } from './auth/principal.ts';
+import { credentialsFromConnectionParams, credentialsFromHeaders, resolvePrincipal, type HeaderReader, type Principal } from './auth/principal.ts';
 import type { Context, Services } from './graphql/context.ts';
 import { schema } from './graphql/schema.ts';
 import { serveAdmin } from './admin/serveAdmin.ts';
@@ -117,8 +117,10 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
   // Timeouts are checked every connectionsCheckingInterval: at Node's 30 s a slow client would get up to that long again.
   const server = createServer({ headersTimeout: config.headersTimeoutSeconds * 1000, connectionsCheckingInterval: 2000 }, (req, res) => {
     const url = req.url ?? '/';
+    // The route is the path: /healthz?probe=1 is the health check, not the admin.
     const path = url.split('?', 1)[0]!;
-    const route = path.startsWith(GRAPHQL_PATH) ? 'graphql' : path === '/healthz' || path === '/metrics' ? path.slice(1) : 'admin';
+    const graphql = path === GRAPHQL_PATH || path.startsWith(`${GRAPHQL_PATH}/`);
+    const route = graphql ? 'graphql' : path === '/healthz' || path === '/metrics' ? path.slice(1) : 'admin';
     const requestId = assignRequestId(req, res);
     logRequestWhenDone(logger, requestId, req, res, route);
     services.metrics?.countRequest(res, route);
@@ -130,19 +132,12 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
       };
-      try {
-        handle(req, res, url).catch(failed);
-      } catch (error) {
-        failed(error);
-      }
+      handle(req, res, path, graphql).catch(failed);
     });
   });
   answerClientErrors(server, logger);
 
-  async function handle(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
-    // The route is the path: /healthz?probe=1 is the health check, not the admin.
-    const path = url.split('?', 1)[0]!;
-    const graphql = path === GRAPHQL_PATH || path.startsWith(`${GRAPHQL_PATH}/`);
+  async function handle(req: IncomingMessage, res: ServerResponse, path: string, graphql: boolean): Promise<void> {
     const api = graphql || path === '/healthz' || path === '/metrics';
     const graphiqlPage = graphql && config.graphiql && req.method === 'GET' && Boolean(req.headers.accept?.includes('text/html'));
     setSecurityHeaders(res, !api ? adminPolicy(req) : graphiqlPage ? graphiqlHeaderPolicy(req, GRAPHIQL_CDN) : API_POLICY);
@@ -158,7 +153,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
   async function serveGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let admitted;
     try {
-      admitted = await admitGraphQLRequest(req, res, () => resolvePrincipal(db, adminToken, credentialsFromHeaders(new Headers(headersOf(req)))));
+      admitted = await admitGraphQLRequest(req, res, () => resolvePrincipal(db, adminToken, credentialsFromHeaders(nodeHeaders(req))));
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       const refusal = new DatabaseUnavailableError();
@@ -327,9 +322,12 @@ function NoIntrospection(context: ValidationContext) {
   };
 }
 
-/** Node's headers as fetch's Headers take them (repeated ones joined). */
-function headersOf(req: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  return headers;
+/** Node's headers read as fetch's Headers read them (repeated ones joined), without copying them all. */
+function nodeHeaders(req: IncomingMessage): HeaderReader {
+  return {
+    get(name) {
+      const value = req.headers[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
 }

@@ -12,7 +12,10 @@ export type Credentials = { bearer?: string | null; apiKey?: string | null };
 
 const MAX_SECRET_LENGTH = 256;
 
-export function credentialsFromHeaders(headers: Headers): Credentials {
+/** What the credentials are read from: fetch's Headers, or Node's request headers through the same getter. */
+export type HeaderReader = { get(name: string): string | null };
+
+export function credentialsFromHeaders(headers: HeaderReader): Credentials {
   const authorization = headers.get('authorization');
   const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
   return { bearer, apiKey: headers.get('x-api-key') };

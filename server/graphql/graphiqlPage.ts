@@ -9,7 +9,6 @@ import { renderGraphiQL, type GraphiQLOptions } from 'graphql-yoga';
 
 /** Where Yoga's GraphiQL page loads its code from: its own package's folder on unpkg, not all of unpkg. */
 export const GRAPHIQL_CDN = /https:\/\/unpkg\.com\/@graphql-yoga\/graphiql@[^/"]+\//.exec(renderGraphiQL({}))?.[0] ?? 'https://unpkg.com/@graphql-yoga/graphiql/';
-const CDN = GRAPHIQL_CDN;
 const FAVICON = 'https://raw.githubusercontent.com/graphql-hive/graphql-yoga/';
 
 const hashOf = (script: string) => `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`;
@@ -22,13 +21,13 @@ export function inlineScripts(html: string): string[] {
 function graphiqlPolicy(html: string): string {
   return [
     "default-src 'none'",
-    `script-src ${[...inlineScripts(html).map(hashOf), CDN].join(' ')}`,
+    `script-src ${[...inlineScripts(html).map(hashOf), GRAPHIQL_CDN].join(' ')}`,
     // Its editor adds style elements as it runs.
-    `style-src ${CDN} 'unsafe-inline'`,
-    `font-src ${CDN} data:`,
+    `style-src ${GRAPHIQL_CDN} 'unsafe-inline'`,
+    `font-src ${GRAPHIQL_CDN} data:`,
     `img-src ${FAVICON} data:`,
     // The endpoint (same origin, over HTTP and websocket) and the editor's worker code.
-    `connect-src 'self' ws: wss: ${CDN}`,
+    `connect-src 'self' ws: wss: ${GRAPHIQL_CDN}`,
     'worker-src blob:',
   ].join('; ');
 }

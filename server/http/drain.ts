@@ -2,9 +2,9 @@
  * Graceful shutdown of the HTTP side. Once draining, a request that arrives (on a connection kept
  * alive, since new connections are no longer accepted) is answered at once with 503, code
  * SHUTTING_DOWN and Connection: close, so that its client goes to another instance; requests in
- * flight finish, and their connections close after their answer. Streams that never finish (GraphQL
- * over server-sent events) are ended, as websockets are closed with 1001. Once nothing is in flight,
- * the idle connections are closed and the drain is over.
+ * flight finish, and their connections close after their answer (subscriptions travel over websockets
+ * only, which are closed with 1001). Once nothing is in flight, the idle connections are closed and
+ * the drain is over.
  */
 import type { Server, ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
@@ -60,11 +60,8 @@ export function createDrain(): Drain {
       // net's close, not http's: http's also closes kept-alive connections at once, and a request
       // already on its way on one would meet a reset instead of its 503.
       const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(http, () => resolve()));
-      for (const res of responses) {
-        if (isEventStream(res)) res.end();
-        // An answer still to come closes its connection after it: no next request on a draining server.
-        else if (!res.headersSent) res.setHeader('connection', 'close');
-      }
+      // An answer still to come closes its connection after it: no next request on a draining server.
+      for (const res of responses) if (!res.headersSent) res.setHeader('connection', 'close');
       closeIdleWhenDone();
       return closed;
     },
@@ -74,7 +71,3 @@ export function createDrain(): Drain {
   };
 }
 
-/** GraphQL over server-sent events: asked for by the request, whatever the response has written so far. */
-function isEventStream(res: ServerResponse): boolean {
-  return Boolean(res.req.headers.accept?.includes('text/event-stream')) || String(res.getHeader('content-type') ?? '').startsWith('text/event-stream');
-}

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Principal } from '../auth/principal.ts';
-import { REFUSAL_HEADERS } from './securityHeaders.ts';
+import { PLAIN_HOST, REFUSAL_HEADERS } from './securityHeaders.ts';
 
 /** 1000 log lines of 64 KiB, the largest batch a runner may send. */
 export const MAX_BODY_BYTES = 72 * 1024 * 1024;
@@ -121,9 +121,6 @@ const refuse = (req: IncomingMessage, res: ServerResponse, status: number, code:
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 };
 
-/** A plain host[:port] or [ipv6]:port; anything else would break the URL Yoga builds from it. */
-const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
 /**
  * Decides, before any of the body is read, whether a GraphQL request may be served: it has a usable
  * Host and a declared length within what its caller may send. The caller is looked up (one query)
@@ -135,7 +132,7 @@ export async function admitGraphQLRequest(
   res: ServerResponse,
   whoIsCalling: () => Promise<Principal>,
 ): Promise<{ principal?: Principal } | null> {
-  if (req.headers.host !== undefined && !HOST.test(req.headers.host)) {
+  if (req.headers.host !== undefined && !PLAIN_HOST.test(req.headers.host)) {
     refuse(req, res, 400, 'BAD_REQUEST', 'The Host header is not a host name or address');
     return null;
   }

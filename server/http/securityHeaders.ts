@@ -7,19 +7,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** On every response, refusals included. */
-const COMMON_SECURITY_HEADERS = {
+const COMMON = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   // For browsers older than frame-ancestors.
   'x-frame-options': 'DENY',
 };
-const COMMON = COMMON_SECURITY_HEADERS;
+
+/** A host name or address, with its port if any: what a Host header may hold. */
+export const PLAIN_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** The page's own host, for websocket sources ('self' does not cover ws: in every browser). */
 function hostOf(req: IncomingMessage): string | null {
   const host = req.headers.host;
   // Only a plain host[:port] goes into a header: anything else would let a client shape the policy.
-  return host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : null;
+  return host && PLAIN_HOST.test(host) ? host : null;
 }
 
 const ownSockets = (req: IncomingMessage) => {
@@ -61,4 +63,4 @@ export function setSecurityHeaders(res: ServerResponse, policy: string): void {
 }
 
 /** The same, with the data-only policy, for answers written before any route (raw refusals, the drain's 503). */
-export const REFUSAL_HEADERS: Record<string, string> = { ...COMMON_SECURITY_HEADERS, 'content-security-policy': API_POLICY };
+export const REFUSAL_HEADERS: Record<string, string> = { ...COMMON, 'content-security-policy': API_POLICY };

@@ -9,7 +9,7 @@ import { GraphQLError } from 'graphql';
 const PREFIX = 'LogLine:';
 const SEQ = /^(0|[1-9][0-9]{0,9})$/;
 /** seq is an int4 column. */
-const MAX_SEQ = 2_147_483_647;
+export const MAX_SEQ = 2_147_483_647;
 
 export function encodeLogCursor(seq: number): string {
   return Buffer.from(`${PREFIX}${seq}`, 'utf8').toString('base64');

@@ -18,6 +18,7 @@ import { NotFoundError } from '../domainErrors.ts';
 import { concurrencyLimit } from '../db/concurrencyLimit.ts';
 import type { LogLevelName } from '../../contract/logLevels.ts';
 import type { AppendResult } from './appendLogs.ts';
+import { MAX_SEQ } from './logCursor.ts';
 import { readLogLines, type LogLineRow } from './sql/readLogLines.ts';
 import type { RunEnd } from './sql/readRunEnd.ts';
 import { RunEndWatch, type RunWatcher } from './runEndWatch.ts';
@@ -27,8 +28,6 @@ const JOB_LOGS_CHANNEL = 'job_logs';
 const READ_CHUNK = 5000;
 /** Replay reads at once, of the pool's 20 connections. */
 const REPLAY_READS_AT_ONCE = 4;
-/** seq is an int4 column. */
-const MAX_SEQ = 2_147_483_647;
 /**
  * Message characters a subscriber may have waiting, whatever the line count: 10 000 lines of
  * 64 KiB would otherwise be 640 MB held for one stalled browser tab.

@@ -23,7 +23,7 @@ export async function reportProducts(
 
   const run = await db.prisma.run.findUnique({
     where: { id: runId },
-    select: { status: true, runnerId: true, scraper: { select: { sourceId: true } } },
+    select: { runnerId: true, scraper: { select: { sourceId: true } } },
   });
   // A runner learns nothing about runs that are not its own.
   if (!run || run.runnerId !== runnerId) throw new NotFoundError('Run', String(runId));

@@ -7,6 +7,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
+import { backoffDelay } from '../../contract/backoff.ts';
 import type { BusGap, LiveBus } from './liveBus.ts';
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -16,7 +17,7 @@ const KEEP_ALIVE_MS = 10_000;
 export async function openRedisBus(url: string, prefix: string, logger: Logger): Promise<LiveBus> {
   const connectionName = `${prefix.replaceAll(':', '-')}pubsub`.replace(/[^\w.-]/g, '_');
   // Backoff with jitter, capped at 5 s, like the LISTEN connection.
-  const retryStrategy = (attempt: number) => Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);
+  const retryStrategy = (attempt: number) => backoffDelay(attempt, { baseMs: 100, maxMs: 5_000, jitter: true });
   const publishClient = new Redis(url, { connectionName, retryStrategy, lazyConnect: true });
   // A subscription must never be dropped for a slow reconnect: it waits in the offline queue instead.
   const subscribeClient = new Redis(url, { connectionName, retryStrategy, lazyConnect: true, maxRetriesPerRequest: null });
