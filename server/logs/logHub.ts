@@ -19,12 +19,12 @@ import { concurrencyLimit } from '../db/concurrencyLimit.ts';
 import type { LogLevelName } from '../../contract/logLevels.ts';
 import type { AppendResult } from './appendLogs.ts';
 import { MAX_SEQ } from './logCursor.ts';
+import { JOB_LOGS_CHANNEL, logAnnouncementPayload, parseLogAnnouncement } from './sql/insertLogBatch.ts';
 import { readLogLines, type LogLineRow } from './sql/readLogLines.ts';
 import type { RunEnd } from './sql/readRunEnd.ts';
 import { RunEndWatch, type RunWatcher } from './runEndWatch.ts';
 import { SubscriberQueue, type LogEvent, type QueueLimits, type SharedEvents } from './subscriberQueue.ts';
 
-const JOB_LOGS_CHANNEL = 'job_logs';
 const READ_CHUNK = 5000;
 /** Replay reads at once, of the pool's 20 connections. */
 const REPLAY_READS_AT_ONCE = 4;
@@ -98,7 +98,7 @@ export class LogHub {
    */
   appended(batch: AppendResult): void {
     const { runId, fromSeq, toSeq, stored } = batch;
-    if (!this.bus.announcesInTransaction) this.bus.publish(JOB_LOGS_CHANNEL, `${runId}:${fromSeq}:${toSeq}`);
+    if (!this.bus.announcesInTransaction) this.bus.publish(JOB_LOGS_CHANNEL, logAnnouncementPayload({ runId, fromSeq, toSeq }));
     const channel = this.runs.get(runId);
     if (!stored || !channel || stored.lines.length === 0 || channel.readThrough !== fromSeq - 1) return;
     // The rows the batch became, as a read of them would return them.
@@ -213,14 +213,12 @@ export class LogHub {
   }
 
   private onAnnouncement(payload: string): void {
-    const [runText, fromText, toText] = payload.split(':');
-    const runId = Number(runText);
-    const fromSeq = Number(fromText);
-    const toSeq = Number(toText);
-    if (!Number.isInteger(runId) || !Number.isInteger(fromSeq) || !Number.isInteger(toSeq)) {
+    const announcement = parseLogAnnouncement(payload);
+    if (!announcement) {
       this.logger.warn({ payload }, 'ignoring malformed job_logs announcement');
       return;
     }
+    const { runId, fromSeq, toSeq } = announcement;
     const channel = this.runs.get(runId);
     if (!channel) return;
     // An announcement lost in transit leaves a hole; reading from the last seq read closes it. (Before

@@ -16,6 +16,23 @@ export type StoredRange = { fromSeq: number; toSeq: number };
 /** A stored batch: its seqs and its received_at, which is also the timestamp of a line sent without one. */
 export type StoredBatch = StoredRange & { receivedAt: Date };
 
+/**
+ * A stored batch's announcement on `job_logs`: its run and seq range, no lines (readers read them).
+ * On the PostgreSQL bus the insert NOTIFYs it; on another bus the caller publishes it after commit.
+ */
+export const JOB_LOGS_CHANNEL = 'job_logs';
+
+export type LogAnnouncement = StoredRange & { runId: number };
+
+export const logAnnouncementPayload = ({ runId, fromSeq, toSeq }: LogAnnouncement) => `${runId}:${fromSeq}:${toSeq}`;
+
+/** The batch a payload names, or null when it is malformed. */
+export function parseLogAnnouncement(payload: string): LogAnnouncement | null {
+  const [runText, fromText, toText] = payload.split(':');
+  const announcement = { runId: Number(runText), fromSeq: Number(fromText), toSeq: Number(toText) };
+  return Number.isInteger(announcement.runId) && Number.isInteger(announcement.fromSeq) && Number.isInteger(announcement.toSeq) ? announcement : null;
+}
+
 const INSERT_LOG_BATCH = `
 WITH reserved AS (
   UPDATE run
@@ -43,7 +60,7 @@ WITH reserved AS (
            WITH ORDINALITY AS u(level, message, ts, ord)
 )
 SELECT from_seq AS "fromSeq", to_seq AS "toSeq", now()::timestamptz(3) AS "receivedAt",
-       CASE WHEN $12::boolean THEN pg_notify('job_logs', $1 || ':' || from_seq || ':' || to_seq) END AS notified
+       CASE WHEN $12::boolean THEN pg_notify('${JOB_LOGS_CHANNEL}', $1 || ':' || from_seq || ':' || to_seq) END AS notified
   FROM batch`;
 
 /**
