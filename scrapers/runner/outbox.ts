@@ -15,7 +15,7 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { backoffDelay } from '../../contract/backoff.ts';
+import { backoffDelay, sleep } from '../../contract/backoff.ts';
 import { RejectedError, type ApiClient } from './apiClient.ts';
 import type { LogLineInput, ProductInput, RunResultInput } from './gql/graphql.ts';
 
@@ -45,7 +45,8 @@ export class Outbox {
   private tailCount = 0;
   private pumping: Promise<void> | null = null;
   private stopped = false;
-  private wake: (() => void) | null = null;
+  /** Aborted by close(): a stopping runner does not wait out a retry's backoff. */
+  private waking: AbortController | null = null;
   private readonly memoryLimit: number;
   private readonly drainedWaiters = new Set<() => void>();
   /** When the API last accepted something; a delivered batch proves the runner alive like a heartbeat. */
@@ -110,7 +111,7 @@ export class Outbox {
   /** Stops sending and keeps whatever is left on disk for the next runner process; removes the folder when empty. */
   async close(): Promise<number> {
     this.stopped = true;
-    this.wake?.();
+    this.waking?.abort();
     await this.pumping;
     if (this.dropped) {
       const { jobId, status, lines, products, operations } = this.dropped;
@@ -202,11 +203,9 @@ export class Outbox {
         if (attempt === 0 || attempt % 10 === 0) {
           this.logger.warn({ jobId: op.jobId, op: op.kind, attempt, err: (error as Error).message }, 'API unreachable; retrying with the same batch');
         }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          this.wake = () => (clearTimeout(timer), resolve());
-        });
-        this.wake = null;
+        this.waking = new AbortController();
+        await sleep(delay, this.waking.signal);
+        this.waking = null;
         if (this.stopped) return false;
       }
     }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { migrate } from '../../server/db/migrate.ts';
+import { waitUntil } from './waitUntil.ts';
 import { tolerateConnectionLoss } from './connectionLoss.ts';
 import { startedLater } from './startedLater.ts';
 
@@ -28,11 +29,9 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
       await client.connect();
       // pool.end() resolves before its clients' sockets close: let them close by themselves (a few
       // seconds at most), then FORCE whatever else is left (a server process killed mid-test).
-      for (let waited = 0; waited < 5_000; waited += 50) {
-        const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = ''`, [name]);
-        if (rows[0].n === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      const poolSessions = async () =>
+        (await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = ''`, [name])).rows[0].n as number;
+      await waitUntil(async () => (await poolSessions()) === 0, 'the pool sessions to close', 5_000).catch(() => undefined);
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },
