@@ -121,14 +121,16 @@ describe('a runner while the API is away', () => {
     while (runners.length > 0) await runners.pop()!.stop();
     const runner = await startRunner({ apiUrl: api.httpUrl, apiKey, heartbeatMs: 1_000 });
     runners.push(runner);
-    const jobId: string = (await api.admin.data(TRIGGER, { id: String(scraperId) })).triggerRun.data.id;
+    // A run long enough (20 s) to be still scraping when the API is back, however slowly it restarts.
+    const { scraperId: longLab } = await seedScraper(db.pool, { config: labDefinition(sites, { slug: 'outage-lab-long', count: 400, delayMs: 50 }) });
+    const jobId: string = (await api.admin.data(TRIGGER, { id: String(longLab) })).triggerRun.data.id;
     await waitUntil(async () => (await runRow(jobId)).last_seq >= 5, 'the first lines stored', 30_000);
 
     await api.kill();
     // While the runner cannot reach the API, the scheduler takes the run as lost and queues a retry.
     await db.pool.query(`UPDATE run SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [Number(jobId)]);
     const expired = await expireLeases(db.pool, new Date(Date.now() + 1_000));
-    expect(expired).toEqual([{ runId: Number(jobId), retryRunId: expect.any(Number), scraperId }]);
+    expect(expired).toEqual([{ runId: Number(jobId), retryRunId: expect.any(Number), scraperId: longLab }]);
     const storedAtLoss = await storedLines(jobId);
     await runner.waitForOutput(found(runner, jobId, 'LAB-0030'), 30_000);
     await api.restart();
