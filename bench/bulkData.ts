@@ -6,8 +6,9 @@
  */
 import type pg from 'pg';
 import { holdConnection } from '../server/db/heldConnection.ts';
+import { fillTrendRollups } from './trendRollups.ts';
 
-export type BulkData = { replayRunId: number; replayLines: number; scraperIds: number[]; seconds: number };
+export type BulkData = { replayRunId: number; replayLines: number; scraperIds: number[]; sourceIds: number[]; seconds: number };
 
 const LINES_PER_RUN = 1000;
 
@@ -105,8 +106,11 @@ export async function loadBulkData(
          CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids FROM source WHERE name LIKE 'bulk source %') so`,
       [sizes.products],
     );
+    const { rows: sourceRows } = await client.query<{ id: number }>(`SELECT id FROM source WHERE name LIKE 'bulk source %' ORDER BY id`);
+    const sourceIds = sourceRows.map((s) => s.id);
+    await fillTrendRollups(client, sourceIds);
     await client.query(`SET session_replication_role = DEFAULT`);
-    return { replayRunId, replayLines: sizes.replayLines, scraperIds, seconds: (performance.now() - started) / 1000 };
+    return { replayRunId, replayLines: sizes.replayLines, scraperIds, sourceIds, seconds: (performance.now() - started) / 1000 };
   } finally {
     held.release();
   }

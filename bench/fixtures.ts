@@ -31,3 +31,11 @@ export async function withFirstLine(httpUrl: string, pool: pg.Pool, runs: Runner
   const lastSeq = new Map(rows.map((r) => [r.id, r.last_seq]));
   return runs.map((r) => ({ ...r, lastSeq: lastSeq.get(r.runId)! }));
 }
+
+/**
+ * Ends a phase's runs as a runner would: left RUNNING, their leases (extended by every append) would
+ * run out together a minute later, in the middle of whatever phase runs then.
+ */
+export async function endRuns(pool: pg.Pool, runs: RunnerWithRun[]): Promise<void> {
+  await pool.query(`UPDATE run SET status = 'SUCCESS', completed_at = now() WHERE id = ANY($1) AND status = 'RUNNING'`, [runs.map((r) => r.runId)]);
+}

@@ -54,7 +54,12 @@ export async function startServerProcess(databaseUrl: string): Promise<ServerPro
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+  // BENCH_SERVER_ECHO=1 passes the server's own output through, for working on a phase.
+  const echo = process.env.BENCH_SERVER_ECHO === '1';
+  const keep = (chunk: Buffer) => {
+    if (echo) process.stderr.write(chunk);
+    output = (output + chunk.toString()).slice(-4000);
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   let stopping = false;

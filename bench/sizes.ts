@@ -26,10 +26,19 @@ export type BenchSizes = {
   queryScrapers: number;
   queryLogLines: number;
   queryProducts: number;
+  /** The products phase: the catalogue the products list and its search are measured on. */
+  searchProducts: number;
   /** Timed requests per query. */
   queryIterations: number;
   /** Scrapers scheduled every minute through the whole run, for the scheduler's latency. */
   schedulerScrapers: number;
+  /** The busy run: one run's lines as batches sent open-loop, up to maxInFlight at once; windowSeconds at each end are compared. */
+  busyRun: { linesPerSecond: number; batchLines: number; maxInFlight: number; seconds: number; windowSeconds: number };
+  /** Every line watched: linesPerSecond over that many runs, batches of batchLines, with each count of subscribers per run in turn. */
+  watched: { runs: number; linesPerSecond: number; batchLines: number; subscribersPerRun: number[]; seconds: number };
+  /** The admin phase: lines of the run opened beside a run of 100, and opens of each. */
+  adminLines: number;
+  adminRepetitions: number;
 };
 
 const FULL: BenchSizes = {
@@ -48,8 +57,13 @@ const FULL: BenchSizes = {
   queryScrapers: 200,
   queryLogLines: 10_000_000,
   queryProducts: 200_000,
+  searchProducts: 1_000_000,
   queryIterations: 100,
   schedulerScrapers: 100,
+  busyRun: { linesPerSecond: 20_000, batchLines: 100, maxInFlight: 32, seconds: 15, windowSeconds: 5 },
+  watched: { runs: 100, linesPerSecond: 20_000, batchLines: 50, subscribersPerRun: [1, 10], seconds: 10 },
+  adminLines: 100_000,
+  adminRepetitions: 3,
 };
 
 const SMALL: BenchSizes = {
@@ -68,8 +82,13 @@ const SMALL: BenchSizes = {
   queryScrapers: 50,
   queryLogLines: 500_000,
   queryProducts: 20_000,
+  searchProducts: 100_000,
   queryIterations: 30,
   schedulerScrapers: 20,
+  busyRun: { linesPerSecond: 10_000, batchLines: 100, maxInFlight: 32, seconds: 8, windowSeconds: 3 },
+  watched: { runs: 20, linesPerSecond: 5_000, batchLines: 50, subscribersPerRun: [1, 5], seconds: 4 },
+  adminLines: 20_000,
+  adminRepetitions: 2,
 };
 
 const TINY: BenchSizes = {
@@ -88,8 +107,13 @@ const TINY: BenchSizes = {
   queryScrapers: 10,
   queryLogLines: 20_000,
   queryProducts: 1_000,
+  searchProducts: 2_000,
   queryIterations: 5,
   schedulerScrapers: 5,
+  busyRun: { linesPerSecond: 2_000, batchLines: 100, maxInFlight: 32, seconds: 2, windowSeconds: 1 },
+  watched: { runs: 5, linesPerSecond: 1_000, batchLines: 50, subscribersPerRun: [1, 2], seconds: 1 },
+  adminLines: 5_000,
+  adminRepetitions: 1,
 };
 
 export function benchSizes(scale = process.env.BENCH_SCALE ?? 'full'): BenchSizes {

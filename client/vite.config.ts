@@ -1,4 +1,4 @@
-/** Builds the admin into client/dist; in development serves it with /graphql (HTTP and websocket) proxied to the API. */
+/** Builds the admin into client/dist; in development serves it with /graphql (HTTP and websocket) and /export proxied to the API. */
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
@@ -12,6 +12,6 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
   server: {
     port: 5173,
-    proxy: { '/graphql': { target: API, ws: true, changeOrigin: true } },
+    proxy: { '/graphql': { target: API, ws: true, changeOrigin: true }, '/export': { target: API, changeOrigin: true } },
   },
 });

@@ -5,6 +5,8 @@
  * before every run, by these same rules.
  */
 import { z } from 'zod';
+import { MAX_PRODUCTS_PER_RUN } from './limits.ts';
+import { OPTIONAL_FIELDS, type OptionalField } from './product.ts';
 
 const url = z.string().refine((value) => {
   try {
@@ -41,6 +43,26 @@ const fields = z.strictObject({
   thcPercent: fieldSpec.optional(),
   cbdPercent: fieldSpec.optional(),
   url: fieldSpec.optional(),
+});
+
+const count = z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0');
+/** An expected number of products: a run can report no more than MAX_PRODUCTS_PER_RUN (and the run stores the figure as an int). */
+const productCount = count.max(MAX_PRODUCTS_PER_RUN, `must be at most ${MAX_PRODUCTS_PER_RUN}`);
+const percent = z.number({ error: 'must be a number' }).min(0, 'must be at least 0').max(100, 'must be at most 100');
+
+/**
+ * Limits a run's products must keep to be published. A run that breaks one ends WARNING with the
+ * gate named, and its products are held until an admin approves the run or a later run passes.
+ */
+const gates = z.strictObject({
+  /** At least this many products found. */
+  minProducts: productCount.optional(),
+  /** Per scraped field: at most this percentage (0..100) of the run's products without it. */
+  maxMissingPercent: z.strictObject(Object.fromEntries(OPTIONAL_FIELDS.map((field) => [field, percent.optional()])) as Record<OptionalField, z.ZodOptional<typeof percent>>).optional(),
+  /** At most this many of the run's products priced outside their category's fences. */
+  maxOutliers: count.optional(),
+  /** At most this many of the run's products repeating another product's name and brand. */
+  maxDuplicates: count.optional(),
 });
 
 const definitionObject = z.strictObject({
@@ -86,9 +108,49 @@ const definitionObject = z.strictObject({
     .default({ concurrency: 2, delayMs: 0 }),
   timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
   retries: z.number().int().min(0).max(10).default(2),
+  /**
+   * How many products a run is expected to find, instead of the figure learned from the scraper's
+   * own history. A run finding fewer than minProducts × volumeDropRatio, or none (unless this is 0),
+   * ends WARNING with VOLUME_DROP.
+   */
+  minProducts: productCount.optional(),
+  /** Below which share of the expected products a run counts as a volume drop; 0.5 when left out. */
+  volumeDropRatio: z.number({ error: 'must be a number' }).gt(0, 'must be more than 0').max(1, 'must be at most 1').optional(),
+  gates: gates.optional(),
+  /**
+   * Category aliases beyond the built-in ones: canonical category → the scraped values that mean it
+   * (compared without case, accents or repeated spaces, dashes and underscores). The server stores
+   * the canonical name as Product.category and the scraped value as rawCategory.
+   */
+  categoryAliases: z
+    .record(
+      z.string(),
+      z
+        .array(z.string().max(100, 'an alias has at most 100 characters').refine((alias) => alias.trim() !== '', 'an alias must not be blank'), {
+          error: 'must be a list of the scraped values that mean this category',
+        })
+        .max(100, 'at most 100 aliases per category'),
+      { error: (issue) => (issue.code === 'invalid_type' ? 'must map each category to a list of its aliases, such as { edibles: [gummies, chocolate] }' : undefined) },
+    )
+    .superRefine((aliases, ctx) => {
+      const names = Object.keys(aliases);
+      if (names.length > 100) ctx.addIssue({ code: 'custom', message: 'at most 100 categories' });
+      for (const name of names) {
+        if (name.trim() === '') ctx.addIssue({ code: 'custom', path: [name], message: 'a category name must not be blank' });
+        else if (name.length > 100) ctx.addIssue({ code: 'custom', path: [name], message: 'a category name has at most 100 characters' });
+      }
+    })
+    .optional(),
 });
 
-type Shape = { urls?: unknown; skus?: unknown; format: 'html' | 'json'; items: string };
+type Shape = {
+  urls?: unknown;
+  skus?: unknown;
+  format: 'html' | 'json';
+  items: string;
+  fields: Partial<Record<OptionalField, unknown>>;
+  gates?: { maxMissingPercent?: Partial<Record<OptionalField, unknown>> };
+};
 
 function checkWhole(d: Shape, ctx: z.RefinementCtx) {
   if ((d.urls === undefined) === (d.skus === undefined)) {
@@ -97,11 +159,26 @@ function checkWhole(d: Shape, ctx: z.RefinementCtx) {
   if (d.format === 'html' && d.items === '') {
     ctx.addIssue({ code: 'custom', path: ['items'], message: 'an html definition needs the CSS selector of one product' });
   }
+  // A field the definition does not scrape is never missing, so a gate on it would never hold anything.
+  for (const field of Object.keys(d.gates?.maxMissingPercent ?? {}) as OptionalField[]) {
+    if (d.fields[field] === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['gates', 'maxMissingPercent', field],
+        message: `the definition does not scrape ${field}: add fields.${field} or drop this gate`,
+      });
+    }
+  }
 }
 
 const definitionSchema = definitionObject.superRefine(checkWhole);
 
 export type ScraperDefinition = z.infer<typeof definitionSchema>;
+
+export type QualityGates = z.infer<typeof gates>;
+
+/** The optional fields the definition scrapes: the only ones a product of it can be missing. */
+export const scrapedFields = (definition: ScraperDefinition): OptionalField[] => OPTIONAL_FIELDS.filter((field) => definition.fields[field] !== undefined);
 
 /**
  * Scraper.config as the API takes it: the definition without the scraper's identity. slug, name and

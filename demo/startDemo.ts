@@ -1,7 +1,9 @@
 /**
  * The demo of `npm start` (DEMO=true): the demo shop sites, the built-in scraper definitions
- * registered against them, a first run of each new demo scraper, and a demo runner process that
- * executes them, so that a newcomer sees live runs and logs within a minute.
+ * registered against them, a first run of each new demo scraper, a demo runner process that
+ * executes them, and a webhook receiver that the demo's alert rules notify when the failing demo
+ * scraper fails, so that a newcomer sees live runs and logs within a minute, and an incident and
+ * its deliveries within a few.
  */
 import path from 'node:path';
 import type { Config } from '../server/config.ts';
@@ -13,7 +15,9 @@ import { RunInProgressError } from '../server/runs/errors.ts';
 import { triggerRun } from '../server/runs/runOperations.ts';
 import { startFixtureSites } from '../scrapers/fixtures/fixtureSites.ts';
 import { spawnRunner, stopChild } from '../scrapers/runner/spawnRunner.ts';
+import { demoWebhookSecret, ensureDemoAlerts } from './demoAlerts.ts';
 import { registerBuiltInScrapers } from './registerBuiltInScrapers.ts';
+import { startWebhookReceiver } from './webhookReceiver.ts';
 
 const DEMO_RUNNER = 'demo-runner';
 
@@ -22,6 +26,13 @@ export async function startDemo(options: { config: Config; databaseUrl: string; 
   const db = openDatabase(options.databaseUrl, logger, { max: 2 });
   const sites = await startFixtureSites({ host: '127.0.0.1' });
   const registered = await registerBuiltInScrapers(db, sites.url);
+  // Before any first run is queued: the failing scraper's first run is the one that opens an incident.
+  const secret = await demoWebhookSecret(db);
+  const receiver = await startWebhookReceiver({ secret, logger });
+  await ensureDemoAlerts(db, { receiverUrl: receiver.url, secret });
+  if (!config.alertsAllowPrivateTargets) {
+    logger.warn({ webhookReceiver: receiver.url }, 'ALERTS_ALLOW_PRIVATE_TARGETS=false: the demo alerts cannot reach the demo webhook receiver on 127.0.0.1');
+  }
   for (const { scraperId, slug } of registered) {
     if ((await db.prisma.run.count({ where: { scraperId } })) === 0) {
       try {
@@ -58,14 +69,20 @@ export async function startDemo(options: { config: Config; databaseUrl: string; 
   runner.once('exit', (code, signal) => {
     if (!stopping) logger.error({ code, signal }, 'the demo runner exited');
   });
-  logger.info({ sites: sites.url, scrapers: registered.map((r) => r.slug), pid: runner.pid }, 'demo sites and demo runner started');
+  logger.info(
+    { sites: sites.url, webhookReceiver: receiver.url, scrapers: registered.map((r) => r.slug), pid: runner.pid },
+    'demo sites, demo runner and demo webhook receiver started',
+  );
 
   return {
     sitesUrl: sites.url,
+    /** What the demo's alerts delivered, for a look (GET at its url) or a test. */
+    webhookReceiver: receiver,
+    notice: `Demo: shop sites ${sites.url}  webhook receiver ${receiver.url} (alerts on the failing demo scraper; incidents on the admin's Alerts page)`,
     async stop() {
       stopping = true;
       await stopChild(runner, 30_000);
-      await sites.stop();
+      await Promise.all([sites.stop(), receiver.stop()]);
     },
   };
 }

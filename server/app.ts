@@ -1,7 +1,7 @@
 /**
  * The HTTP and websocket face of one server instance: GraphQL over HTTP and graphql-ws on the same
  * /graphql path (both through Yoga's envelop, so they share plugins, validation and context),
- * /healthz, and the admin's static files.
+ * /healthz, the exports under /export/, and the admin's static files.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -36,6 +36,8 @@ import { DocumentTooLargeError, isDocumentTooLarge, useDocumentSizeLimit } from 
 import { boundedParserCache, useDetachedErrorStacks } from './graphql/plugins/documentCache.ts';
 import { useCompiledExecution } from './graphql/plugins/compiledExecution.ts';
 import { useErrorCodes } from './graphql/plugins/errorCodes.ts';
+import { isExportPath } from './exports/exportRequest.ts';
+import { createExports } from './exports/serveExport.ts';
 import { sendSharedPayloads, sharedPayloadFor, useSharedSubscriptionResults } from './graphql/plugins/sharedSubscriptionResults.ts';
 
 /** What onSubscribe returns for graphql-ws to run: Yoga's own execute and subscribe travel in rootValue. */
@@ -113,6 +115,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     },
   });
 
+  const exports = createExports({ db, logger, adminToken, poolSize: config.exportPoolSize });
   const drain = createDrain();
   // Timeouts are checked every connectionsCheckingInterval: at Node's 30 s a slow client would get up to that long again.
   const server = createServer({ headersTimeout: config.headersTimeoutSeconds * 1000, connectionsCheckingInterval: 2000 }, (req, res) => {
@@ -120,7 +123,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     // The route is the path: /healthz?probe=1 is the health check, not the admin.
     const path = url.split('?', 1)[0]!;
     const graphql = path === GRAPHQL_PATH || path.startsWith(`${GRAPHQL_PATH}/`);
-    const route = graphql ? 'graphql' : path === '/healthz' || path === '/metrics' ? path.slice(1) : 'admin';
+    const route = graphql ? 'graphql' : path === '/healthz' || path === '/metrics' ? path.slice(1) : isExportPath(path) ? 'export' : 'admin';
     const requestId = assignRequestId(req, res);
     logRequestWhenDone(logger, requestId, req, res, route);
     services.metrics?.countRequest(res, route);
@@ -138,7 +141,8 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
   answerClientErrors(server, logger);
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string, graphql: boolean): Promise<void> {
-    const api = graphql || path === '/healthz' || path === '/metrics';
+    const exported = isExportPath(path);
+    const api = graphql || exported || path === '/healthz' || path === '/metrics';
     const graphiqlPage = graphql && config.graphiql && req.method === 'GET' && Boolean(req.headers.accept?.includes('text/html'));
     setSecurityHeaders(res, !api ? adminPolicy(req) : graphiqlPage ? graphiqlHeaderPolicy(req, GRAPHIQL_CDN) : API_POLICY);
     if (path === '/metrics' && services.metrics) return services.metrics.serve(res);
@@ -147,6 +151,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       return void res.writeHead(ok ? 200 : 503).end(ok ? 'ok' : 'database unreachable');
     }
     if (graphql) return serveGraphQL(req, res);
+    if (exported) return exports.serve(req, res, path);
     return serveAdmin(req, res);
   }
 
@@ -290,6 +295,8 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       } finally {
         clearTimeout(deadline);
       }
+      // Every export has ended with its connection (the drain waited for them, or cut them off).
+      await exports.close();
     },
   };
 }

@@ -36,6 +36,44 @@ const envSchema = z.object({
   /** A client gets this long to send its request line and headers (slow-header clients hold sockets). */
   HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(20),
   TRUST_PROXY: bool.default(false),
+  /** Where people reach the admin; links in alerts point here. Defaults to this server on localhost. */
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((url) => /^https?:\/\//.test(url), 'PUBLIC_URL must be an http or https URL')
+    .optional(),
+  /** smtp://user:password@host:port (smtps:// for TLS from the start); email channels need it. */
+  SMTP_URL: z
+    .string()
+    .refine((url) => /^smtps?:\/\/[^/\s]+/.test(url), 'SMTP_URL must be an smtp:// or smtps:// URL')
+    .optional(),
+  ALERTS_FROM: z.string().min(3).default('Scrapedeck <alerts@localhost>'),
+  /**
+   * Let webhooks and Slack post to loopback and private addresses (a lab, the demo, tests); never in a
+   * shared deployment. Unset, it follows DEMO: the demo's alerts go to a receiver on 127.0.0.1.
+   */
+  ALERTS_ALLOW_PRIVATE_TARGETS: bool.optional(),
+  /** Seconds before each retry of a failed delivery; after the last, the notification is FAILED. */
+  ALERT_RETRY_SCHEDULE_SECONDS: z
+    .string()
+    .default('10,60,600,3600,21600')
+    .transform((value) => value.split(',').map((part) => Number(part.trim())))
+    .refine((delays) => delays.length >= 1 && delays.length <= 20 && delays.every((d) => Number.isFinite(d) && d >= 0 && d <= 86_400), 'ALERT_RETRY_SCHEDULE_SECONDS must be a comma-separated list of 1 to 20 delays of 0..86400 seconds'),
+  /** How often the alert pass stores freshness and looks for runs that never started (one instance at a time). */
+  ALERT_PASS_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  /** A runner is online while its last API call is younger than this (auth records calls to within 5 s). */
+  RUNNER_ONLINE_WINDOW_SECONDS: z.coerce.number().min(0.1).max(3600).default(15),
+  /** How often each instance with runnerUpdated subscribers looks for runners that went offline or came back. */
+  RUNNER_PRESENCE_SWEEP_SECONDS: z.coerce.number().min(0.05).max(600).default(5),
+  /**
+   * Database connections reserved for exports, apart from the pool that ingest (appendLogs) and the
+   * API use: a long export never takes a connection a runner needs, and exports beyond it wait.
+   */
+  EXPORT_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(4),
+  /** A log search is stopped (LogSearchTimeoutError) when it runs longer than this. */
+  LOG_SEARCH_TIMEOUT_SECONDS: z.coerce.number().min(0.001).max(300).default(5),
+  /** Database connections reserved for log searches, apart from ingest's and the API's. */
+  LOG_SEARCH_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(2),
   CORS_ORIGINS: z
     .string()
     .default('*')
@@ -91,6 +129,22 @@ export type Config = {
   trustProxy: boolean;
   /** Origins whose pages may call /graphql from a browser: any ('*'), none besides the admin's own, or these. */
   corsOrigins: '*' | string[];
+  /** The admin's public address, without a trailing slash: links in alerts point here. */
+  publicUrl: string;
+  /** The SMTP server email channels send through; unset, email notifications fail with a clear error. */
+  smtpUrl: string | undefined;
+  alertsFrom: string;
+  alertsAllowPrivateTargets: boolean;
+  /** Seconds before each retry of a failed delivery. */
+  alertRetryScheduleSeconds: number[];
+  alertPassIntervalSeconds: number;
+  runnerOnlineWindowSeconds: number;
+  runnerPresenceSweepSeconds: number;
+  /** Database connections exports stream from (a pool of their own, see server/exports/exportPool.ts). */
+  exportPoolSize: number;
+  /** A log search's statement timeout, and the pool searches run on (see server/logs/search/searchPool.ts). */
+  logSearchTimeoutSeconds: number;
+  logSearchPoolSize: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -127,5 +181,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitConnectionsPerMinute: e.RATE_LIMIT_CONNECTIONS_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     corsOrigins: e.CORS_ORIGINS === '*' ? '*' : e.CORS_ORIGINS === 'none' ? [] : e.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    smtpUrl: e.SMTP_URL,
+    alertsFrom: e.ALERTS_FROM,
+    alertsAllowPrivateTargets: e.ALERTS_ALLOW_PRIVATE_TARGETS ?? e.DEMO,
+    alertRetryScheduleSeconds: e.ALERT_RETRY_SCHEDULE_SECONDS,
+    alertPassIntervalSeconds: e.ALERT_PASS_INTERVAL_SECONDS,
+    runnerOnlineWindowSeconds: e.RUNNER_ONLINE_WINDOW_SECONDS,
+    runnerPresenceSweepSeconds: e.RUNNER_PRESENCE_SWEEP_SECONDS,
+    exportPoolSize: e.EXPORT_POOL_SIZE,
+    logSearchTimeoutSeconds: e.LOG_SEARCH_TIMEOUT_SECONDS,
+    logSearchPoolSize: e.LOG_SEARCH_POOL_SIZE,
   };
 }

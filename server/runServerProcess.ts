@@ -9,7 +9,11 @@ import { createLogger, type Logger } from './logger.ts';
 import { startServer } from './server.ts';
 import type { EmbeddedDatabase } from './db/embeddedPostgres.ts';
 
-type Companion = { stop(): Promise<void> };
+type Companion = {
+  stop(): Promise<void>;
+  /** A line printed under the start banner: where to look at what it runs. */
+  notice?: string;
+};
 
 /** Starts what runs beside the API, given how to reach it; null when there is nothing to start. */
 type StartCompanion = (api: { config: Config; databaseUrl: string; apiUrl: string; logger: Logger }) => Promise<Companion | null>;
@@ -33,6 +37,7 @@ export async function runServerProcess(startCompanion: StartCompanion = async ()
   const server = await startServer({ config, databaseUrl, adminToken, logger }).catch(cannotStart);
   const companion = await startCompanion({ config, databaseUrl, apiUrl: server.url, logger }).catch(cannotStart);
   process.stdout.write(`Scrapedeck is up: admin http://localhost:${server.port}/  GraphQL ${server.url}\n`);
+  if (companion?.notice) process.stdout.write(`${companion.notice}\n`);
 
   let stopping = false;
   async function shutdown(signal: string) {

@@ -8,13 +8,22 @@ import { createPgListener } from './db/listener.ts';
 import { migrate } from './db/migrate.ts';
 import { buildApp } from './app.ts';
 import { LogHub } from './logs/logHub.ts';
+import { RunLogWriter } from './logs/runLogWriter.ts';
 import { openLiveBus } from './pubsub/liveBus.ts';
 import { RunEvents } from './runs/runEvents.ts';
+import { IncidentEvents } from './alerts/incidents/incidentEvents.ts';
+import { RunnerPresence } from './runners/runnerPresence.ts';
+import { FlagEvents } from './flags/flagEvents.ts';
+import { alertPassJob } from './alerts/pass/alertPassJob.ts';
 import { OpenConnections } from './auth/openConnections.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { LogRetention } from './logs/retention.ts';
+import { openLogSearchPool } from './logs/search/searchPool.ts';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.ts';
+import { DeliveryWorker } from './alerts/delivery/deliveryWorker.ts';
 import type { Logger } from './logger.ts';
+
+const DELIVERY_SWEEP_QUEUE = 'alert-delivery-sweep';
 
 export type RunningServer = { port: number; url: string; stop(): Promise<void> };
 
@@ -42,6 +51,17 @@ export async function startServer(options: {
   const logHub = new LogHub(db.pool, liveBus, logger, config.subscriberQueueLimit, runEvents);
   await logHub.start();
   await runEvents.start();
+  // Every instance delivers the outbox; claims keep two from sending the same notification.
+  const deliveries = new DeliveryWorker({ pool: db.pool, listener, bus: liveBus, logger, config, notifyInTransaction: db.notifyInTransaction });
+  const incidentEvents = new IncidentEvents(db.pool, liveBus, logger);
+  await incidentEvents.start();
+  const runnerPresence = new RunnerPresence(db.pool, logger, {
+    windowSeconds: config.runnerOnlineWindowSeconds,
+    sweepSeconds: config.runnerPresenceSweepSeconds,
+  });
+  runnerPresence.start();
+  const flagEvents = new FlagEvents(db.pool, liveBus, logger);
+  await flagEvents.start();
   const scheduler = config.scheduler
     ? new Scheduler({
         databaseUrl,
@@ -52,9 +72,17 @@ export async function startServer(options: {
         retryBackoffSeconds: config.retryBackoffSeconds,
         notifyInTransaction: db.notifyInTransaction,
         runEvents,
+        incidentEvents,
+        periodicJobs: [
+          alertPassJob({ pool: db.pool, logger, intervalSeconds: config.alertPassIntervalSeconds, incidentEvents }),
+          // Whatever an instance left behind (it died holding a claim) is sent by the next sweep.
+          { queue: DELIVERY_SWEEP_QUEUE, intervalSeconds: 60, run: () => deliveries.sweep() },
+        ],
       })
     : undefined;
   await scheduler?.start();
+  await deliveries.start();
+  const logWriter = new RunLogWriter(db);
   const metrics = createMetrics({
     pool: db.pool,
     listener,
@@ -62,13 +90,15 @@ export async function startServer(options: {
     jobLogsSubscribers: () => logHub.subscriberCount,
     runUpdatedSubscribers: () => runEvents.subscriberCount,
     logBatchesFannedOut: () => logHub.fannedOut,
+    logBatchesWaiting: () => logWriter.waiting,
   });
   const openConnections = new OpenConnections(db, adminToken, listener, logger);
   const retention = new LogRetention(db.pool, logger, { days: config.logRetentionDays, intervalMs: config.logRetentionIntervalSeconds * 1000 });
+  const logSearch = openLogSearchPool(databaseUrl, { size: config.logSearchPoolSize, timeoutSeconds: config.logSearchTimeoutSeconds }, logger);
   await metrics.start();
   await openConnections.start();
   retention.start();
-  const app = buildApp({ metrics, openConnections, config, db, logger, logHub, runEvents, scheduler, adminToken });
+  const app = buildApp({ metrics, openConnections, config, db, logger, logHub, logWriter, runEvents, incidentEvents, runnerPresence, flagEvents, logSearch, scheduler, adminToken });
   const port = await app.start(config.port);
   logger.info({ port }, 'Scrapedeck API listening');
   return {
@@ -77,15 +107,19 @@ export async function startServer(options: {
     /** Graceful: stop accepting, let in-flight requests finish, close subscriptions with 1001, then release the database. */
     async stop() {
       // Requests stop being taken at once; a scheduler pass in progress finishes meanwhile, before the database closes.
-      await Promise.all([app.stop(), scheduler?.stop()]);
+      await Promise.all([app.stop(), scheduler?.stop(), deliveries.stop()]);
       // Ends the subscription generators of closed sockets, which wait for their next event otherwise.
       await logHub.stop();
       await runEvents.stop();
+      await incidentEvents.stop();
+      runnerPresence.stop();
+      await flagEvents.stop();
       await liveBus.close();
       await retention.stop();
       await metrics.stop();
       await openConnections.stop();
       await listener.close();
+      await logSearch.close();
       await db.close();
       logger.info('Scrapedeck API stopped');
     },

@@ -17,7 +17,19 @@ export type ScrapeHooks = {
   signal: AbortSignal;
 };
 
-export type ScrapeSummary = { skus: number; found: number; noData: number; failed: number; firstFailure: string | null };
+export type ScrapeSummary = {
+  skus: number;
+  found: number;
+  noData: number;
+  failed: number;
+  firstFailure: string | null;
+  /**
+   * Every page of the listing (or every SKU) was fetched and read: none failed, none was left
+   * unread by maxPages, and the run was not stopped. Only then may the server take a product the
+   * run did not see as gone.
+   */
+  listingComplete: boolean;
+};
 
 /** The scraper could not start at all: its first page could not be fetched or read. */
 export class ScraperInitError extends Error {
@@ -39,7 +51,7 @@ const errorType = (error: unknown) =>
   error instanceof FetchError ? error.type : error instanceof ParseError ? 'PARSE_ERROR' : (error as Error).name || 'Error';
 
 export async function runScraper(definition: ScraperDefinition, hooks: ScrapeHooks): Promise<ScrapeSummary> {
-  const summary: ScrapeSummary = { skus: 0, found: 0, noData: 0, failed: 0, firstFailure: null };
+  const summary: ScrapeSummary = { skus: 0, found: 0, noData: 0, failed: 0, firstFailure: null, listingComplete: false };
   const pacer = pacerFor(definition.source.url, definition.rateLimit.concurrency, definition.rateLimit.delayMs);
   const fetchOptions = {
     timeoutMs: definition.timeoutMs,
@@ -76,6 +88,7 @@ export async function runScraper(definition: ScraperDefinition, hooks: ScrapeHoo
   };
 
   if (definition.urls) {
+    let cutOff = false;
     for (const [index, startUrl] of definition.urls.entries()) {
       let url: string | null = startUrl;
       const seen = new Set<string>();
@@ -98,7 +111,10 @@ export async function runScraper(definition: ScraperDefinition, hooks: ScrapeHoo
         if (products.length > 0) hooks.onProducts(products);
         url = extracted.next;
       }
+      // A next page left unread because of maxPages (a pager that links back to a page read is no cut).
+      if (url && !seen.has(url)) cutOff = true;
     }
+    summary.listingComplete = summary.failed === 0 && !cutOff && !hooks.signal.aborted;
     return summary;
   }
 
@@ -140,6 +156,7 @@ export async function runScraper(definition: ScraperDefinition, hooks: ScrapeHoo
   };
   await Promise.all(Array.from({ length: Math.min(definition.rateLimit.concurrency, skus.length) }, worker));
   flush();
+  summary.listingComplete = summary.failed === 0 && !hooks.signal.aborted;
   return summary;
 }
 

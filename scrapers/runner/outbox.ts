@@ -53,6 +53,8 @@ export class Outbox {
   lastDeliveredAt = 0;
   /** Set once the API has said the run ended: from then on everything is dropped. */
   private dropped: Dropped | null = null;
+  /** A products batch was refused: the API lacks products the scraper read, so the listing it holds is not complete. */
+  private productsRefused = false;
 
   private readonly api: ApiClient;
   readonly dir: string;
@@ -195,6 +197,7 @@ export class Outbox {
         if (error instanceof RejectedError) {
           // Retrying cannot change the answer (the run was cancelled, the input is refused): drop it, loudly.
           this.logger.warn({ jobId: op.jobId, op: op.kind, err: error.message, details: error.details }, 'the API refused an operation; dropped');
+          if (op.kind === 'products') this.productsRefused = true;
           this.options.onDelivered?.(op, error);
           return true;
         }
@@ -237,7 +240,8 @@ export class Outbox {
       case 'products':
         return this.api.reportProducts(op.jobId, op.batchId, op.products);
       case 'complete':
-        return this.api.completeRun(op.jobId, op.result);
+        // Products the API never stored must not be taken as gone.
+        return this.api.completeRun(op.jobId, this.productsRefused ? { ...op.result, listingComplete: false } : op.result);
     }
   }
 }

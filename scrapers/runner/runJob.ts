@@ -110,6 +110,7 @@ export async function runJob(run: ClaimedRun, ctx: JobContext): Promise<void> {
       productsProcessed: products,
       errorType: summary.failed > 0 ? 'SKUS_FAILED' : null,
       errorMessage: summary.failed > 0 ? `${summary.failed} of ${summary.skus} SKUs failed; first: ${summary.firstFailure}` : null,
+      listingComplete: summary.listingComplete,
     };
   };
 

@@ -1,9 +1,9 @@
-/** Makes and hashes the secrets Scrapedeck hands out (bearer tokens, runner keys); only hashes are stored. */
+/** Makes and hashes the secrets Scrapedeck hands out (bearer tokens, runner keys, single-use export links); only hashes are stored. */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type SecretKind = 'token' | 'runner';
+export type SecretKind = 'token' | 'runner' | 'exportTicket';
 
-const PREFIX: Record<SecretKind, string> = { token: 'sdt_', runner: 'sdr_' };
+const PREFIX: Record<SecretKind, string> = { token: 'sdt_', runner: 'sdr_', exportTicket: 'sdx_' };
 
 /** 256 random bits; the prefix tells a leaked secret's kind at a glance (and to secret scanners). */
 export function generateSecret(kind: SecretKind): string {

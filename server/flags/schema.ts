@@ -6,6 +6,9 @@ import { MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import '../products/schema.ts';
 import '../runs/schema.ts';
+import { COUNT_EXACT_UP_TO } from '../db/boundedCount.ts';
+import { countWith, totalCountFields } from '../graphql/totalCount.ts';
+import { countFlags } from './sql/countFlags.ts';
 import { MAX_FLAGS_PER_RESOLVE, resolveFlags, type Resolution } from './resolveFlags.ts';
 
 const FlagKindEnum = builder.enumType(FlagKind, { name: 'FlagKind' });
@@ -26,25 +29,36 @@ builder.prismaObject('Flag', {
 });
 
 builder.queryFields((t) => ({
-  flags: t.prismaConnection({
-    type: 'Flag',
-    cursor: 'id',
-    description: 'The cleanup queue: pending flags first, then the rest; newest first within each status.',
-    authScopes: { viewer: true },
-    maxSize: 200,
-    defaultSize: 50,
-    args: {
-      status: t.arg({ type: FlagStatusEnum, required: false }),
-      kind: t.arg({ type: FlagKindEnum, required: false }),
+  flags: t.prismaConnection(
+    {
+      type: 'Flag',
+      cursor: 'id',
+      description: 'The cleanup queue: pending flags first, then the rest; newest first within each status.',
+      authScopes: { viewer: true },
+      maxSize: 200,
+      defaultSize: 50,
+      args: {
+        status: t.arg({ type: FlagStatusEnum, required: false }),
+        kind: t.arg({ type: FlagKindEnum, required: false }),
+      },
+      resolve: (query, _root, { status, kind }, ctx) =>
+        ctx.db.prisma.flag.findMany({
+          ...query,
+          where: { status: status ?? undefined, kind: kind ?? undefined },
+          // FlagStatus is declared PENDING first, and PostgreSQL sorts an enum in declaration order.
+          orderBy: [{ status: 'asc' }, { createdAt: 'desc' }, { id: 'desc' }],
+        }),
+      totalCount: countWith((filter: { status?: FlagStatus | null; kind?: FlagKind | null }, ctx) => countFlags(ctx.db.pool, filter)),
     },
-    resolve: (query, _root, { status, kind }, ctx) =>
-      ctx.db.prisma.flag.findMany({
-        ...query,
-        where: { status: status ?? undefined, kind: kind ?? undefined },
-        // FlagStatus is declared PENDING first, and PostgreSQL sorts an enum in declaration order.
-        orderBy: [{ status: 'asc' }, { createdAt: 'desc' }, { id: 'desc' }],
-      }),
-  }),
+    {
+      fields: (t) =>
+        totalCountFields(
+          t,
+          `exact while the flags of the status asked (or all flags, without one) number at most ${COUNT_EXACT_UP_TO.toLocaleString('en')}; ` +
+            "beyond, the query planner's estimate.",
+        ),
+    },
+  ),
 }));
 
 const ResolveFlagsResult = builder.objectRef<{ updated: number; ids: number[] }>('ResolveFlagsResult').implement({
@@ -61,7 +75,9 @@ const ResolveFlagsResult = builder.objectRef<{ updated: number; ids: number[] }>
 builder.mutationFields((t) => ({
   resolveFlags: t.field({
     type: ResolveFlagsResult,
-    description: 'Approves or dismisses flags and records when; ids that name no flag are skipped.',
+    description:
+      'Approves or dismisses flags and records when, or sets them back to PENDING (an undo); ids that name no flag are skipped. ' +
+      'Every admin watching the queue hears of it through flagsChanged.',
     authScopes: { admin: true },
     errors: { types: [...MUTATION_ERRORS] },
     args: {
@@ -75,14 +91,37 @@ builder.mutationFields((t) => ({
       status: t.arg({
         type: FlagStatusEnum,
         required: true,
-        validate: z.enum(['APPROVED', 'DISMISSED'], { message: 'must be APPROVED or DISMISSED' }),
+        validate: z.enum(['APPROVED', 'DISMISSED', 'PENDING'], { message: 'must be APPROVED, DISMISSED or PENDING' }),
       }),
     },
-    resolve: (_root, { ids, status }, ctx) =>
-      resolveFlags(
+    resolve: async (_root, { ids, status }, ctx) => {
+      const result = await resolveFlags(
         ctx.db,
         ids.map((id) => parseId(id, 'Flag')),
         status as Resolution,
-      ),
+      );
+      if (result.updated > 0) ctx.flagEvents.announce();
+      return result;
+    },
+  }),
+}));
+
+const FlagsChange = builder.objectRef<true>('FlagsChange').implement({
+  description: 'The cleanup queue changed: read it again.',
+  fields: (t) => ({
+    pendingCount: t.int({
+      description: `Pending flags now: exact up to ${COUNT_EXACT_UP_TO.toLocaleString('en')}, beyond, the query planner's estimate.`,
+      resolve: async (_change, _args, ctx) => (await countFlags(ctx.db.pool, { status: 'PENDING' })).count,
+    }),
+  }),
+});
+
+builder.subscriptionFields((t) => ({
+  flagsChanged: t.field({
+    type: FlagsChange,
+    description: 'Emits when flags are raised, resolved or set back to pending, by this or another admin or by a run; a burst is sent once.',
+    authScopes: { viewer: true },
+    subscribe: (_root, _args, ctx) => ctx.flagEvents.subscribe(),
+    resolve: (change: true) => change,
   }),
 }));

@@ -5,24 +5,33 @@ import { parseId } from '../graphql/ids.ts';
 import { SourceRef } from '../sources/schema.ts';
 import { sourceFreshness, type SourceFreshnessRow } from './sql/sourceFreshness.ts';
 
-const FreshnessStatusEnum = builder.enumType('FreshnessStatus', {
+export const FreshnessStatusEnum = builder.enumType('FreshnessStatus', {
   description: "How a source's age compares with its staleAfterMinutes and criticalAfterMinutes.",
   values: {
-    FRESH: { description: 'Scraped successfully within staleAfterMinutes.' },
+    FRESH: { description: 'Delivered products that passed its checks within staleAfterMinutes.' },
     STALE: { description: 'Older than staleAfterMinutes, not yet criticalAfterMinutes.' },
-    CRITICAL: { description: 'Older than criticalAfterMinutes, or never scraped successfully.' },
+    CRITICAL: { description: 'Older than criticalAfterMinutes, or never delivered products that passed its checks.' },
   } as const,
 });
 
 const SourceFreshnessRef = builder.objectRef<SourceFreshnessRow & { source: Source }>('SourceFreshness').implement({
   fields: (t) => ({
     source: t.field({ type: SourceRef, resolve: (f) => f.source }),
-    lastSuccessAt: t.expose('lastSuccessAt', {
+    lastDeliveredAt: t.expose('lastDeliveredAt', {
       type: 'DateTime',
       nullable: true,
-      description: "Completion of the latest SUCCESS or WARNING run of the source's scrapers; null if there was none.",
+      description:
+        "When the source last delivered products that passed its checks: the completion of the latest of its scrapers' runs that was " +
+        'published with products and no VOLUME_DROP (for a run approved later, when it ran). A run that failed, found nothing or was ' +
+        'held leaves it where it was. null if the source never delivered.',
     }),
-    ageSeconds: t.exposeInt('ageSeconds', { nullable: true, description: 'Whole seconds since lastSuccessAt.' }),
+    lastSuccessAt: t.expose('lastDeliveredAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'The same as lastDeliveredAt: when the source last delivered products that passed its checks (no longer the latest SUCCESS or WARNING run).',
+      deprecationReason: 'Use lastDeliveredAt; freshness is measured from delivered data, not from run outcomes.',
+    }),
+    ageSeconds: t.exposeInt('ageSeconds', { nullable: true, description: 'Whole seconds since lastDeliveredAt.' }),
     status: t.expose('status', { type: FreshnessStatusEnum }),
   }),
 });

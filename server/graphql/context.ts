@@ -4,16 +4,28 @@ import type { Database } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { LogHub } from '../logs/logHub.ts';
+import type { RunLogWriter } from '../logs/runLogWriter.ts';
 import type { RunEvents } from '../runs/runEvents.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
+import type { IncidentEvents } from '../alerts/incidents/incidentEvents.ts';
+import type { FlagEvents } from '../flags/flagEvents.ts';
+import type { LogSearchPool } from '../logs/search/searchPool.ts';
+import type { RunnerPresence } from '../runners/runnerPresence.ts';
 
 export type Services = {
   config: Config;
   db: Database;
   logger: Logger;
   logHub: LogHub;
+  /** Stores log batches, those of one run together (see RunLogWriter). */
+  logWriter: RunLogWriter;
   runEvents: RunEvents;
+  incidentEvents: IncidentEvents;
+  runnerPresence: RunnerPresence;
+  flagEvents: FlagEvents;
+  /** The connections log searches run on, apart from the main pool. */
+  logSearch: LogSearchPool;
   /** This instance's Prometheus metrics (absent where nothing scrapes them). */
   metrics?: Metrics;
   /** Absent when this instance does not schedule (SCHEDULER=false). */

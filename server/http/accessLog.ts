@@ -10,7 +10,9 @@ export function logRequestWhenDone(logger: Logger, requestId: string, req: Incom
   const started = process.hrtime.bigint();
   res.once('close', () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const entry = { requestId, method: req.method, url: req.url?.slice(0, 200), route, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+    // The path only: a query string can carry a GraphQL document's variables (a webhook secret, a token).
+    const [path = '', query] = (req.url ?? '').split('?', 2);
+    const entry = { requestId, method: req.method, path: path.slice(0, 200), queryBytes: query?.length, route, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
     if (res.statusCode >= 500) logger.error(entry, 'request failed');
     else if (res.statusCode >= 400) logger.info(entry, 'request refused');
     else logger.debug(entry, 'request completed');

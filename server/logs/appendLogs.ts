@@ -1,10 +1,11 @@
 /** Stores a runner's batch of log lines exactly once, whatever happens to the request in between. */
 import type { Database } from '../db/database.ts';
+import { UNIQUE_VIOLATION, type RunLogWriter } from './runLogWriter.ts';
 import { explainRefusal } from '../runs/explainRefusal.ts';
 import { MAX_LINES_PER_BATCH } from '../../contract/limits.ts';
 import { BatchTooLargeError } from './errors.ts';
 import { storableLines } from './storableLines.ts';
-import { findLogBatch, insertLogBatch, type LogLineInput, type StoredRange } from './sql/insertLogBatch.ts';
+import { findLogBatch, type LogLineInput, type StoredRange } from './sql/insertLogBatch.ts';
 
 /**
  * What became of a batch: its seq range, and for a batch stored now (not a retry of one stored
@@ -17,8 +18,6 @@ export type AppendResult = StoredRange & {
   stored: { lines: LogLineInput[]; receivedAt: Date } | null;
 };
 
-const UNIQUE_VIOLATION = '23505';
-
 /**
  * A new batch is stored only while the run is RUNNING and held by runnerId; a batch stored before
  * gets its first answer whatever the run's state since (a retry whose answer was lost). On the
@@ -26,6 +25,7 @@ const UNIQUE_VIOLATION = '23505';
  */
 export async function appendLogs(
   db: Database,
+  writer: RunLogWriter,
   runnerId: number,
   params: { runId: number; batchId: string; lines: LogLineInput[]; leaseSeconds: number },
 ): Promise<AppendResult> {
@@ -33,7 +33,7 @@ export async function appendLogs(
   const { runId } = params;
   const lines = storableLines(params.lines);
   try {
-    const stored = await insertLogBatch(db.pool, { ...params, lines, runnerId, notify: db.notifyInTransaction });
+    const stored = await writer.store({ ...params, lines, runnerId });
     if (stored) {
       return { runId, fromSeq: stored.fromSeq, toSeq: stored.toSeq, duplicate: false, stored: { lines, receivedAt: stored.receivedAt } };
     }

@@ -42,6 +42,18 @@ type RunChannel = {
    */
   readThrough: number | null;
   reading: Promise<void>;
+  /**
+   * The read waiting behind the one in progress, if any: every announcement that comes meanwhile
+   * widens it instead of queueing a read of its own, so that a run whose batches come faster than
+   * one read takes is read in fewer, larger pieces rather than falling further behind.
+   */
+  nextRead: { after: number; through: number } | null;
+  /**
+   * Batches this instance stored past a seq its subscribers have not been given yet (their answers
+   * came before an earlier batch's), by fromSeq: handed over as soon as what comes before them is.
+   */
+  held: Map<number, LogLineRow[]>;
+  heldLines: number;
   /** Whether, and how, the run ended. */
   endWatch: RunEndWatch | null;
   /** Set once the hub's read through the end's last seq has been handed to the live subscribers. */
@@ -100,7 +112,7 @@ export class LogHub {
     const { runId, fromSeq, toSeq, stored } = batch;
     if (!this.bus.announcesInTransaction) this.bus.publish(JOB_LOGS_CHANNEL, logAnnouncementPayload({ runId, fromSeq, toSeq }));
     const channel = this.runs.get(runId);
-    if (!stored || !channel || stored.lines.length === 0 || channel.readThrough !== fromSeq - 1) return;
+    if (!stored || !channel || stored.lines.length === 0 || channel.readThrough === null || toSeq <= channel.readThrough) return;
     // The rows the batch became, as a read of them would return them.
     const { lines, receivedAt } = stored;
     const rows = lines.map((line, i): LogLineRow => ({
@@ -111,9 +123,37 @@ export class LogHub {
       timestamp: line.timestamp ?? receivedAt,
       receivedAt,
     }));
+    if (fromSeq - 1 === channel.readThrough) {
+      this.handOver(channel, rows);
+      this.handOverHeld(channel);
+    } else if (fromSeq - 1 > channel.readThrough && channel.heldLines + rows.length <= this.limits.lines) {
+      // Several batches of one run in flight at once commit in seq order but may be answered in
+      // any order: this one waits for those before it (or for the read its announcement starts).
+      channel.held.set(fromSeq, rows);
+      channel.heldLines += rows.length;
+    }
+  }
+
+  /** A batch that continues what the run's subscribers were given, handed over without a read. */
+  private handOver(channel: RunChannel, rows: LogLineRow[]): void {
     channel.readThrough = rows[rows.length - 1]!.seq;
     this.deliverToAll(channel, rows);
     this.fannedOut.stored++;
+  }
+
+  /** Hands over the held batches that now continue the run's lines, and lets go of those a read has passed. */
+  private handOverHeld(channel: RunChannel): void {
+    if (channel.held.size === 0 || channel.readThrough === null) return;
+    for (let next = channel.held.get(channel.readThrough + 1); next; next = channel.held.get(channel.readThrough + 1)) {
+      channel.held.delete(next[0]!.seq);
+      channel.heldLines -= next.length;
+      this.handOver(channel, next);
+    }
+    for (const [fromSeq, rows] of channel.held) {
+      if (rows[rows.length - 1]!.seq > channel.readThrough) continue;
+      channel.held.delete(fromSeq);
+      channel.heldLines -= rows.length;
+    }
   }
 
   async stop(): Promise<void> {
@@ -150,11 +190,15 @@ export class LogHub {
         // committed before the drop, so a pass that starts after it reads them: repeat until none was dropped.
         do {
           subscriber.beginRead();
+          // The next chunk is read while this one is handed over, so that the database and the server work at once.
+          let next = this.replayRead(channel, runId, subscriber.throughSeq);
           for (;;) {
-            endBeforeRead = channel.endWatch?.end ?? null;
-            const { rows, more } = await this.replaySlot(() => readLogLines(this.pool, runId, subscriber.throughSeq, MAX_SEQ, READ_CHUNK));
+            const read = next;
+            const { rows, more } = await read.lines;
+            endBeforeRead = read.endBefore;
             if (subscriber.closed) return;
             if (rows.length === 0) break;
+            if (more) next = this.replayRead(channel, runId, rows[rows.length - 1]!.seq);
             const event = subscriber.replayed(rows);
             if (event) yield event;
             if (!more) break;
@@ -188,10 +232,30 @@ export class LogHub {
     }
   }
 
+  /**
+   * One read of a replay, and the end known before it started. A read that nobody awaits (its
+   * subscriber left) must not fail unhandled: its failure is seen by whoever awaits it.
+   */
+  private replayRead(channel: RunChannel, runId: number, afterSeq: number) {
+    const endBefore = channel.endWatch?.end ?? null;
+    const lines = this.replaySlot(() => readLogLines(this.pool, runId, afterSeq, MAX_SEQ, READ_CHUNK));
+    lines.catch(() => {});
+    return { endBefore, lines };
+  }
+
   private channel(runId: number): RunChannel {
     let channel = this.runs.get(runId);
     if (!channel) {
-      const created: RunChannel = { subscribers: new Set(), readThrough: null, reading: Promise.resolve(), endWatch: null, endRead: null };
+      const created: RunChannel = {
+        subscribers: new Set(),
+        readThrough: null,
+        reading: Promise.resolve(),
+        nextRead: null,
+        held: new Map(),
+        heldLines: 0,
+        endWatch: null,
+        endRead: null,
+      };
       this.runs.set(runId, (channel = created));
       created.endWatch = new RunEndWatch(this.pool, this.logger, runId, this.runWatcher, {
         onEnd: (end) => this.ended(runId, created, end),
@@ -236,18 +300,32 @@ export class LogHub {
     }
   }
 
-  /** Reads of one run are chained, so that its subscribers see batches in seq order. */
+  /**
+   * Reads of one run are chained, so that its subscribers see batches in seq order; a read asked
+   * for while another waits its turn joins it (see RunChannel.nextRead).
+   */
   private read(runId: number, channel: RunChannel, afterSeq: number, throughSeq: number): void {
+    if (channel.nextRead) {
+      channel.nextRead.after = Math.min(channel.nextRead.after, afterSeq);
+      channel.nextRead.through = Math.max(channel.nextRead.through, throughSeq);
+      return;
+    }
+    const wanted = (channel.nextRead = { after: afterSeq, through: throughSeq });
     channel.reading = channel.reading.then(async () => {
-      let after = Math.max(afterSeq, channel.readThrough ?? afterSeq);
+      channel.nextRead = null;
+      let after = Math.max(wanted.after, channel.readThrough ?? wanted.after);
       try {
-        while (after < throughSeq) {
-          const { rows, more } = await readLogLines(this.pool, runId, after, throughSeq, READ_CHUNK);
+        while (after < wanted.through) {
+          const { rows, more } = await readLogLines(this.pool, runId, after, wanted.through, READ_CHUNK);
           if (rows.length === 0) break;
           after = rows[rows.length - 1]!.seq;
-          channel.readThrough = Math.max(channel.readThrough ?? after, after);
-          this.deliverToAll(channel, rows);
-          this.fannedOut.read++;
+          // Lines handed over while the read was on its way are skipped by each subscriber.
+          if (after > (channel.readThrough ?? 0)) {
+            channel.readThrough = after;
+            this.deliverToAll(channel, rows);
+            this.fannedOut.read++;
+          }
+          this.handOverHeld(channel);
           if (!more) break;
         }
       } catch (error) {

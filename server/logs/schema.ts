@@ -20,8 +20,11 @@ import { LOG_LEVELS } from '../../contract/logLevels.ts';
 import { levelRank } from '../../contract/logLevels.ts';
 import { decodeLogCursor, encodeLogCursor } from './logCursor.ts';
 import { searchLogLines, type LogLineRow } from './sql/readLogLines.ts';
+import { countLogLines } from './sql/countLogLines.ts';
+import { COUNT_EXACT_UP_TO } from '../db/boundedCount.ts';
+import { totalCountFields } from '../graphql/totalCount.ts';
 
-const LogLevelEnum = builder.enumType(LogLevel, { name: 'LogLevel' });
+export const LogLevelEnum = builder.enumType(LogLevel, { name: 'LogLevel' });
 
 const LogLineRef = builder.objectRef<LogLineRow>('LogLine').implement({
   description: 'One stored log line. seq numbers a run\'s lines 1, 2, 3 … in the order they were stored.',
@@ -141,7 +144,7 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (_root, { jobId, batchId, logs }, ctx) => {
-      const appended = await appendLogs(ctx.db, callingRunnerId(ctx), {
+      const appended = await appendLogs(ctx.db, ctx.logWriter, callingRunnerId(ctx), {
         runId: parseId(jobId, 'Run'),
         batchId,
         leaseSeconds: ctx.config.runLeaseSeconds,
@@ -159,30 +162,38 @@ const levelsFrom = (minLevel: LogLevel | null | undefined) =>
   minLevel && minLevel !== 'DEBUG' ? LOG_LEVELS.filter((l) => levelRank(l) >= levelRank(minLevel)) : null;
 
 builder.queryFields((t) => ({
-  jobLogs: t.connection({
-    type: LogLineRef,
-    description: "A run's stored log lines in seq order. Cursors are opaque: page with endCursor; any other after is refused with BAD_USER_INPUT.",
-    authScopes: { viewer: true },
-    args: {
-      jobId: t.arg.id({ required: true }),
-      minLevel: t.arg({ type: LogLevelEnum, required: false }),
-      contains: t.arg.string({ required: false, validate: z.string().max(1000).nullish() }),
+  jobLogs: t.connection(
+    {
+      type: LogLineRef,
+      description: "A run's stored log lines in seq order. Cursors are opaque: page with endCursor; any other after is refused with BAD_USER_INPUT.",
+      authScopes: { viewer: true },
+      args: {
+        jobId: t.arg.id({ required: true }),
+        minLevel: t.arg({ type: LogLevelEnum, required: false }),
+        contains: t.arg.string({ required: false, validate: z.string().max(1000).nullish() }),
+      },
+      resolve: async (_root, args, ctx) => {
+        const filter = { runId: parseId(args.jobId, 'Run'), minLevels: levelsFrom(args.minLevel), contains: args.contains || null };
+        const page = await resolveCursorConnection(
+          { args, toCursor: (line: LogLineRow) => encodeLogCursor(line.seq), defaultSize: 500, maxSize: 5000 },
+          ({ after, limit, inverted }: ResolveCursorConnectionArgs) => {
+            if (inverted) throw new GraphQLError('jobLogs pages forward only: use first and after');
+            return searchLogLines(ctx.db.pool, { ...filter, afterSeq: after == null ? 0 : decodeLogCursor(after), limit });
+          },
+        );
+        return { ...page, totalCount: () => countLogLines(ctx.db.pool, filter) };
+      },
     },
-    resolve: (_root, args, ctx) =>
-      resolveCursorConnection(
-        { args, toCursor: (line: LogLineRow) => encodeLogCursor(line.seq), defaultSize: 500, maxSize: 5000 },
-        ({ after, limit, inverted }: ResolveCursorConnectionArgs) => {
-          if (inverted) throw new GraphQLError('jobLogs pages forward only: use first and after');
-          return searchLogLines(ctx.db.pool, {
-            runId: parseId(args.jobId, 'Run'),
-            afterSeq: after == null ? 0 : decodeLogCursor(after),
-            limit,
-            minLevels: levelsFrom(args.minLevel),
-            contains: args.contains || null,
-          });
-        },
-      ),
-  }),
+    {
+      fields: (t) =>
+        totalCountFields(
+          t,
+          "without contains, exact (from the run's own line counters, or, once retention has deleted its oldest lines, by counting " +
+            `up to ${COUNT_EXACT_UP_TO.toLocaleString('en')} stored lines); with contains, exact up to ${COUNT_EXACT_UP_TO.toLocaleString('en')} ` +
+            'stored lines of the run, beyond which the share of matches among the first lines, applied to all of them, is an estimate.',
+        ),
+    },
+  ),
 }));
 
 builder.subscriptionFields((t) => ({

@@ -23,6 +23,8 @@ export type MetricsSources = {
   runUpdatedSubscribers: () => number;
   /** Batches handed to jobLogs subscribers so far, by how they were obtained. */
   logBatchesFannedOut: () => { read: number; stored: number };
+  /** Log batches waiting for their run's statement before them to finish. */
+  logBatchesWaiting: () => number;
   /** How often the NOTIFY round trip is probed. */
   probeIntervalMs?: number;
 };
@@ -95,6 +97,14 @@ export function createMetrics(sources: MetricsSources) {
         this.inc({ source }, now[source] - fannedOutSoFar[source]);
         fannedOutSoFar[source] = now[source];
       }
+    },
+  });
+  new Gauge({
+    name: 'scrapedeck_log_batches_waiting',
+    help: "Log batches waiting on this instance for their run's previous statement; those waiting together are stored in one.",
+    registers,
+    collect() {
+      this.set(sources.logBatchesWaiting());
     },
   });
   new Gauge({

@@ -5,6 +5,8 @@ import type { Database } from '../db/database.ts';
 import { withTransaction } from '../db/withTransaction.ts';
 import { NotFoundError } from '../domainErrors.ts';
 import { RunStateError } from '../runs/errors.ts';
+import { runExpectations } from '../scrapers/runExpectations.ts';
+import { categoryNormaliser } from './categories.ts';
 import { TooManyProductsError } from './errors.ts';
 import { MIN_PRICES_FOR_OUTLIERS } from './outlierThreshold.ts';
 import { claimProductBatch, findProductBatch, lockRunStatus, recordProductBatch, type BatchCounts } from './sql/productBatch.ts';
@@ -23,10 +25,13 @@ export async function reportProducts(
 
   const run = await db.prisma.run.findUnique({
     where: { id: runId },
-    select: { runnerId: true, scraper: { select: { sourceId: true } } },
+    select: { runnerId: true, scraperId: true, scraper: { select: { sourceId: true, slug: true, name: true, config: true, source: { select: { name: true, url: true } } } } },
   });
   // A runner learns nothing about runs that are not its own.
   if (!run || run.runnerId !== runnerId) throw new NotFoundError('Run', String(runId));
+  // Only a field the definition scrapes can be missing.
+  const { scrapedFields, categoryAliases } = runExpectations(run.scraper);
+  const normaliseCategory = categoryNormaliser(categoryAliases);
 
   // A batch id claimed before leaves counts null: the transaction then wrote nothing.
   const counts = await withTransaction(db.pool, async (client): Promise<BatchCounts | null> => {
@@ -36,11 +41,12 @@ export async function reportProducts(
     // run, read again under a share lock: a run ending meanwhile waits for this batch, or refuses it.
     const status = await lockRunStatus(client, runId);
     if (status !== 'RUNNING') throw new RunStateError(runId, status, 'RUNNING');
-    const productIds = await upsertProducts(client, { sourceId: run.scraper.sourceId, runId, products });
+    const productIds = await upsertProducts(client, { sourceId: run.scraper.sourceId, runId, scraperId: run.scraperId, products, normaliseCategory });
     const flagsCreated = await raiseProductFlags(client, {
       runId,
       sourceId: run.scraper.sourceId,
       productIds,
+      scrapedFields,
       minPricesForOutliers: MIN_PRICES_FOR_OUTLIERS,
     });
     const stored = { received: products.length, stored: productIds.length, flagsCreated };

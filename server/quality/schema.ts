@@ -8,6 +8,7 @@ import { ProductRef } from '../products/schema.ts';
 import { SourceRef } from '../sources/schema.ts';
 import { categoryCounts } from './sql/categoryCounts.ts';
 import { missingFields, type MissingFieldsRow } from './sql/missingFields.ts';
+import { PRICE_OUTLIER_RULE } from './sql/priceFences.ts';
 import { priceOutliers, type PriceOutlierRow } from './sql/priceOutliers.ts';
 
 const MAX_OUTLIERS = 1000;
@@ -42,7 +43,7 @@ const CategoryCount = builder.objectRef<{ category: string | null; count: number
 });
 
 const PriceOutlier = builder.objectRef<PriceOutlierRow & { product: Product }>('PriceOutlier').implement({
-  description: "A product priced outside its category's Tukey fences (1.5 × IQR beyond the quartiles).",
+  description: `A product whose price is an outlier. ${PRICE_OUTLIER_RULE}`,
   fields: (t) => ({
     product: t.field({ type: ProductRef, resolve: (o) => o.product }),
     price: t.exposeFloat('price'),
@@ -90,9 +91,13 @@ const QualityReport = builder.objectRef<Scope>('QualityReport').implement({
       description: 'Products per category, largest first.',
       resolve: (scope, _args, ctx) => categoryCounts(ctx.db.pool, scope.sourceId),
     }),
+    outlierRule: t.string({
+      description: 'What a price outlier is, in words: the one rule Data quality and the cleanup flags both apply.',
+      resolve: () => PRICE_OUTLIER_RULE,
+    }),
     priceOutliers: t.field({
       type: [PriceOutlier],
-      description: `Products priced outside their category's fences, by category then price (highest first). Categories with fewer than ${MIN_PRICES_FOR_OUTLIERS} prices have no fences.`,
+      description: `Price outliers, by category then price (highest first). The cleanup queue flags the same products.`,
       args: {
         limit: t.arg.int({
           required: false,

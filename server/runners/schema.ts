@@ -6,6 +6,7 @@ import { parseId } from '../graphql/ids.ts';
 import { RunRef } from '../runs/schema.ts';
 import { RunnerNameTakenError, RunnerRevokedError } from './errors.ts';
 import { createRunner, revokeRunner, rotateRunnerKey, type RunnerWithKey } from './runnerOperations.ts';
+import { isRunnerOnline } from './runnerPresence.ts';
 
 const RunnerRef = builder.prismaObject('Runner', {
   description: 'A runner process; it authenticates with an API key (header x-api-key) of which only a hash is kept.',
@@ -19,6 +20,12 @@ const RunnerRef = builder.prismaObject('Runner', {
       description: 'When the runner last called the API (kept to within a few seconds).',
     }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    online: t.boolean({
+      description:
+        'Whether the runner called the API within the online window (15 s by default, RUNNER_ONLINE_WINDOW_SECONDS). runnerUpdated tells when it changes.',
+      select: { lastSeenAt: true, revokedAt: true },
+      resolve: (runner, _args, ctx) => runner.revokedAt === null && isRunnerOnline(runner.lastSeenAt, ctx.config.runnerOnlineWindowSeconds),
+    }),
     currentRun: t.field({
       type: RunRef,
       nullable: true,
@@ -51,6 +58,17 @@ builder.queryFields((t) => ({
     type: ['Runner'],
     authScopes: { viewer: true },
     resolve: (query, _root, _args, ctx) => ctx.db.prisma.runner.findMany({ ...query, orderBy: { name: 'asc' } }),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  runnerUpdated: t.prismaField({
+    type: 'Runner',
+    description:
+      'Emits a runner when it goes offline (silent for the online window) or comes back online; found by a sweep every few seconds (RUNNER_PRESENCE_SWEEP_SECONDS).',
+    authScopes: { viewer: true },
+    subscribe: (_root, _args, ctx) => ctx.runnerPresence.subscribe(),
+    resolve: (query, runnerId: number, _args, ctx) => ctx.db.prisma.runner.findUniqueOrThrow({ ...query, where: { id: runnerId } }),
   }),
 }));
 

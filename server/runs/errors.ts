@@ -43,3 +43,16 @@ export class RunStateError extends Error {
     this.name = 'RunStateError';
   }
 }
+
+/** A failed run is retried once by hand: this one has its retry already (queued by hand or by the scheduler). */
+export class RunAlreadyRetriedError extends Error {
+  readonly runId: number;
+  readonly retryRunId: number;
+
+  constructor(runId: number, retryRunId: number) {
+    super(`Run ${runId} was retried already, by run ${retryRunId}`);
+    this.runId = runId;
+    this.retryRunId = retryRunId;
+    this.name = 'RunAlreadyRetriedError';
+  }
+}

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { BusGap, LiveBus } from '../pubsub/liveBus.ts';
-import { releasable } from '../pubsub/releasable.ts';
+import { KeyedSubscribers } from '../pubsub/keyedSubscribers.ts';
 import { parseRunChange, RUN_UPDATED_CHANNEL, runChangePayload, type RunChange } from './sql/notifyRunUpdated.ts';
 import { readRunsChangedSince } from './sql/readRunsChangedSince.ts';
 
@@ -22,10 +22,9 @@ const CATCH_UP_MARGIN_MS = 10_000;
 const CATCH_UP_LIMIT = 1_000;
 
 type Filter = { runId?: number; scraperId?: number };
-type Listener = { filter: Filter; pending: Set<number>; wake: (() => void) | null; closed: boolean };
 
 export class RunEvents {
-  private readonly listeners = new Set<Listener>();
+  private readonly subscribers = new KeyedSubscribers<number, Filter>();
   /** This instance's own watchers of single runs (the log hub's), apart from GraphQL subscribers. */
   private readonly watchers = new Map<number, Set<() => void>>();
   private stopListening: (() => Promise<void>) | null = null;
@@ -67,19 +66,18 @@ export class RunEvents {
    */
   private async refreshAfterReconnect(gap: BusGap): Promise<void> {
     for (const handlers of this.watchers.values()) for (const handler of handlers) handler();
-    const broad = [...this.listeners].filter((l) => l.filter.runId === undefined);
-    for (const l of this.listeners) {
-      if (l.filter.runId === undefined) continue;
-      l.pending.add(l.filter.runId);
-      l.wake?.();
+    const filters = this.subscribers.filters();
+    for (const runId of new Set(filters.map((f) => f.runId))) {
+      if (runId !== undefined) this.subscribers.deliver(runId, (f) => f.runId === runId);
     }
+    const broad = filters.filter((f) => f.runId === undefined);
     if (broad.length === 0) return;
-    const everyScraper = broad.some((l) => l.filter.scraperId === undefined);
+    const everyScraper = broad.some((f) => f.scraperId === undefined);
     const withinMs = gap.missedForMs + CATCH_UP_MARGIN_MS;
     try {
       const changed = await readRunsChangedSince(this.pool, {
         withinMs,
-        scraperIds: everyScraper ? null : [...new Set(broad.map((l) => l.filter.scraperId!))],
+        scraperIds: everyScraper ? null : [...new Set(broad.map((f) => f.scraperId!))],
         limit: CATCH_UP_LIMIT,
       });
       // Oldest change first, as live notifications would have come.
@@ -93,14 +91,11 @@ export class RunEvents {
   async stop(): Promise<void> {
     this.stopReconnects?.();
     await this.stopListening?.();
-    for (const l of this.listeners) {
-      l.closed = true;
-      l.wake?.();
-    }
+    this.subscribers.closeAll();
   }
 
   get subscriberCount(): number {
-    return this.listeners.size;
+    return this.subscribers.size;
   }
 
   /**
@@ -119,29 +114,7 @@ export class RunEvents {
 
   /** Yields the id of each matching run that changed, once per change burst. */
   subscribe(filter: Filter): AsyncIterableIterator<number> {
-    const l: Listener = { filter, pending: new Set(), wake: null, closed: false };
-    return releasable(this.stream(l), () => {
-      l.closed = true;
-      l.wake?.();
-    });
-  }
-
-  private async *stream(l: Listener): AsyncGenerator<number> {
-    this.listeners.add(l);
-    try {
-      while (!l.closed) {
-        if (l.pending.size === 0) {
-          await new Promise<void>((resolve) => (l.wake = resolve));
-          l.wake = null;
-          continue;
-        }
-        const [runId] = l.pending;
-        l.pending.delete(runId!);
-        yield runId!;
-      }
-    } finally {
-      this.listeners.delete(l);
-    }
+    return this.subscribers.subscribe(filter);
   }
 
   private onAnnouncement(payload: string): void {
@@ -152,12 +125,9 @@ export class RunEvents {
 
   private deliver(change: RunChange): void {
     for (const handler of this.watchers.get(change.runId) ?? []) handler();
-    for (const l of this.listeners) {
-      const { runId, scraperId } = l.filter;
-      if (runId !== undefined && runId !== change.runId) continue;
-      if (scraperId !== undefined && scraperId !== change.scraperId) continue;
-      l.pending.add(change.runId);
-      l.wake?.();
-    }
+    this.subscribers.deliver(
+      change.runId,
+      ({ runId, scraperId }) => (runId === undefined || runId === change.runId) && (scraperId === undefined || scraperId === change.scraperId),
+    );
   }
 }

@@ -3,15 +3,16 @@
  * to say). Each returns the run it changed, which the caller announces on a live bus that is not NOTIFY.
  */
 import type { Database } from '../db/database.ts';
-import { storableText } from '../db/storableText.ts';
 import { NotFoundError } from '../domainErrors.ts';
 import { claimOldestQueuedRun } from './sql/claimOldestQueuedRun.ts';
 import { enqueueRun, type TriggerSource } from './sql/enqueueRun.ts';
 import { extendLease } from './sql/extendLease.ts';
+import { endJudgedRun, type RunCompletion, type RunResult } from './endJudgedRun.ts';
 import { finishRun } from './sql/finishRun.ts';
 import { lockScraperRuns } from './sql/lockScraperRuns.ts';
 import type { RunChange } from './sql/notifyRunUpdated.ts';
 import { withTransaction } from '../db/withTransaction.ts';
+import { addRunsToScraperDays } from '../trends/sql/addRunsToScraperDays.ts';
 import { RunInProgressError, ScraperDisabledError } from './errors.ts';
 import { explainRefusal } from './explainRefusal.ts';
 
@@ -41,41 +42,19 @@ export async function claimRun(db: Database, runnerId: number, leaseSeconds: num
   return claimOldestQueuedRun(db.pool, runnerId, leaseSeconds, db.notifyInTransaction);
 }
 
-export type RunResult = {
-  status: 'SUCCESS' | 'WARNING' | 'ERROR';
-  productsFound: number;
-  productsProcessed: number;
-  flagsCreated: number;
-  errorMessage?: string | null;
-  errorType?: string | null;
-  /** The run's duration as the runner measured it (finishedAt − startedAt on its clock), when it sent both. */
-  runnerSeconds?: number | null;
-};
-
-export async function completeRun(db: Database, runnerId: number, runId: number, result: RunResult): Promise<RunChange> {
-  // The flags the run's product reports raised are the truth; the runner's own count is not trusted.
-  const flagsCreated = await db.prisma.flag.count({ where: { runId } });
-  // A run that raised flags but did not fail needs a person's look: it ends as WARNING.
-  const status = result.status === 'SUCCESS' && flagsCreated > 0 ? 'WARNING' : result.status;
-  const moved = await finishRun(db.pool, {
-    runId,
-    status,
-    fromStatuses: ['RUNNING'],
-    runnerId,
-    productsFound: result.productsFound,
-    productsProcessed: result.productsProcessed,
-    flagsCreated,
-    // What the runner caught from the web: stored, with U+FFFD for what PostgreSQL cannot hold.
-    errorMessage: result.errorMessage == null ? result.errorMessage : storableText(result.errorMessage),
-    errorType: result.errorType == null ? result.errorType : storableText(result.errorType),
-    runnerSeconds: result.runnerSeconds,
-    notify: db.notifyInTransaction,
-  });
-  if (moved) return moved;
+/**
+ * A runner reports its run's outcome: the run ends with the server's verdict on it (see endJudgedRun),
+ * which may be stricter than the runner's own (a SUCCESS that found nothing ends WARNING).
+ */
+export async function completeRun(db: Database, runnerId: number, runId: number, result: RunResult): Promise<RunCompletion> {
+  const ended = await withTransaction(db.pool, (client) => endJudgedRun(client, { runnerId, runId, result, notify: db.notifyInTransaction }));
+  if (ended) return ended;
   // The runner's retry of an outcome already stored (its first answer was lost) is answered as the first
   // was, and announced again: the first announcement may be what the failed attempt never got to send.
   const run = await db.prisma.run.findUnique({ where: { id: runId }, select: { runnerId: true, status: true, errorType: true, scraperId: true } });
-  if (run && run.runnerId === runnerId && COMPLETED_BY_RUNNER.includes(run.status) && run.errorType !== 'RUNNER_LOST') return { runId, scraperId: run.scraperId };
+  if (run && run.runnerId === runnerId && COMPLETED_BY_RUNNER.includes(run.status) && run.errorType !== 'RUNNER_LOST') {
+    return { runId, scraperId: run.scraperId, incidentIds: [], alsoChanged: [] };
+  }
   return explainRefusal(db, runnerId, runId, 'RUNNING');
 }
 
@@ -83,14 +62,18 @@ export async function completeRun(db: Database, runnerId: number, runId: number,
 const COMPLETED_BY_RUNNER: string[] = ['SUCCESS', 'WARNING', 'ERROR'];
 
 export async function cancelRun(db: Database, runId: number): Promise<RunChange> {
-  const moved = await finishRun(db.pool, {
-    runId,
-    status: 'CANCELLED',
-    fromStatuses: ['QUEUED', 'RUNNING'],
-    runnerId: null,
-    errorType: 'CANCELLED',
-    errorMessage: 'Cancelled by an admin',
-    notify: db.notifyInTransaction,
+  const moved = await withTransaction(db.pool, async (client) => {
+    const cancelled = await finishRun(client, {
+      runId,
+      status: 'CANCELLED',
+      fromStatuses: ['QUEUED', 'RUNNING'],
+      runnerId: null,
+      errorType: 'CANCELLED',
+      errorMessage: 'Cancelled by an admin',
+      notify: db.notifyInTransaction,
+    });
+    if (cancelled) await addRunsToScraperDays(client, [cancelled.runId]);
+    return cancelled;
   });
   return moved ?? explainRefusal(db, null, runId, 'QUEUED or RUNNING');
 }

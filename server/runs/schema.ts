@@ -7,6 +7,10 @@ import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunInProgressError, RunStateError, ScraperDisabledError } from './errors.ts';
 import { cancelRun, claimRun, completeRun, heartbeat, triggerRun } from './runOperations.ts';
+import { MAX_PRODUCTS_PER_RUN } from '../../contract/limits.ts';
+import { COUNT_EXACT_UP_TO } from '../db/boundedCount.ts';
+import { countWith, totalCountFields } from '../graphql/totalCount.ts';
+import { countRuns, runFilterWhere, type RunFilter } from './runFilter.ts';
 
 export const RunStatusEnum = builder.enumType(RunStatus, { name: 'RunStatus' });
 const TriggeredByEnum = builder.enumType(TriggeredBy, { name: 'TriggeredBy' });
@@ -42,6 +46,10 @@ export const RunRef = builder.prismaObject('Run', {
     productsFound: t.exposeInt('productsFound'),
     productsProcessed: t.exposeInt('productsProcessed'),
     flagsCreated: t.exposeInt('flagsCreated'),
+    listingComplete: t.exposeBoolean('listingComplete', {
+      description: 'The runner read every page of its listing (none failed or was cut off by a limit): only such a run may mark products gone.',
+    }),
+    productsGone: t.exposeInt('productsGone', { description: 'Products of its scraper this run no longer listed, marked gone when it ended.' }),
     errorMessage: t.exposeString('errorMessage', { nullable: true }),
     errorType: t.exposeString('errorType', { nullable: true }),
     retryCount: t.exposeInt('retryCount'),
@@ -64,7 +72,7 @@ export const RunRef = builder.prismaObject('Run', {
   }),
 });
 
-const RunFilter = builder.inputType('RunFilter', {
+export const RunFilterInput = builder.inputType('RunFilter', {
   fields: (t) => ({
     scraperId: t.id({ required: false }),
     status: t.field({ type: RunStatusEnum, required: false }),
@@ -73,27 +81,39 @@ const RunFilter = builder.inputType('RunFilter', {
   }),
 });
 
+type RunFilterArg = { scraperId?: string | null; status?: RunStatus | null; triggeredBy?: TriggeredBy | null; since?: Date | null };
+
+const plainRunFilter = (filter: RunFilterArg | null | undefined): RunFilter => ({
+  scraperId: filter?.scraperId ? parseId(filter.scraperId, 'Scraper') : null,
+  status: filter?.status ?? null,
+  triggeredBy: filter?.triggeredBy ?? null,
+  since: filter?.since ?? null,
+});
+
 builder.queryFields((t) => ({
-  runs: t.prismaConnection({
-    type: 'Run',
-    cursor: 'id',
-    description: 'Run history, newest first.',
-    authScopes: { viewer: true },
-    maxSize: 200,
-    defaultSize: 50,
-    args: { filter: t.arg({ type: RunFilter, required: false }) },
-    resolve: (query, _root, { filter }, ctx) =>
-      ctx.db.prisma.run.findMany({
-        ...query,
-        where: {
-          scraperId: filter?.scraperId ? parseId(filter.scraperId, 'Scraper') : undefined,
-          status: filter?.status ?? undefined,
-          triggeredBy: filter?.triggeredBy ?? undefined,
-          queuedAt: filter?.since ? { gte: filter.since } : undefined,
-        },
-        orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }],
-      }),
-  }),
+  runs: t.prismaConnection(
+    {
+      type: 'Run',
+      cursor: 'id',
+      description: 'Run history, newest first.',
+      authScopes: { viewer: true },
+      maxSize: 200,
+      defaultSize: 50,
+      args: { filter: t.arg({ type: RunFilterInput, required: false }) },
+      resolve: (query, _root, { filter }, ctx) =>
+        ctx.db.prisma.run.findMany({ ...query, where: runFilterWhere(plainRunFilter(filter)), orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }] }),
+      totalCount: countWith(({ filter }: { filter?: RunFilterArg | null }, ctx) => countRuns(ctx.db.pool, plainRunFilter(filter))),
+    },
+    {
+      fields: (t) =>
+        totalCountFields(
+          t,
+          `exact while the runs walked along one index hold at most ${COUNT_EXACT_UP_TO.toLocaleString('en')} rows (those of the scraper and status together ` +
+            'when both are given without since, else of the first given of scraperId, status and triggeredBy, queued since `since`, ' +
+            'or every run queued since `since`, or every run); beyond, the query planner\'s estimate for the whole filter.',
+        ),
+    },
+  ),
   run: t.prismaField({
     type: 'Run',
     nullable: true,
@@ -118,12 +138,21 @@ const RunResultInput = builder.inputType('RunResultInput', {
     status: t.field({
       type: RunStatusEnum,
       required: true,
-      description: 'SUCCESS, WARNING or ERROR. A SUCCESS with flags is stored as WARNING.',
+      description:
+        'SUCCESS, WARNING or ERROR. The server judges the run too: a SUCCESS that raised flags, found no products or far ' +
+        'fewer than expected, or broke a quality gate is stored as WARNING, with its reasons in Run.warnings.',
       validate: z.enum(['SUCCESS', 'WARNING', 'ERROR'], { message: 'must be SUCCESS, WARNING or ERROR' }),
     }),
-    productsFound: t.int({ required: true, validate: z.number().int().min(0).max(10_000_000) }),
-    productsProcessed: t.int({ required: true, validate: z.number().int().min(0).max(10_000_000) }),
-    flagsCreated: t.int({ required: false, validate: z.number().int().min(0).max(10_000_000).nullish() }),
+    productsFound: t.int({ required: true, validate: z.number().int().min(0).max(MAX_PRODUCTS_PER_RUN) }),
+    productsProcessed: t.int({ required: true, validate: z.number().int().min(0).max(MAX_PRODUCTS_PER_RUN) }),
+    flagsCreated: t.int({ required: false, validate: z.number().int().min(0).max(MAX_PRODUCTS_PER_RUN).nullish() }),
+    listingComplete: t.boolean({
+      required: false,
+      description:
+        'true when every page of the listing was fetched and parsed, none failing or cut off by a limit. Only a run that ' +
+        'ends SUCCESS (after the server\'s verdict) with a complete listing marks the products of its scraper it did not see as gone. ' +
+        'Left out, it is false: nothing is marked gone.',
+    }),
     errorMessage: t.string({ required: false, validate: z.string().max(8192).nullish() }),
     errorType: t.string({ required: false, validate: z.string().max(128).nullish() }),
     startedAt: t.field({
@@ -141,7 +170,7 @@ const RunResultInput = builder.inputType('RunResultInput', {
   }),
 });
 
-const IfActiveEnum = builder.enumType('IfActive', {
+export const IfActiveEnum = builder.enumType('IfActive', {
   description: 'What triggerRun does when the scraper already has a run queued or running (one run of a scraper runs at a time).',
   values: {
     REFUSE: { description: 'Queue nothing: answer RunInProgressError, naming the run that is queued or running.' },
@@ -228,9 +257,13 @@ builder.mutationFields((t) => ({
         flagsCreated: result.flagsCreated ?? 0,
         errorMessage: result.errorMessage,
         errorType: result.errorType,
+        listingComplete: result.listingComplete ?? false,
         runnerSeconds: result.startedAt && result.finishedAt ? (result.finishedAt.getTime() - result.startedAt.getTime()) / 1000 : null,
       });
-      ctx.runEvents.announce([completed]);
+      ctx.runEvents.announce([completed, ...completed.alsoChanged]);
+      ctx.incidentEvents.announce(completed.incidentIds);
+      // The run's end judges its catalogue's prices again, which may raise flags.
+      ctx.flagEvents.announce();
       return loadRun(ctx, runId);
     },
   }),

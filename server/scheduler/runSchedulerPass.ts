@@ -7,7 +7,10 @@
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { RunChange } from '../runs/sql/notifyRunUpdated.ts';
+import { alertOnRunEnded } from '../alerts/incidents/alertOnRunEnded.ts';
 import { concurrencyLimit } from '../db/concurrencyLimit.ts';
+import { withTransaction } from '../db/withTransaction.ts';
+import { addRunsToScraperDays } from '../trends/sql/addRunsToScraperDays.ts';
 import { decideTick } from './decideTick.ts';
 import { expireLeases, type ExpiredLease } from './sql/expireLeases.ts';
 import { listScheduledScrapers } from './sql/listScheduledScrapers.ts';
@@ -36,6 +39,8 @@ export type PassResult = {
   retried: RetriedRun[];
   /** Every run the pass queued or ended, for a live bus that is told after commit. */
   changed: RunChange[];
+  /** The incidents the runs it took as lost opened or added to. */
+  incidents: number[];
 };
 
 export async function runSchedulerPass(pool: pg.Pool, logger: Logger, now: Date, options: PassOptions): Promise<PassResult> {
@@ -57,7 +62,15 @@ export async function runSchedulerPass(pool: pg.Pool, logger: Logger, now: Date,
     ),
   );
   const ticks = recorded.filter((tick): tick is RecordedTick => tick !== null);
-  const expired = await expireLeases(pool, now, notify);
+  // A lost run ends ERROR like a failed one, and is counted into its scraper's trends and judged by the
+  // alert rules in the same transaction.
+  const { expired, incidents } = await withTransaction(pool, async (client) => {
+    const lost = await expireLeases(client, now, notify);
+    await addRunsToScraperDays(client, lost.map(({ runId }) => runId));
+    const changedIncidents: number[] = [];
+    for (const { runId } of lost) changedIncidents.push(...(await alertOnRunEnded(client, runId)));
+    return { expired: lost, incidents: changedIncidents };
+  });
   const retried = await retryFailedRuns(pool, now, options.retryBackoffSeconds, notify);
   if (ticks.length + expired.length + retried.length > 0) {
     logger.info({ at: now.toISOString(), ticks, expired, retried }, 'scheduler pass');
@@ -67,5 +80,5 @@ export async function runSchedulerPass(pool: pg.Pool, logger: Logger, now: Date,
     ...expired.flatMap(({ runId, retryRunId, scraperId }) => [{ runId, scraperId }, ...(retryRunId === null ? [] : [{ runId: retryRunId, scraperId }])]),
     ...retried.map(({ runId, scraperId }) => ({ runId, scraperId })),
   ];
-  return { ticks, expired, retried, changed };
+  return { ticks, expired, retried, changed, incidents };
 }

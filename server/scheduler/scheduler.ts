@@ -12,6 +12,7 @@ import { PgBoss, systemClock, type Clock } from 'pg-boss';
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { RunChange } from '../runs/sql/notifyRunUpdated.ts';
+import { startPeriodicJob, type PeriodicJob } from './periodicJob.ts';
 import { runSchedulerPass, type PassOptions, type PassResult } from './runSchedulerPass.ts';
 
 /** pg-boss installs and migrates its tables here on start. */
@@ -45,6 +46,10 @@ export type SchedulerOptions = PassOptions & {
   clock?: Clock;
   /** Where the runs a pass changed are announced after commit (a no-op when they NOTIFY in the transaction). */
   runEvents?: { announce(changes: RunChange[]): void };
+  /** Where the incidents a pass changed (runs it took as lost) are announced after commit. */
+  incidentEvents?: { announce(incidentIds: number[]): void };
+  /** Jobs run every few seconds or minutes on one instance at a time (the alert pass). */
+  periodicJobs?: PeriodicJob[];
 };
 
 export class Scheduler {
@@ -52,6 +57,7 @@ export class Scheduler {
   #boss: PgBoss | null = null;
   #minuteTimer: ReturnType<Clock['setTimeout']> | null = null;
   #workerId: string | null = null;
+  #periodic: Array<{ stop(): void }> = [];
 
   private readonly options: SchedulerOptions;
 
@@ -104,7 +110,9 @@ export class Scheduler {
           throw error;
         }
       });
+      for (const job of this.options.periodicJobs ?? []) this.#periodic.push(await startPeriodicJob(boss, this.clock, job, logger));
     } catch (error) {
+      for (const job of this.#periodic.splice(0)) job.stop();
       await boss.stop({ graceful: false });
       throw error;
     }
@@ -134,6 +142,7 @@ export class Scheduler {
   async runPass(now: Date = this.now()): Promise<PassResult> {
     const result = await runSchedulerPass(this.options.pool, this.options.logger, now, this.options);
     this.options.runEvents?.announce(result.changed);
+    this.options.incidentEvents?.announce(result.incidents);
     return result;
   }
 
@@ -143,6 +152,7 @@ export class Scheduler {
     if (!boss) return;
     this.#boss = null;
     if (this.#minuteTimer) this.clock.clearTimeout(this.#minuteTimer);
+    for (const job of this.#periodic.splice(0)) job.stop();
     await boss.stop({ graceful: true, timeout: 10_000 });
     this.options.logger.info('scheduler stopped');
   }

@@ -1,6 +1,10 @@
-/** The scheduler's GraphQL surface: `schedulerStatus`, and the ticks it records. */
+/** The scheduler's GraphQL surface: `schedulerStatus`, the ticks it records, and `cronPreview` of a schedule not yet saved. */
 import { SchedulerTickOutcome } from '../db/generated/prisma/enums.ts';
+import { InputValidationError } from '@pothos/plugin-validation';
+import { z } from 'zod';
 import { builder } from '../graphql/builder.ts';
+import { cron as cronRule, timezone as timezoneRule } from '../scrapers/inputRules.ts';
+import { nextFireTimes } from './cronSchedule.ts';
 import { MissedRunPolicyEnum, ScraperRef } from '../scrapers/schema.ts';
 import { MAX_MISSED_RECORDED } from './decideTick.ts';
 import { MISSED_TICKS_SHOWN, scraperSchedules, type ScraperScheduleStatus } from './schedulerStatus.ts';
@@ -76,5 +80,36 @@ builder.queryField('schedulerStatus', (t) =>
       const now = ctx.scheduler?.now() ?? new Date();
       return { running: ctx.scheduler?.running ?? false, scrapers: await scraperSchedules(ctx.db, now) };
     },
+  }),
+);
+
+const MAX_PREVIEW = 20;
+
+const CronPreviewRef = builder.objectRef<{ nextFireTimes: Date[] }>('CronPreview').implement({
+  description: 'When a schedule would fire, worked out without saving it.',
+  fields: (t) => ({ nextFireTimes: t.field({ type: ['DateTime'], resolve: (p) => p.nextFireTimes }) }),
+});
+
+const cronPreviewRule = z.object({
+  cron: cronRule,
+  timezone: timezoneRule,
+  count: z.number().int().min(1, 'must be at least 1').max(MAX_PREVIEW, `must be at most ${MAX_PREVIEW}`),
+});
+
+builder.queryField('cronPreview', (t) =>
+  t.field({
+    type: CronPreviewRef,
+    description:
+      'The next fire times of a cron expression (five fields, or @yearly @annually @monthly @weekly @daily @midnight @hourly) read in an IANA time zone, ' +
+      `as createScraper and updateScraper would schedule it; count 1 to ${MAX_PREVIEW}. ValidationError names the argument at fault and what is wrong with it.`,
+    authScopes: { viewer: true },
+    errors: { types: [InputValidationError], union: { name: 'CronPreviewResult' }, directResult: true },
+    args: {
+      cron: t.arg.string({ required: true }),
+      timezone: t.arg.string({ required: true }),
+      count: t.arg.int({ required: false, defaultValue: 5 }),
+    },
+    validate: cronPreviewRule,
+    resolve: (_root, args, ctx) => ({ nextFireTimes: nextFireTimes(args.cron, args.timezone, ctx.scheduler?.now() ?? new Date(), args.count ?? 5) }),
   }),
 );

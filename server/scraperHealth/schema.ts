@@ -1,15 +1,37 @@
-/** Health: how each scraper's runs went over the last days (rates, durations, latest runs). */
+/** Health: how each scraper's runs went over the last days (rates, states, durations, latest runs), and the fleet by state. */
 import { z } from 'zod';
 import type { Run, Scraper } from '../db/generated/prisma/client.ts';
 import { builder } from '../graphql/builder.ts';
 import { RunRef, RunStatusEnum } from '../runs/schema.ts';
+import { RunWarningRef } from '../runVerdict/schema.ts';
 import { ScraperRef } from '../scrapers/schema.ts';
+import { DEGRADED_BELOW, FAILING_ERROR_SHARE, healthState, successRate, type HealthState } from './healthState.ts';
 import { scraperHealth, type ScraperHealthRow } from './sql/scraperHealth.ts';
 
 const MAX_HEALTH_DAYS = 90;
 
 type ScraperHealth = ScraperHealthRow & { scraper: Scraper; lastRun: Run | null };
 type StatusCount = { status: 'QUEUED' | 'RUNNING' | 'SUCCESS' | 'WARNING' | 'ERROR' | 'CANCELLED'; count: number };
+
+const percent = (rate: number) => `${rate * 100}%`;
+
+const HealthStateEnum = builder.enumType('HealthState', {
+  description:
+    "A scraper's state over the health window, judged by the runs in it that ended SUCCESS, WARNING or ERROR " +
+    '(a cancelled run judges nothing; only SUCCESS counts as success). The first that applies wins.',
+  values: {
+    NO_DATA: { description: 'No run ended SUCCESS, WARNING or ERROR in the window.' },
+    FAILING: { description: `The latest of those runs ended ERROR, or at least ${percent(FAILING_ERROR_SHARE)} of them did.` },
+    DEGRADED: { description: `The latest of those runs ended WARNING, or fewer than ${percent(DEGRADED_BELOW)} of them ended SUCCESS.` },
+    HEALTHY: { description: `The latest of those runs ended SUCCESS, and at least ${percent(DEGRADED_BELOW)} of them did.` },
+  } satisfies Record<HealthState, { description: string }>,
+});
+
+const healthWindow = {
+  required: false,
+  defaultValue: 7,
+  validate: z.number().int().min(1, 'days must be at least 1').max(MAX_HEALTH_DAYS, `days must be at most ${MAX_HEALTH_DAYS}`).nullish(),
+} as const;
 
 const RunStatusCount = builder.objectRef<StatusCount>('RunStatusCount').implement({
   fields: (t) => ({
@@ -18,7 +40,7 @@ const RunStatusCount = builder.objectRef<StatusCount>('RunStatusCount').implemen
   }),
 });
 
-const ScraperHealthRef = builder.objectRef<ScraperHealth>('ScraperHealth').implement({
+export const ScraperHealthRef = builder.objectRef<ScraperHealth>('ScraperHealth').implement({
   description: "A scraper's runs over the requested window (runs count by the time they were queued).",
   fields: (t) => ({
     scraper: t.field({ type: ScraperRef, resolve: (h) => h.scraper }),
@@ -26,8 +48,16 @@ const ScraperHealthRef = builder.objectRef<ScraperHealth>('ScraperHealth').imple
     finishedCount: t.exposeInt('finishedCount', { description: 'Runs in the window that ended: SUCCESS, WARNING, ERROR or CANCELLED.' }),
     successRate: t.float({
       nullable: true,
-      description: 'SUCCESS and WARNING runs over finished runs, 0..1; null when no run finished in the window.',
-      resolve: (h) => (h.finishedCount === 0 ? null : h.succeededCount / h.finishedCount),
+      description:
+        'SUCCESS runs over the runs that ended SUCCESS, WARNING or ERROR in the window, 0..1 (a WARNING is not a success; ' +
+        'cancelled runs do not count); null when none ended.',
+      resolve: (h) => successRate(h),
+    }),
+    state: t.field({ type: HealthStateEnum, description: 'See HealthState for the thresholds.', resolve: (h) => healthState(h) }),
+    latestWarnings: t.field({
+      type: [RunWarningRef],
+      description: 'Why the latest run that ended in the window is WARNING (empty when it is not, or when none ended).',
+      resolve: (h) => h.latestEndedWarnings,
     }),
     averageDurationSeconds: t.exposeFloat('averageDurationSeconds', { nullable: true }),
     p95DurationSeconds: t.exposeFloat('p95DurationSeconds', {
@@ -50,23 +80,39 @@ const ScraperHealthRef = builder.objectRef<ScraperHealth>('ScraperHealth').imple
     lastSuccessAt: t.expose('lastSuccessAt', {
       type: 'DateTime',
       nullable: true,
-      description: 'When the latest SUCCESS or WARNING run completed, inside the window or not.',
+      description: 'When the latest SUCCESS run completed, inside the window or not (a WARNING run is not a success).',
     }),
   }),
 });
 
+const HealthOverviewRef = builder.objectRef<Record<'total' | 'healthy' | 'degraded' | 'failing' | 'noData', number>>('HealthOverview').implement({
+  description: 'How many scrapers are in each HealthState over the window.',
+  fields: (t) => ({
+    total: t.exposeInt('total'),
+    healthy: t.exposeInt('healthy'),
+    degraded: t.exposeInt('degraded'),
+    failing: t.exposeInt('failing'),
+    noData: t.exposeInt('noData'),
+  }),
+});
+
 builder.queryFields((t) => ({
+  healthOverview: t.field({
+    type: HealthOverviewRef,
+    description: `Scrapers counted by HealthState over the last \`days\` days (1..${MAX_HEALTH_DAYS}).`,
+    authScopes: { viewer: true },
+    args: { days: t.arg.int(healthWindow) },
+    resolve: async (_root, { days }, ctx) => {
+      const states = (await scraperHealth(ctx.db.pool, days ?? 7)).map(healthState);
+      const count = (state: HealthState) => states.filter((s) => s === state).length;
+      return { total: states.length, healthy: count('HEALTHY'), degraded: count('DEGRADED'), failing: count('FAILING'), noData: count('NO_DATA') };
+    },
+  }),
   health: t.field({
     type: [ScraperHealthRef],
     description: `Run statistics per scraper over the last \`days\` days (1..${MAX_HEALTH_DAYS}).`,
     authScopes: { viewer: true },
-    args: {
-      days: t.arg.int({
-        required: false,
-        defaultValue: 7,
-        validate: z.number().int().min(1, 'days must be at least 1').max(MAX_HEALTH_DAYS, `days must be at most ${MAX_HEALTH_DAYS}`).nullish(),
-      }),
-    },
+    args: { days: t.arg.int(healthWindow) },
     resolve: async (_root, { days }, ctx) => {
       const rows = await scraperHealth(ctx.db.pool, days ?? 7);
       const runIds = rows.flatMap((r) => (r.lastRunId === null ? [] : [r.lastRunId]));

@@ -2,12 +2,12 @@
  * The zod rules for scraper input: slug, schedule, time zone and the size and shape of a definition,
  * and each input as a whole, so that every problem of an input is reported at once.
  */
-import { CronExpressionParser } from 'cron-parser';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { scraperConfigSchema } from '../../contract/definitionSchema.ts';
 import { displayName, newSource } from '../sources/inputRules.ts';
 import { isStorableText } from '../db/storableText.ts';
+import { cronProblem } from '../scheduler/cronExpression.ts';
 
 const MAX_CONFIG_BYTES = 256 * 1024;
 
@@ -17,19 +17,14 @@ const slug = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'may hold lowercase letters, digits and single dashes between them');
 
-/** Five fields (minute hour day-of-month month day-of-week): cron-parser would also take seconds or macros. */
+/** Five fields (minute hour day-of-month month day-of-week) or a macro the scheduler runs, that fires at all. */
 export const cron = z
   .string()
   .max(120, 'must be at most 120 characters')
-  .refine((value) => {
-    if (value.trim().split(/\s+/).length !== 5) return false;
-    try {
-      CronExpressionParser.parse(value, { tz: 'UTC' }).next();
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be a cron expression of 5 fields: minute hour day-of-month month day-of-week');
+  .superRefine((value, ctx) => {
+    const problem = cronProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const CANONICAL_ZONES = new Set(Intl.supportedValuesOf('timeZone'));
 
@@ -45,7 +40,7 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-const timezone = z.string().max(64, 'must be at most 64 characters').refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC');
+export const timezone = z.string().max(64, 'must be at most 64 characters').refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC');
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -19,9 +19,8 @@ export async function registerDefinitions(db: Database, definitions: ScraperDefi
 async function registerDefinition(db: Database, definition: ScraperDefinition): Promise<RegisteredScraper> {
   const { source } = definition;
   const cron = definition.cron ?? null;
-  if (cron !== null && !cronRule.safeParse(cron).success) {
-    throw new Error(`${definition.slug}: cron: must be a cron expression of 5 fields`);
-  }
+  const checked = cron === null ? null : cronRule.safeParse(cron);
+  if (checked && !checked.success) throw new Error(`${definition.slug}: cron: ${checked.error.issues[0]?.message}`);
   return db.prisma.$transaction(async (tx) => {
     const thresholds = { staleAfterMinutes: source.staleAfterMinutes, criticalAfterMinutes: source.criticalAfterMinutes };
     const storedSource = await tx.source.upsert({

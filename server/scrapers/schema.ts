@@ -11,6 +11,8 @@ import { NewSourceInput } from '../sources/schema.ts';
 import { SlugTakenError } from './errors.ts';
 import * as rules from './inputRules.ts';
 import { createScraper, setScraperPaused, updateScraper } from './scraperOperations.ts';
+import { actOnEach, bulkIdsRule, errorValue, MAX_BULK_IDS, type BulkItem, type BulkResult } from '../graphql/bulkItems.ts';
+import { setScrapersPaused } from './pauseScrapers.ts';
 
 export const MissedRunPolicyEnum = builder.enumType(MissedRunPolicy, { name: 'MissedRunPolicy' });
 
@@ -23,7 +25,7 @@ export const ScraperRef = builder.prismaObject('Scraper', {
     slug: t.exposeString('slug'),
     name: t.exposeString('name'),
     source: t.relation('source'),
-    cron: t.exposeString('cron', { nullable: true, description: 'Five-field cron schedule; null runs only when triggered.' }),
+    cron: t.exposeString('cron', { nullable: true, description: 'Cron schedule: five fields, or a macro such as @hourly; null runs only when triggered.' }),
     timezone: t.exposeString('timezone', { description: 'The IANA time zone the cron schedule is read in.' }),
     enabled: t.exposeBoolean('enabled', { description: 'A disabled scraper takes no runs at all.' }),
     paused: t.exposeBoolean('paused', { description: 'A paused scraper is skipped by the schedule but can be triggered.' }),
@@ -60,7 +62,7 @@ const CreateScraperInput = builder.inputType('CreateScraperInput', {
     name: t.string({ required: true }),
     source: t.field({ type: NewSourceInput, required: false }),
     sourceId: t.id({ required: false }),
-    cron: t.string({ required: false, description: 'Five fields: minute hour day-of-month month day-of-week.' }),
+    cron: t.string({ required: false, description: 'Five fields (minute hour day-of-month month day-of-week) or @yearly @annually @monthly @weekly @daily @midnight @hourly; it must fire within 5 years.' }),
     timezone: t.string({ required: false, description: 'An IANA time zone; defaults to UTC.' }),
     enabled: t.boolean({ required: false, description: 'Defaults to true.' }),
     config: t.field({
@@ -171,5 +173,51 @@ builder.mutationFields((t) => ({
     errors: { types: [...MUTATION_ERRORS] },
     args: { scraperId: t.arg.id({ required: true }) },
     resolve: (_root, { scraperId }, ctx) => setScraperPaused(ctx.db, parseId(scraperId, 'Scraper'), false),
+  }),
+}));
+
+const BulkScraperItem = builder.objectRef<BulkItem>('BulkScraperItem').implement({
+  description: 'The answer for one scraper of a bulk operation: done (scraper set, error null) or the typed reason it was not.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'The id as asked.' }),
+    scraper: t.prismaField({
+      type: 'Scraper',
+      nullable: true,
+      description: 'The scraper as it is now; null when the operation failed for it.',
+      resolve: (query, item, _args, ctx) => (item.doneId === null ? null : ctx.db.prisma.scraper.findUnique({ ...query, where: { id: item.doneId } })),
+    }),
+    error: t.field({ type: ErrorInterface, nullable: true, resolve: (item) => errorValue(item.error) }),
+  }),
+});
+
+const BulkScrapersResult = builder.objectRef<BulkResult>('BulkScrapersResult').implement({
+  description: 'One item per distinct id asked, in the order asked (an id named twice is acted on and answered once).',
+  fields: (t) => ({
+    items: t.field({ type: [BulkScraperItem], resolve: (result) => result.items }),
+    succeeded: t.exposeInt('succeeded'),
+    failed: t.exposeInt('failed'),
+  }),
+});
+
+const BULK = `At most ${MAX_BULK_IDS} ids a call (more is a ValidationError, and nothing is done); each id is answered on its own: an id that names no scraper is that item's NotFoundError and the others proceed.`;
+
+builder.mutationFields((t) => ({
+  pauseScrapers: t.field({
+    type: BulkScrapersResult,
+    description: `Pauses each scraper as pauseScraper does. ${BULK}`,
+    authScopes: { admin: true },
+    errors: { types: [...MUTATION_ERRORS] },
+    args: { ids: t.arg.idList({ required: true, validate: bulkIdsRule }) },
+    resolve: (_root, { ids }, ctx) =>
+      actOnEach(ids.map(String), 'Scraper', (parsed) => setScrapersPaused(ctx.db, parsed, true), (scraper) => scraper.id),
+  }),
+  resumeScrapers: t.field({
+    type: BulkScrapersResult,
+    description: `Resumes each scraper as resumeScraper does (its schedule starts from now). ${BULK}`,
+    authScopes: { admin: true },
+    errors: { types: [...MUTATION_ERRORS] },
+    args: { ids: t.arg.idList({ required: true, validate: bulkIdsRule }) },
+    resolve: (_root, { ids }, ctx) =>
+      actOnEach(ids.map(String), 'Scraper', (parsed) => setScrapersPaused(ctx.db, parsed, false), (scraper) => scraper.id),
   }),
 }));

@@ -50,6 +50,8 @@ describe('npm run bench', () => {
       'ingest lines/s': results.ingest.api.linesPerSecond,
       'COPY lines/s': results.ingest.copy.linesPerSecond,
       'ingest ratio': results.ingest.ratio,
+      'bare table COPY lines/s': results.ingest.bareCopy.linesPerSecond,
+      'ingest ratio to the bare table': results.ingest.bareRatio,
       'NOTIFY p50': results.notifyRoundTrip.p50,
       'NOTIFY p99': results.notifyRoundTrip.p99,
       'INSERT + NOTIFY p50': results.insertAndNotifyRoundTrip.p50,
@@ -58,6 +60,7 @@ describe('npm run bench', () => {
       'many subscriptions p50': results.manySubscriptions.latency.p50,
       'RSS at rest': results.memory.restRss,
       'RSS at the most subscribers': results.memory.peakRssAtMostSubscribers,
+      'export rows/s': results.export.rowsPerSecond,
       'RSS with many subscriptions': results.memory.rssWithManySubscriptions,
     };
     for (const [name, value] of Object.entries(positive)) expect(value, name).toBeGreaterThan(0);
@@ -69,10 +72,26 @@ describe('npm run bench', () => {
       expect(f.p99).toBeGreaterThanOrEqual(f.p50);
       expect(f.delivered).toBeGreaterThan(0);
     }
+    // Every line watched and the busy run measured every line they sent, each once and in order.
+    expect(results.watched.map((w: { subscribersPerRun: number }) => w.subscribersPerRun)).toEqual(results.sizes.watched.subscribersPerRun);
+    for (const w of [...results.watched, results.busyRun]) {
+      expect(w.samples).toBeGreaterThan(0);
+      expect(w.delivered).toBe(1);
+      expect(w.outOfOrder).toBe(0);
+      expect(w.linesPerSecondAchieved).toBeGreaterThan(0);
+    }
+    for (const w of results.watched) expect(w.ceiling.p50).toBeGreaterThan(0);
     // The scheduler's probe ran; a tiny run may end before a minute begins, and then says so with no figures.
     expect(results.scheduler.scrapers).toBe(results.sizes.schedulerScrapers);
     if (results.scheduler.samples > 0) expect(results.scheduler.p99).toBeGreaterThan(0);
     else expect(results.scheduler.p99).toBeNull();
+    // The admin phase needs Chromium; without it the figures are null and the phase says it was skipped.
+    if (results.adminOpen) {
+      for (const open of [results.adminOpen.small, results.adminOpen.large]) {
+        expect(open.firstRowMs, `first row of ${open.lines} lines`).toBeGreaterThan(0);
+        expect(open.allLoadedMs).toBeGreaterThanOrEqual(open.firstRowMs);
+      }
+    }
     expect(results.queries.length).toBeGreaterThan(0);
     for (const q of results.queries) {
       expect(q.samples, q.name).toBe(results.sizes.queryIterations);

@@ -49,7 +49,8 @@ const distanceFromEnd = () =>
 beforeAll(async () => {
   await ensureAdminBuilt();
   baseUrl = `http://127.0.0.1:${server.port}`;
-  ({ scraperId, sourceId } = await seedScraper(db.pool, { slug: 'green-leaf', cron: '*/30 * * * *' }));
+  // Scheduled, but on leap days only: a fire time during the tests would queue a run of its own beside theirs.
+  ({ scraperId, sourceId } = await seedScraper(db.pool, { slug: 'green-leaf', cron: '0 0 29 2 *' }));
   runner = server.client({ apiKey: (await seedRunner(db.pool, 'runner-one')).apiKey });
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -184,14 +185,22 @@ describe('the admin, live', () => {
     await page.getByTestId('min-level').selectOption('DEBUG');
     await expect.poll(() => page.getByTestId('log-summary').textContent(), POLL).toContain('407 lines');
 
-    // The download holds the whole log, whatever the filters show.
+    // The download is the server's export: the whole log, whatever the filters show, unless asked for the filtered lines.
     await page.getByTestId('min-level').selectOption('ERROR');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download log' }).click()]);
-    expect(download.suggestedFilename()).toBe(`run-${runId}.log`);
+    await expect.poll(() => page.getByTestId('log-summary').textContent(), POLL).toContain('8 of 407');
+    const all = page.getByRole('button', { name: 'Download all 407 lines' });
+    const [download] = await Promise.all([page.waitForEvent('download'), all.click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^scrapedeck-run-${runId}-logs-.*\\.txt$`));
     const lines = (await readFile((await download.path())!, 'utf8')).trimEnd().split('\n');
     expect(lines.length).toBe(407);
     expect(lines[0]).toMatch(/^1\t\S+\tINFO\tfetched page 1$/);
     expect(lines[48]).toMatch(/^49\t\S+\tERROR\tfetched page 49$/);
+
+    await page.getByTestId('filtered-only').check();
+    const [filtered] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download filtered lines' }).click()]);
+    const errorLines = (await readFile((await filtered.path())!, 'utf8')).trimEnd().split('\n');
+    expect(errorLines.length).toBe(8);
+    expect(errorLines.every((line) => line.split('\t')[2] === 'ERROR')).toBe(true);
     await page.getByTestId('min-level').selectOption('DEBUG');
     await expect.poll(() => page.getByTestId('log-summary').textContent(), POLL).toContain('407 lines');
     await runner.data(COMPLETE, { jobId: runId });
@@ -211,17 +220,22 @@ describe('the admin, live', () => {
     expect((await db.pool.query('SELECT paused FROM scraper WHERE id = $1', [scraperId])).rows[0].paused).toBe(false);
   });
 
-  it('edits the schedule and shows the server’s validation issues', async () => {
-    const card = page.locator('[data-scraper="green-leaf"]');
-    await card.getByRole('button', { name: 'Edit schedule' }).click();
-    await card.getByLabel('Cron (five fields, empty for none)').fill('not a cron');
-    await card.getByRole('button', { name: 'Save' }).click();
-    await card.getByRole('alert').filter({ hasText: 'cron' }).waitFor();
+  it('edits the schedule and shows the server’s validation issues at their fields', async () => {
+    await page.locator('[data-scraper="green-leaf"]').getByRole('link', { name: 'Edit definition' }).click();
+    await page.getByRole('heading', { level: 1, name: /Edit scraper/ }).waitFor();
+    await page.getByLabel('Cron', { exact: true }).fill('not a cron');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const cron = page.getByLabel('Cron', { exact: true });
+    await expect.poll(() => cron.getAttribute('aria-invalid'), POLL).toBe('true');
+    expect(await page.locator('#scraper-cron-problem').textContent()).toContain('expected 5 fields: minute hour day-of-month month day-of-week');
+    // The field with the problem takes focus, so that a keyboard user is where the fix goes.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('scraper-cron');
 
-    await card.getByLabel('Cron (five fields, empty for none)').fill('0 6 * * *');
-    await card.getByLabel('Time zone').fill('Europe/Berlin');
-    await card.getByRole('button', { name: 'Save' }).click();
-    await card.getByText('0 6 * * *').waitFor();
+    await cron.fill('0 6 * * *');
+    await page.getByLabel('Time zone').fill('Europe/Berlin');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Scrapers' }).waitFor();
+    await page.locator('[data-scraper="green-leaf"]').getByText('0 6 * * *').waitFor();
     const { rows } = await db.pool.query('SELECT cron, timezone FROM scraper WHERE id = $1', [scraperId]);
     expect(rows[0]).toEqual({ cron: '0 6 * * *', timezone: 'Europe/Berlin' });
   });
@@ -278,13 +292,13 @@ describe('the admin, live', () => {
     expect(await page.locator('tbody tr').count()).toBe(25);
     const firstPage = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
 
-    await page.getByRole('button', { name: 'Older →' }).click();
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
     await expect.poll(() => page.locator('tbody tr').count(), POLL).toBe(5);
     const secondPage = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
     expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
-    expect(await page.getByRole('button', { name: 'Older →' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Next', exact: true }).isDisabled()).toBe(true);
 
-    await page.getByRole('button', { name: '← Newer' }).click();
+    await page.getByRole('button', { name: 'Previous', exact: true }).click();
     await expect.poll(() => page.locator('tbody tr').count(), POLL).toBe(25);
     await page.getByLabel('Status').selectOption('CANCELLED');
     await page.getByText('No runs match these filters.').waitFor();
@@ -304,8 +318,11 @@ describe('the admin, live', () => {
 
       await viewer.getByRole('link', { name: 'Scrapers' }).click();
       await viewer.locator('[data-scraper="green-leaf"]').waitFor();
-      for (const name of ['Run now', 'Pause', 'Resume', 'Edit schedule']) {
+      for (const name of ['Run now', 'Pause', 'Resume']) {
         expect(await viewer.getByRole('button', { name }).count(), name).toBe(0);
+      }
+      for (const name of ['Edit definition', 'New scraper']) {
+        expect(await viewer.getByRole('link', { name }).count(), name).toBe(0);
       }
       await viewer.getByRole('link', { name: `#${runId}` }).first().click();
       await viewer.getByTestId('run-status').waitFor();

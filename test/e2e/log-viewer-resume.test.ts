@@ -77,7 +77,7 @@ describe('the log viewer across a server restart', () => {
   it('says the log is complete once the run ends, and does not subscribe again after a reconnect', async () => {
     await server
       .client({ apiKey })
-      .data(`mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 0, productsProcessed: 0 }) { __typename } }`, { jobId: runId });
+      .data(`mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 1, productsProcessed: 1 }) { __typename } }`, { jobId: runId });
     await page.getByTestId('log-complete').filter({ hasText: 'complete: the run ended SUCCESS' }).waitFor();
     const jobLogsSubscribes = subscribes.length;
     const sentBefore = subscribedFields.length;

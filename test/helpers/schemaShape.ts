@@ -42,6 +42,11 @@ export type Datamodel = {
   enums: Array<{ name: string; dbName?: string | null; values: Array<{ name: string; dbName?: string | null }> }>;
   models: DmmfModel[];
   indexes: DmmfIndex[];
+  /**
+   * Partial indexes' predicates by index name, read from the schema's `where: raw("…")`: the DMMF
+   * leaves them out. Written as PostgreSQL prints them back (pg_get_expr), so that both sides compare.
+   */
+  predicates?: Record<string, string>;
 };
 
 /** Runs `prisma generate` on a copy of the schema whose only generator dumps the datamodel. */
@@ -51,7 +56,9 @@ export async function loadDatamodel(schemaPath = path.join(ROOT, 'prisma/schema.
     const source = await readFile(schemaPath, 'utf8');
     const output = path.join(dir, 'datamodel.json');
     const withoutGenerators = source.replace(/^generator\s+\w+\s*\{[\s\S]*?^\}/gm, '');
-    const schema = `generator dump {\n  provider = ${JSON.stringify(`"${process.execPath}" "${GENERATOR}"`)}\n  output = ${JSON.stringify(output)}\n}\n${withoutGenerators}`;
+    // The client generator's preview features (partialIndexes) decide what the schema may say.
+    const preview = /^\s*previewFeatures\s*=\s*(\[[^\]]*\])/m.exec(source)?.[1];
+    const schema = `generator dump {\n  provider = ${JSON.stringify(`"${process.execPath}" "${GENERATOR}"`)}\n  output = ${JSON.stringify(output)}\n${preview ? `  previewFeatures = ${preview}\n` : ''}}\n${withoutGenerators}`;
     await writeFile(path.join(dir, 'schema.prisma'), schema);
     const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/prisma/build/index.js'), 'generate', '--schema', path.join(dir, 'schema.prisma')], {
       cwd: dir,
@@ -60,7 +67,9 @@ export async function loadDatamodel(schemaPath = path.join(ROOT, 'prisma/schema.
       env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1', NODE_PATH: path.join(ROOT, 'node_modules') },
     });
     if (result.status !== 0) throw new Error(`prisma generate failed:\n${result.stdout}\n${result.stderr}`);
-    return JSON.parse(await readFile(output, 'utf8')) as Datamodel;
+    const predicates: Record<string, string> = {};
+    for (const m of source.matchAll(/@@index\(.*\bwhere: raw\("((?:[^"\\]|\\.)*)"\).*\bmap: "([^"]+)"/g)) predicates[m[2]!] = m[1]!.replace(/\\(.)/g, '$1');
+    return { ...(JSON.parse(await readFile(output, 'utf8')) as Datamodel), predicates };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -181,7 +190,9 @@ export function shapeFromDatamodel(dm: Datamodel): SchemaShape {
     const rendered = index.fields.map((f, i) => `${cols[i]}${f.sortOrder === 'desc' ? ' DESC' : ''}`).join(', ');
     const [kind, suffix] = index.type === 'id' ? ['PRIMARY KEY', 'pkey'] : index.type === 'unique' ? ['UNIQUE', `${cols.join('_')}_key`] : ['INDEX', `${cols.join('_')}_idx`];
     if (index.type === 'fulltext') throw new Error('fulltext indexes are not compared');
-    shape.indexes.push(`${kind} ${index.dbName ?? `${table}_${suffix}`} ON ${table} (${rendered})`);
+    const name = index.dbName ?? `${table}_${suffix}`;
+    const predicate = dm.predicates?.[name];
+    shape.indexes.push(`${kind} ${name} ON ${table} (${rendered})${predicate ? ` WHERE ${predicate}` : ''}`);
   }
   shape.indexes.sort();
   shape.foreignKeys.sort();
@@ -234,7 +245,9 @@ export async function shapeFromDatabase(pool: pg.Pool): Promise<SchemaShape> {
   );
   for (const ix of indexes.rows) {
     const kind = ix.primary ? 'PRIMARY KEY' : ix.unique ? 'UNIQUE' : 'INDEX';
-    shape.indexes.push(`${kind} ${ix.name} ON ${ix.table} (${ix.cols.join(', ')})${ix.predicate ? ` WHERE ${ix.predicate}` : ''}`);
+    // pg_get_expr wraps a predicate in parentheses that the schema leaves out.
+    const predicate = ix.predicate?.replace(/^\((.*)\)$/s, '$1');
+    shape.indexes.push(`${kind} ${ix.name} ON ${ix.table} (${ix.cols.join(', ')})${predicate ? ` WHERE ${predicate}` : ''}`);
   }
 
   const fks = await pool.query<{ name: string; table: string; cols: string[]; ref: string; refcols: string[]; del: string; upd: string }>(

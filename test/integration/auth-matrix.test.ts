@@ -105,6 +105,18 @@ const OPERATIONS: Operation[] = [
     prepare: async () => ({ variables: { jobId: String(await insertRun('QUEUED')) }, happened: noEffect }),
   },
   {
+    name: 'searchLogs',
+    allowed: READERS,
+    document: `{ searchLogs(query: "matrix") { __typename ... on QuerySearchLogsSuccess { data { edges { node { id } } } } } }`,
+    prepare: async () => ({ variables: {}, happened: noEffect }),
+  },
+  {
+    name: 'cronPreview',
+    allowed: READERS,
+    document: `{ cronPreview(cron: "@hourly", timezone: "UTC") { __typename ... on CronPreview { nextFireTimes } } }`,
+    prepare: async () => ({ variables: {}, happened: noEffect }),
+  },
+  {
     name: 'triggerRun',
     allowed: ADMINS,
     document: `mutation($id: ID!) { triggerRun(scraperId: $id) { __typename } }`,
@@ -123,6 +135,50 @@ const OPERATIONS: Operation[] = [
       await db.pool.query(`UPDATE scraper SET paused = false WHERE id = $1`, [scraperId]);
       return { variables: { id: String(scraperId) }, happened: async () => (await one(`SELECT paused FROM scraper WHERE id = $1`, [scraperId])).paused };
     },
+  },
+  {
+    name: 'pauseScrapers',
+    allowed: ADMINS,
+    document: `mutation($ids: [ID!]!) { pauseScrapers(ids: $ids) { __typename } }`,
+    async prepare() {
+      await db.pool.query(`UPDATE scraper SET paused = false WHERE id = $1`, [scraperId]);
+      return { variables: { ids: [String(scraperId)] }, happened: async () => (await one(`SELECT paused FROM scraper WHERE id = $1`, [scraperId])).paused };
+    },
+  },
+  {
+    name: 'resumeScrapers',
+    allowed: ADMINS,
+    document: `mutation($ids: [ID!]!) { resumeScrapers(ids: $ids) { __typename } }`,
+    async prepare() {
+      await db.pool.query(`UPDATE scraper SET paused = true WHERE id = $1`, [scraperId]);
+      return { variables: { ids: [String(scraperId)] }, happened: async () => !(await one(`SELECT paused FROM scraper WHERE id = $1`, [scraperId])).paused };
+    },
+  },
+  {
+    name: 'triggerRuns',
+    allowed: ADMINS,
+    document: `mutation($ids: [ID!]!) { triggerRuns(scraperIds: $ids) { __typename } }`,
+    async prepare() {
+      await db.pool.query(`UPDATE run SET status = 'CANCELLED' WHERE scraper_id = $1 AND status IN ('QUEUED', 'RUNNING')`, [scraperId]);
+      const before = (await one(`SELECT count(*)::int AS n FROM run`, [])).n;
+      return { variables: { ids: [String(scraperId)] }, happened: async () => (await one(`SELECT count(*)::int AS n FROM run`, [])).n > before };
+    },
+  },
+  {
+    name: 'retryRuns',
+    allowed: ADMINS,
+    document: `mutation($ids: [ID!]!) { retryRuns(runIds: $ids) { __typename } }`,
+    async prepare() {
+      await db.pool.query(`UPDATE run SET status = 'CANCELLED' WHERE scraper_id = $1 AND status IN ('QUEUED', 'RUNNING')`, [scraperId]);
+      const { id } = await one(`INSERT INTO run (scraper_id, status, triggered_by, completed_at) VALUES ($1, 'ERROR', 'API', now()) RETURNING id`, [scraperId]);
+      return { variables: { ids: [String(id)] }, happened: async () => !!(await one(`SELECT 1 AS x FROM run WHERE retry_of_id = $1`, [id])) };
+    },
+  },
+  {
+    name: 'read totalCount of runs, flags and jobLogs',
+    allowed: READERS,
+    document: `query($jobId: ID!) { runs { totalCount totalCountExact } flags { totalCount } jobLogs(jobId: $jobId) { totalCount } }`,
+    prepare: async () => ({ variables: { jobId: String(await insertRun('QUEUED')) }, happened: noEffect }),
   },
   {
     name: 'createToken',
@@ -161,6 +217,85 @@ const OPERATIONS: Operation[] = [
     async prepare() {
       const runId = await insertRun('QUEUED');
       return { variables: { jobId: String(runId) }, happened: async () => (await one(`SELECT status FROM run WHERE id = $1`, [runId])).status === 'CANCELLED' };
+    },
+  },
+  {
+    name: 'read heldRuns and healthOverview',
+    allowed: READERS,
+    document: `{ heldRuns { id publication } healthOverview { total } }`,
+    prepare: async () => ({ variables: {}, happened: noEffect }),
+  },
+  {
+    name: 'read scraperTrends with the cards\' trends',
+    allowed: READERS,
+    document: `query($id: ID!) { scraperTrends(scraperId: $id, days: 90) { timezone scraper { trends { days { day runs } } } days { day successRate } } }`,
+    prepare: async () => ({ variables: { id: String(scraperId) }, happened: noEffect }),
+  },
+  {
+    name: 'read sourceTrends',
+    allowed: READERS,
+    document: `query($id: ID!) { sourceTrends(sourceId: $id) { timezone days { day products drift } } }`,
+    prepare: async () => ({ variables: { id: String((await one(`SELECT source_id FROM scraper WHERE id = $1`, [scraperId])).source_id) }, happened: noEffect }),
+  },
+  {
+    name: 'approveRun',
+    allowed: ADMINS,
+    document: `mutation($runId: ID!) { approveRun(runId: $runId) { __typename } }`,
+    async prepare() {
+      const { id } = await one(
+        `INSERT INTO run (scraper_id, status, triggered_by, started_at, completed_at, publication)
+         VALUES ($1, 'WARNING', 'API', now(), now(), 'HELD') RETURNING id`,
+        [scraperId],
+      );
+      return { variables: { runId: String(id) }, happened: async () => (await one(`SELECT publication FROM run WHERE id = $1`, [id])).publication === 'APPROVED' };
+    },
+  },
+  {
+    name: 'read alert channels, rules and incidents',
+    allowed: READERS,
+    document: `{ alertChannels { id } alertRules { id } incidents { id } }`,
+    prepare: async () => ({ variables: {}, happened: noEffect }),
+  },
+  {
+    name: 'createAlertChannel',
+    allowed: ADMINS,
+    document: `mutation($name: String!) { createAlertChannel(input: { name: $name, kind: EMAIL, recipients: ["ops@example.test"] }) { __typename } }`,
+    async prepare(caller) {
+      const name = `matrix channel ${caller} ${Math.random()}`;
+      return { variables: { name }, happened: async () => !!(await one(`SELECT 1 AS x FROM alert_channel WHERE name = $1`, [name])) };
+    },
+  },
+  {
+    name: 'testChannel',
+    allowed: ADMINS,
+    document: `mutation($id: ID!) { testChannel(id: $id) { __typename } }`,
+    async prepare(caller) {
+      const { id } = await one(`INSERT INTO alert_channel (name, kind, recipients) VALUES ($1, 'EMAIL', '{ops@example.test}') RETURNING id`, [`matrix test ${caller} ${Math.random()}`]);
+      return { variables: { id: String(id) }, happened: async () => !!(await one(`SELECT 1 AS x FROM notification WHERE channel_id = $1 AND event = 'TEST'`, [id])) };
+    },
+  },
+  {
+    name: 'createAlertRule',
+    allowed: ADMINS,
+    document: `mutation($name: String!) { createAlertRule(input: { name: $name, kind: RUN_ERROR, channelIds: [] }) { __typename } }`,
+    async prepare(caller) {
+      const name = `matrix rule ${caller} ${Math.random()}`;
+      return { variables: { name }, happened: async () => !!(await one(`SELECT 1 AS x FROM alert_rule WHERE name = $1`, [name])) };
+    },
+  },
+  {
+    name: 'acknowledgeIncident',
+    allowed: ADMINS,
+    document: `mutation($id: ID!) { acknowledgeIncident(id: $id) { __typename } }`,
+    async prepare() {
+      const rule = await one(`INSERT INTO alert_rule (name, kind, scraper_id) VALUES ('matrix ack', 'RUN_ERROR', $1) RETURNING id`, [scraperId]);
+      const subject = `scraper:${scraperId}`;
+      const { id } = await one(
+        `INSERT INTO incident (rule_id, subject_key, open_key, scraper_id, title, reason, detail)
+         VALUES ($1, $2, $3, $4, 'Matrix failed', 'RUN_ERROR', 'a run ended ERROR') RETURNING id`,
+        [rule.id, subject, `${rule.id}:${subject}`, scraperId],
+      );
+      return { variables: { id: String(id) }, happened: async () => (await one(`SELECT status FROM incident WHERE id = $1`, [id])).status === 'ACKNOWLEDGED' };
     },
   },
   {

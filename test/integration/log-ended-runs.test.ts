@@ -11,7 +11,7 @@ import { useTestServer } from '../helpers/server.ts';
 
 const { db, server } = useTestServer();
 const COMPLETE = `mutation($jobId: ID!, $status: RunStatus!) {
-  completeRun(jobId: $jobId, result: { status: $status, productsFound: 0, productsProcessed: 0 }) { __typename } }`;
+  completeRun(jobId: $jobId, result: { status: $status, productsFound: 1, productsProcessed: 1 }) { __typename } }`;
 const CANCEL = `mutation($jobId: ID!) { cancelRun(jobId: $jobId) { __typename } }`;
 
 const runState = async (jobId: string) =>

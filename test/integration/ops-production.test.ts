@@ -153,4 +153,15 @@ describe('request ids', () => {
     expect(response.headers.get('x-request-id')).toBe('bad-body-1');
     await expect.poll(() => logLines.some((l) => l.requestId === 'bad-body-1' && l.msg === 'request refused')).toBe(true);
   });
+
+  it('log the path of a request, never its query string, where a GET carries a document and its variables', async () => {
+    const secret = 'whsec_c2VjcmV0LW5ldmVyLWxvZ2dlZA==';
+    const query = `mutation { createAlertChannel(input: { name: "x", kind: WEBHOOK, url: "https://hooks.example.test/", secret: "${secret}" }) { __typename } }`;
+    const response = await fetch(`${productionUrl}?query=${encodeURIComponent(query)}`, { headers: { 'x-request-id': 'get-secret-1' } });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    await expect.poll(() => logLines.some((l) => l.requestId === 'get-secret-1' && l.msg === 'request refused')).toBe(true);
+    const lines = logLines.filter((l) => l.requestId === 'get-secret-1');
+    expect(lines.find((l) => l.msg === 'request refused')).toMatchObject({ path: '/graphql', method: 'GET' });
+    expect(JSON.stringify(lines)).not.toContain('c2VjcmV0LW5ldmVyLWxvZ2dlZA');
+  });
 });

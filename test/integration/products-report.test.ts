@@ -108,6 +108,15 @@ describe('reportProducts', () => {
     expect(await countRows('product')).toBe(4);
     const { rows } = await db.pool.query(`SELECT price FROM product WHERE sku = 'p2'`);
     expect(rows[0].price).toBe(13.5);
+    // One run records a product once, however many of its batches carry it: four products, four entries,
+    // each with the values the run stored last (p2's price as the product has it).
+    const history = await db.pool.query(`SELECT p.sku, c.kind::text, c.price FROM product_change c JOIN product p ON p.id = c.product_id ORDER BY p.sku`);
+    expect(history.rows).toEqual([
+      { sku: 'p1', kind: 'FIRST_SEEN', price: 12 },
+      { sku: 'p2', kind: 'FIRST_SEEN', price: 13.5 },
+      { sku: 'p3', kind: 'FIRST_SEEN', price: 12 },
+      { sku: 'p4', kind: 'FIRST_SEEN', price: 14 },
+    ]);
   });
 
   it('flags a price outside the fences once the category has enough prices, and repeated name and brand', async () => {
@@ -168,9 +177,10 @@ describe('reportProducts', () => {
 
   it('completes a run with the flags counted in the database, as WARNING', async () => {
     const client = server.client({ apiKey: runner.apiKey });
+    const done = await client.data(COMPLETE, { jobId });
+    // Counted after completion: the run's end judges its whole catalogue's prices again.
     const expected = (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM flag WHERE run_id = $1`, [jobId])).rows[0]!.n;
     expect(expected).toBeGreaterThan(0);
-    const done = await client.data(COMPLETE, { jobId });
     expect(done.completeRun.data).toEqual({ status: 'WARNING', flagsCreated: expected });
   });
 
@@ -185,11 +195,23 @@ describe('reportProducts', () => {
   it('completes a run without flags as SUCCESS whatever the runner claims', async () => {
     const second = await claimRunFor(server, scraperId, runner.apiKey);
     const client = server.client({ apiKey: runner.apiKey });
+    const stored = await client.data(REPORT, { jobId: second, batchId: 'clean', products: [product('clean-1', { name: 'A clean product' })] });
+    expect(stored.reportProducts.data).toMatchObject({ stored: 1, flagsCreated: 0 });
     const done = await client.data(
-      `mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 0, productsProcessed: 0, flagsCreated: 7 }) {
-         ... on MutationCompleteRunSuccess { data { status flagsCreated } } } }`,
+      `mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 1, productsProcessed: 1, flagsCreated: 7 }) {
+         ... on MutationCompleteRunSuccess { data { status flagsCreated warnings { reason } } } } }`,
       { jobId: second },
     );
-    expect(done.completeRun.data).toEqual({ status: 'SUCCESS', flagsCreated: 0 });
+    expect(done.completeRun.data).toEqual({ status: 'SUCCESS', flagsCreated: 0, warnings: [] });
+  });
+
+  it('ends a SUCCESS that found no products as WARNING with VOLUME_DROP', async () => {
+    const third = await claimRunFor(server, scraperId, runner.apiKey);
+    const done = await server.client({ apiKey: runner.apiKey }).data(
+      `mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 0, productsProcessed: 0 }) {
+         ... on MutationCompleteRunSuccess { data { status warnings { reason actual } } } } }`,
+      { jobId: third },
+    );
+    expect(done.completeRun.data).toEqual({ status: 'WARNING', warnings: [{ reason: 'VOLUME_DROP', actual: 0 }] });
   });
 });

@@ -22,7 +22,7 @@ import { waitUntil } from '../helpers/waitUntil.ts';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RUN_UPDATED = `subscription($scraperId: ID) { runUpdated(scraperId: $scraperId) { id status } }`;
 const TRIGGER = `mutation($id: ID!) { triggerRun(scraperId: $id) { ... on MutationTriggerRunSuccess { data { id } } } }`;
-const COMPLETE = `mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 0, productsProcessed: 0 }) { __typename } }`;
+const COMPLETE = `mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 1, productsProcessed: 1 }) { __typename } }`;
 const JOB_LOGS_TO_THE_END = `subscription($jobId: ID!) { jobLogs(jobId: $jobId) { lastSeq lines { seq message } ended { status } } }`;
 type Update = { runUpdated: { id: string; status: string } };
 const seen = (sub: { events: Update[] }, runId: string, status: string) => sub.events.some((e) => e.runUpdated.id === runId && e.runUpdated.status === status);

@@ -88,11 +88,11 @@ describe('quality', () => {
     ]);
   });
 
-  it('computes the fences over every source when no source is named', async () => {
+  it('judges each source against its own fences when no source is named, as the cleanup flags do', async () => {
     const { quality } = await server.admin.data(QUALITY, { limit: 1 });
-    // Ten flower prices (shop B's 12 included): Q1 = 11.25, Q3 = 14.75.
+    // Shop A's nine flower prices alone (shop B's single 12 makes no fences): Q1 = 11, Q3 = 15.
     expect(quality.priceOutliers).toHaveLength(1);
-    expect(quality.priceOutliers[0]).toMatchObject({ price: 100, q1: 11.25, q3: 14.75, lowerBound: 6, upperBound: 20 });
+    expect(quality.priceOutliers[0]).toMatchObject({ price: 100, q1: 11, q3: 15, lowerBound: 5, upperBound: 21 });
   });
 
   it('narrows every part to one source', async () => {

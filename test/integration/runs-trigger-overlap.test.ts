@@ -19,7 +19,7 @@ const TRIGGER = /* GraphQL */ `
     }
   }`;
 const CLAIM = `mutation { claimRun { __typename ... on MutationClaimRunSuccess { data { id } } } }`;
-const COMPLETE = `mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 0, productsProcessed: 0 }) { __typename } }`;
+const COMPLETE = `mutation($jobId: ID!) { completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 1, productsProcessed: 1 }) { __typename } }`;
 
 const trigger = async (scraperId: number, ifActive?: 'REFUSE' | 'QUEUE') =>
   (await server.admin.data(TRIGGER, { id: String(scraperId), ifActive })).triggerRun;

@@ -45,7 +45,7 @@ describe('the migrated database', () => {
     expect(expected.tables.scraper).toMatchObject({ config: 'jsonb NOT NULL DEFAULT {}', timezone: 'text NOT NULL DEFAULT UTC', enabled: 'bool NOT NULL DEFAULT true' });
     expect(expected.indexes).toContain('PRIMARY KEY log_line_pkey ON log_line (run_id, seq)');
     expect(expected.indexes).toContain('INDEX run_queued_at_id_idx ON run (queued_at DESC, id DESC)');
-    expect(expected.foreignKeys).toContain('log_line_run_id_fkey: log_line (run_id) -> run (id) ON DELETE CASCADE ON UPDATE CASCADE');
+    expect(expected.foreignKeys).toContain('log_batch_run_id_fkey: log_batch (run_id) -> run (id) ON DELETE CASCADE ON UPDATE CASCADE');
   });
 
   it('notices drift of every kind the comparison covers', async () => {
@@ -58,7 +58,7 @@ describe('the migrated database', () => {
         ALTER TABLE run ALTER COLUMN retry_count SET DEFAULT 1;
         ALTER TABLE source ALTER COLUMN url TYPE varchar(500);
         ALTER TABLE runner ADD COLUMN note text;
-        DROP INDEX run_runner_id_idx;
+        DROP INDEX run_runner_id_status_completed_at_idx;
         CREATE INDEX run_error_type_idx ON run (error_type);
         ALTER TABLE flag DROP CONSTRAINT flag_run_id_fkey;
         ALTER TABLE flag ADD CONSTRAINT flag_run_id_fkey FOREIGN KEY (run_id) REFERENCES run(id) ON DELETE CASCADE ON UPDATE CASCADE;
@@ -72,7 +72,7 @@ describe('the migrated database', () => {
       expect(Object.keys(actual.tables)).toContain('stray');
       const missing = expected.indexes.filter((i) => !actual.indexes.includes(i));
       const extra = actual.indexes.filter((i) => !expected.indexes.includes(i));
-      expect(missing).toContain('INDEX run_runner_id_idx ON run (runner_id)');
+      expect(missing).toContain('INDEX run_runner_id_status_completed_at_idx ON run (runner_id, status, completed_at DESC)');
       expect(extra).toEqual(expect.arrayContaining(['INDEX run_error_type_idx ON run (error_type)', 'PRIMARY KEY stray_pkey ON stray (id)']));
       expect(actual.foreignKeys).not.toEqual(expected.foreignKeys);
     } finally {

@@ -1,15 +1,19 @@
 /** The frame of every signed-in page: skip link, header with navigation and role, and the page. */
 import { useEffect, useRef } from 'react';
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
+import { TimeZonePicker } from '@/components/time-zone-picker';
 import { useSession } from '@/lib/session';
+import { LiveConnectionBanner } from '@/components/live-connection-banner';
 
 const NAV = [
   { to: '/', label: 'Overview', end: true },
   { to: '/scrapers', label: 'Scrapers' },
   { to: '/runs', label: 'Runs' },
+  { to: '/products', label: 'Products' },
   { to: '/quality', label: 'Data quality' },
   { to: '/cleanup', label: 'Cleanup queue' },
   { to: '/runners', label: 'Runners' },
+  { to: '/alerts', label: 'Alerts' },
 ];
 
 export function Layout() {
@@ -36,6 +40,7 @@ export function Layout() {
           <span className="role" data-testid="role">
             {session.role === 'ADMIN' ? 'Admin' : 'Viewer (read only)'}
           </span>
+          <TimeZonePicker />
           <button type="button" className="button button--quiet" onClick={signOut}>
             Sign out
           </button>
@@ -48,6 +53,7 @@ export function Layout() {
           ))}
         </nav>
       </header>
+      <LiveConnectionBanner />
       <main id="main" className="page" tabIndex={-1} ref={main}>
         <Outlet />
       </main>

@@ -1,9 +1,9 @@
 /** Holds the session and the urql client of its token; a token the server stops accepting signs the person out. */
-import { useCallback, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Provider } from 'urql';
 import { graphql } from '@/gql/gql';
 import { createApiClient } from '@/lib/api-client';
-import { readStoredSession, SessionContext, storeSession, type Session, type SessionApi } from '@/lib/session';
+import { announceSignOut, onSignOutElsewhere, readStoredSession, SessionContext, storeSession, type Session, type SessionApi } from '@/lib/session';
 
 const ViewerRoleQuery = graphql(`
   query ViewerRole {
@@ -16,12 +16,23 @@ const ViewerRoleQuery = graphql(`
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(readStoredSession);
 
+  // Signing out here signs out every tab; a revoked token does too, since it failed here first.
   const signOut = useCallback(() => {
     storeSession(null);
     setSession(null);
+    announceSignOut();
   }, []);
 
-  const signIn = useCallback(async (token: string) => {
+  useEffect(
+    () =>
+      onSignOutElsewhere(() => {
+        storeSession(null);
+        setSession(null);
+      }),
+    [],
+  );
+
+  const signIn = useCallback(async (token: string, keep: boolean) => {
     const trimmed = token.trim();
     if (!trimmed) return 'Enter a token.';
     const result = await createApiClient(trimmed).query(ViewerRoleQuery, {}, { requestPolicy: 'network-only' }).toPromise();
@@ -29,7 +40,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const role = result.data?.viewer.role;
     if (role !== 'ADMIN' && role !== 'VIEWER') return 'This token is not accepted. Use an admin or viewer token.';
     const next = { token: trimmed, role };
-    storeSession(next);
+    storeSession(next, keep);
     setSession(next);
     return null;
   }, []);

@@ -7,10 +7,23 @@ import type { ReactNode } from 'react';
 /** A column's header: its label, or the label with a key (for a header that is not text) and numeric alignment. */
 export type Column = string | { label: ReactNode; key?: string; numeric?: boolean };
 
-export function StackTable({ columns, caption, testId, children }: { columns: Column[]; caption?: string; testId?: string; children: ReactNode }) {
+export function StackTable({
+  columns,
+  caption,
+  testId,
+  className,
+  children,
+}: {
+  columns: Column[];
+  caption?: string;
+  testId?: string;
+  /** A class for the table's own narrow layout (the runs table's three lines). */
+  className?: string;
+  children: ReactNode;
+}) {
   return (
     <div className="table-scroll">
-      <table className="table table--stack" data-testid={testId}>
+      <table className={className ? `table table--stack ${className}` : 'table table--stack'} data-testid={testId}>
         {caption && <caption className="visually-hidden">{caption}</caption>}
         <thead>
           <tr>

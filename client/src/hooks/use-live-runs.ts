@@ -1,6 +1,11 @@
 /**
  * Keeps a list of runs live with runUpdated: a known run is replaced in place, a new one that the
  * caller accepts is put on top. Never polls.
+ *
+ * The subscription starts with the page, not once the list has loaded: a run that changed between
+ * the list's read and a subscription started after it would otherwise never show. Events that come
+ * before the list are kept and applied to it when it comes, except where the list already shows the
+ * run further along (the event was older than the read).
  */
 import { useEffect, useRef, useState } from 'react';
 import { useClient } from 'urql';
@@ -20,9 +25,22 @@ export function useLiveRuns(
   initial: RunRowFragment[] | undefined,
   options: { scraperId?: string | null; accept?: (run: RunRowFragment) => boolean; limit?: number; paused?: boolean; onRun?: (run: RunRowFragment) => void; refetch?: () => void } = {},
 ): RunRowFragment[] {
-  const [runs, setRuns] = useState<RunRowFragment[]>(initial ?? []);
-  useEffect(() => setRuns(initial ?? []), [initial]);
   const { accept, limit } = options;
+  const [runs, setRuns] = useState<RunRowFragment[]>(initial ?? []);
+  const loaded = useRef(initial !== undefined);
+  const early = useRef<RunRowFragment[]>([]);
+  useEffect(() => {
+    loaded.current = initial !== undefined;
+    if (initial === undefined) return setRuns([]);
+    let list = initial;
+    for (const run of early.current.splice(0)) {
+      const shown = list.find((r) => r.id === run.id);
+      if (!shown || progress(run) >= progress(shown)) list = applyRun(list, run, accept, limit);
+    }
+    setRuns(list);
+    // accept and limit are read when the list comes; a change of either comes with a new list.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [initial]);
 
   const client = useClient();
   const onRunRef = useRef(options.onRun);
@@ -33,7 +51,7 @@ export function useLiveRuns(
   // Events sent while the websocket was down are gone: read the list again.
   useEffect(() => onReconnect(client, () => refetchRef.current?.()), [client]);
   const scraperId = options.scraperId ?? null;
-  const paused = options.paused || initial === undefined;
+  const paused = options.paused ?? false;
 
   // Every event is applied (a hook holding only the latest result could drop one between renders).
   useEffect(() => {
@@ -42,16 +60,22 @@ export function useLiveRuns(
       const run = result.data?.runUpdated;
       if (!run) return;
       onRunRef.current?.(run);
-      setRuns((current) => {
-        const index = current.findIndex((r) => r.id === run.id);
-        if (index >= 0) return current.map((r, i) => (i === index ? run : r));
-        if (accept && !accept(run)) return current;
-        const next = [run, ...current];
-        return limit ? next.slice(0, limit) : next;
-      });
+      if (!loaded.current) return void early.current.push(run);
+      setRuns((current) => applyRun(current, run, accept, limit));
     });
     return () => subscription.unsubscribe();
   }, [client, scraperId, paused, accept, limit]);
 
   return runs;
 }
+
+function applyRun(current: RunRowFragment[], run: RunRowFragment, accept?: (run: RunRowFragment) => boolean, limit?: number): RunRowFragment[] {
+  const index = current.findIndex((r) => r.id === run.id);
+  if (index >= 0) return current.map((r, i) => (i === index ? run : r));
+  if (accept && !accept(run)) return current;
+  const next = [run, ...current];
+  return limit ? next.slice(0, limit) : next;
+}
+
+/** How far along a run is: queued, running, ended. */
+const progress = (run: RunRowFragment) => (run.status === 'QUEUED' ? 0 : run.status === 'RUNNING' ? 1 : 2);

@@ -36,11 +36,13 @@ export type RunResultInput = {
   /** When the runner finished the run, on its clock. With startedAt, durationSeconds is finishedAt − startedAt (bounded by the time between the claim and the outcome reaching the server), so that time spent waiting for an unreachable API does not count. */
   finishedAt?: string | null | undefined;
   flagsCreated?: number | null | undefined;
+  /** true when every page of the listing was fetched and parsed, none failing or cut off by a limit. Only a run that ends SUCCESS (after the server's verdict) with a complete listing marks the products of its scraper it did not see as gone. Left out, it is false: nothing is marked gone. */
+  listingComplete?: boolean | null | undefined;
   productsFound: number;
   productsProcessed: number;
   /** When the runner started the run, on its clock. With finishedAt, the run's duration is the runner's own measure. */
   startedAt?: string | null | undefined;
-  /** SUCCESS, WARNING or ERROR. A SUCCESS with flags is stored as WARNING. */
+  /** SUCCESS, WARNING or ERROR. The server judges the run too: a SUCCESS that raised flags, found no products or far fewer than expected, or broke a quality gate is stored as WARNING, with its reasons in Run.warnings. */
   status: RunStatus;
 };
 
@@ -54,9 +56,23 @@ export type RunStatus =
 
 type Refusal_BatchTooLargeError_Fragment = { message: string };
 
+type Refusal_ChannelDisabledError_Fragment = { message: string };
+
+type Refusal_ChannelNameTakenError_Fragment = { message: string };
+
+type Refusal_ChannelSettingsError_Fragment = { message: string };
+
+type Refusal_IncidentResolvedError_Fragment = { message: string };
+
+type Refusal_LogSearchTimeoutError_Fragment = { message: string };
+
 type Refusal_NotFoundError_Fragment = { message: string };
 
+type Refusal_RunAlreadyRetriedError_Fragment = { message: string };
+
 type Refusal_RunInProgressError_Fragment = { message: string };
+
+type Refusal_RunNotHeldError_Fragment = { message: string };
 
 type Refusal_RunStateError_Fragment = { status: string, message: string };
 
@@ -76,8 +92,15 @@ type Refusal_ValidationError_Fragment = { message: string, issues: Array<{ path:
 
 export type RefusalFragment =
   | Refusal_BatchTooLargeError_Fragment
+  | Refusal_ChannelDisabledError_Fragment
+  | Refusal_ChannelNameTakenError_Fragment
+  | Refusal_ChannelSettingsError_Fragment
+  | Refusal_IncidentResolvedError_Fragment
+  | Refusal_LogSearchTimeoutError_Fragment
   | Refusal_NotFoundError_Fragment
+  | Refusal_RunAlreadyRetriedError_Fragment
   | Refusal_RunInProgressError_Fragment
+  | Refusal_RunNotHeldError_Fragment
   | Refusal_RunStateError_Fragment
   | Refusal_RunnerNameTakenError_Fragment
   | Refusal_RunnerRevokedError_Fragment

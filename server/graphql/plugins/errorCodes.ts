@@ -1,15 +1,26 @@
 /**
  * Domain failures that reach `errors` rather than a result union (an unknown id in a query, a
- * subscription's stream that ends in failure) become GraphQL errors with a code a client can act on;
+ * subscription's stream that ends in failure, a query's invalid arguments) become GraphQL errors with a code a client can act on;
  * Yoga would mask them as unexpected otherwise. Listed before the plugins that count and log
  * errors, which then see the code.
  */
+import { InputValidationError } from '@pothos/plugin-validation';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { NotFoundError } from '../../domainErrors.ts';
 import { SubscriberTooSlowError } from '../../logs/errors.ts';
 
 function extensionsFor(error: unknown): Record<string, unknown> | null {
   if (error instanceof NotFoundError) return { code: 'NOT_FOUND' };
+  // A query field has no result union for it: the same issues a ValidationError carries go in extensions.
+  if (error instanceof InputValidationError) {
+    return {
+      code: 'BAD_USER_INPUT',
+      issues: error.issues.map((issue) => ({
+        path: (issue.path ?? []).map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.'),
+        message: issue.message,
+      })),
+    };
+  }
   if (error instanceof SubscriberTooSlowError) return { code: 'SUBSCRIBER_TOO_SLOW', resumeAfterSeq: error.resumeAfterSeq };
   return null;
 }

@@ -47,6 +47,11 @@ export const DateTimeScalar = new GraphQLScalarType({
     }
     return storable(DateTimeResolver.parseValue(value), value);
   },
+  // An instant already printed in the API's form (log lines read as text, see readLogLines) goes out as it is.
+  serialize(value) {
+    if (typeof value === 'string' && value.length === 24 && ISO_UTC_MILLIS.test(value)) return value;
+    return DateTimeResolver.serialize(value);
+  },
   parseLiteral(ast, variables) {
     return storable(DateTimeResolver.parseLiteral(ast, variables), 'value' in ast ? ast.value : ast.kind);
   },

@@ -1,7 +1,7 @@
 /**
  * The ingest hot path in one statement: reserve the run's next seqs under its row lock, record the
- * batch id, store every line with one INSERT … SELECT, and NOTIFY the seq range, which PostgreSQL
- * delivers at commit in commit order. A batch id seen before updates nothing.
+ * batch ids, store every line with one INSERT … SELECT, and NOTIFY the seq range, which PostgreSQL
+ * delivers at commit in commit order. A batch id seen before stores nothing.
  *
  * The lines travel as one JSON parameter: JSON.stringify is native, where three text arrays cost
  * an escaping pass per element in the driver and a copy of every line into them (measured: the
@@ -33,78 +33,90 @@ export function parseLogAnnouncement(payload: string): LogAnnouncement | null {
   return Number.isInteger(announcement.runId) && Number.isInteger(announcement.fromSeq) && Number.isInteger(announcement.toSeq) ? announcement : null;
 }
 
-const INSERT_LOG_BATCH = `
-WITH reserved AS (
+const INSERT_LOG_BATCHES = `
+WITH fresh AS (
+  SELECT b.batch_id, b.lines, b.n, b.d, b.i, b.w, b.e, b.c, b.ord
+    FROM ROWS FROM (json_to_recordset($2::json) AS (batch_id text, lines json, n int, d int, i int, w int, e int, c int))
+           WITH ORDINALITY AS b(batch_id, lines, n, d, i, w, e, c, ord)
+   WHERE NOT EXISTS (SELECT 1 FROM log_batch WHERE run_id = $1 AND batch_id = b.batch_id)
+), placed AS (
+  SELECT fresh.*, (sum(n) OVER (ORDER BY ord) - n)::int AS before FROM fresh
+), totals AS (
+  SELECT sum(n)::int AS n, sum(d)::int AS d, sum(i)::int AS i, sum(w)::int AS w, sum(e)::int AS e, sum(c)::int AS c
+    FROM fresh HAVING count(*) > 0
+), reserved AS (
   UPDATE run
-     SET last_seq = last_seq + $3,
-         debug_count = debug_count + $5,
-         info_count = info_count + $6,
-         warning_count = warning_count + $7,
-         error_count = error_count + $8,
-         critical_count = critical_count + $9,
-         lease_expires_at = now() + make_interval(secs => $10)
-   WHERE id = $1
-     AND status = 'RUNNING'
-     AND ($11::int IS NULL OR runner_id = $11)
-     AND NOT EXISTS (SELECT 1 FROM log_batch WHERE run_id = $1 AND batch_id = $2)
-  RETURNING last_seq
+     SET last_seq = run.last_seq + totals.n,
+         debug_count = debug_count + totals.d,
+         info_count = info_count + totals.i,
+         warning_count = warning_count + totals.w,
+         error_count = error_count + totals.e,
+         critical_count = critical_count + totals.c,
+         lease_expires_at = now() + make_interval(secs => $3)
+    FROM totals
+   WHERE run.id = $1
+     AND run.status = 'RUNNING'
+     AND ($4::int IS NULL OR run.runner_id = $4)
+  RETURNING run.last_seq - totals.n AS base, totals.n AS n
 ), batch AS (
   INSERT INTO log_batch (run_id, batch_id, from_seq, to_seq)
-  SELECT $1, $2, last_seq - $3 + 1, last_seq FROM reserved
-  RETURNING from_seq, to_seq
+  SELECT $1, placed.batch_id, reserved.base + placed.before + 1, reserved.base + placed.before + placed.n
+    FROM reserved, placed
+  RETURNING batch_id, from_seq, to_seq
 ), lines AS (
   INSERT INTO log_line (run_id, seq, level, message, "timestamp")
-  SELECT $1, batch.from_seq + u.ord - 1, u.level, u.message, coalesce(u.ts, now())
-    FROM batch,
-         ROWS FROM (json_to_recordset($4::json) AS (level "LogLevel", message text, "timestamp" timestamptz))
+  SELECT $1, reserved.base + placed.before + u.ord, u.level, u.message, coalesce(u.ts, now())
+    FROM reserved, placed,
+         ROWS FROM (json_to_recordset(placed.lines) AS (level "LogLevel", message text, "timestamp" timestamptz))
            WITH ORDINALITY AS u(level, message, ts, ord)
+), announced AS (
+  SELECT CASE WHEN $5::boolean THEN pg_notify('${JOB_LOGS_CHANNEL}', $1 || ':' || (base + 1) || ':' || (base + n)) END AS notified
+    FROM reserved
 )
-SELECT from_seq AS "fromSeq", to_seq AS "toSeq", now()::timestamptz(3) AS "receivedAt",
-       CASE WHEN $12::boolean THEN pg_notify('${JOB_LOGS_CHANNEL}', $1 || ':' || from_seq || ':' || to_seq) END AS notified
+SELECT batch_id AS "batchId", from_seq AS "fromSeq", to_seq AS "toSeq", now()::timestamptz(3) AS "receivedAt",
+       (SELECT count(*) FROM announced) AS notified
   FROM batch`;
 
+/** One batch of a group stored together. */
+export type BatchInput = { batchId: string; lines: LogLineInput[] };
+
 /**
- * Stores the batch and returns its seq range, or null when nothing was stored: the batch id was
- * stored before, or the run does not exist, is not RUNNING, or (with runnerId) is not that runner's.
+ * Stores several batches of one run in one statement, in the order given, with one seq
+ * reservation, one commit and one announcement of the whole range: what keeps a run whose batches
+ * come faster than one statement takes from turning into a queue. Returns the batches stored, by
+ * id; one missing was stored before, or nothing was stored because the run does not exist, is not
+ * RUNNING, or (with runnerId) is not that runner's. Batch ids must differ within the group.
+ *
  * The run's row lock orders this against the statements that end a run: a batch is stored before
  * the run ends or not at all. notify false (a bus other than NOTIFY) leaves the announcement to the
  * caller, after commit.
  */
+export async function insertLogBatches(
+  pool: pg.Pool,
+  params: { runId: number; batches: BatchInput[]; runnerId: number | null; leaseSeconds: number; notify?: boolean },
+): Promise<Map<string, StoredBatch>> {
+  const { runId, batches, runnerId, leaseSeconds, notify = true } = params;
+  const input = batches.map(({ batchId, lines }) => {
+    const counts = { DEBUG: 0, INFO: 0, WARNING: 0, ERROR: 0, CRITICAL: 0 };
+    for (const line of lines) counts[line.level]++;
+    return { batch_id: batchId, lines, n: lines.length, d: counts.DEBUG, i: counts.INFO, w: counts.WARNING, e: counts.ERROR, c: counts.CRITICAL };
+  });
+  const { rows } = await pool.query<StoredBatch & { batchId: string }>({
+    name: 'insert_log_batches',
+    text: INSERT_LOG_BATCHES,
+    values: [runId, JSON.stringify(input), leaseSeconds, runnerId, notify],
+  });
+  // Each row also holds the announcement's (empty) result, selected only so that the NOTIFY runs.
+  return new Map(rows.map((row) => [row.batchId, { fromSeq: row.fromSeq, toSeq: row.toSeq, receivedAt: row.receivedAt }]));
+}
+
+/** One batch alone: its seq range, or null when nothing was stored (see insertLogBatches). */
 export async function insertLogBatch(
   pool: pg.Pool,
-  params: {
-    runId: number;
-    batchId: string;
-    lines: LogLineInput[];
-    runnerId: number | null;
-    leaseSeconds: number;
-    notify?: boolean;
-  },
+  params: { runId: number; batchId: string; lines: LogLineInput[]; runnerId: number | null; leaseSeconds: number; notify?: boolean },
 ): Promise<StoredBatch | null> {
-  const { runId, batchId, lines, runnerId, leaseSeconds, notify = true } = params;
-  const counts = { DEBUG: 0, INFO: 0, WARNING: 0, ERROR: 0, CRITICAL: 0 };
-  for (const line of lines) counts[line.level]++;
-  const { rows } = await pool.query<StoredBatch>({
-    name: 'insert_log_batch',
-    text: INSERT_LOG_BATCH,
-    values: [
-      runId,
-      batchId,
-      lines.length,
-      JSON.stringify(lines),
-      counts.DEBUG,
-      counts.INFO,
-      counts.WARNING,
-      counts.ERROR,
-      counts.CRITICAL,
-      leaseSeconds,
-      runnerId,
-      notify,
-    ],
-  });
-  const row = rows[0];
-  // The row also holds pg_notify's (empty) result, selected only so that the NOTIFY runs.
-  return row ? { fromSeq: row.fromSeq, toSeq: row.toSeq, receivedAt: row.receivedAt } : null;
+  const { batchId, lines, ...rest } = params;
+  return (await insertLogBatches(pool, { ...rest, batches: [{ batchId, lines }] })).get(batchId) ?? null;
 }
 
 /** A batch stored before, of a run held by runnerId. */

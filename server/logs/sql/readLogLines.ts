@@ -2,16 +2,24 @@
 import type pg from 'pg';
 import type { LogLevelName } from '../../../contract/logLevels.ts';
 
+/** A stored line. Its instants are Dates, or as read here the same instants as ISO text (see ISO_UTC). */
 export type LogLineRow = {
   runId: number;
   seq: number;
   level: LogLevelName;
   message: string;
-  timestamp: Date;
-  receivedAt: Date;
+  timestamp: Date | string;
+  receivedAt: Date | string;
 };
 
-const COLUMNS = `run_id AS "runId", seq, level, message, "timestamp", received_at AS "receivedAt"`;
+/**
+ * An instant as the API prints it (Date#toISOString, 2026-12-06T16:26:59.837Z), printed by
+ * PostgreSQL: a replay of a million lines would otherwise parse two million dates in the server
+ * only to print them again (the columns are timestamptz(3), so milliseconds are exact).
+ */
+const isoUtc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const COLUMNS = `run_id AS "runId", seq, level, message, ${isoUtc('"timestamp"')} AS "timestamp", ${isoUtc('received_at')} AS "receivedAt"`;
 
 /**
  * What one read of a run's lines may hold in message bytes: 5000 lines of 64 KiB would be 330 MB in
@@ -55,6 +63,13 @@ function mayHaveReachedByteBound(rows: LogLineRow[]): boolean {
   return units * 3 >= READ_BYTES;
 }
 
+/**
+ * Which lines the history filters keep, over parameters of type LogLevel[] (null: every level) and
+ * text (null: any message): the one definition the history pages and their count share.
+ */
+export const logLineFilterSql = (levelsParam: string, containsParam: string) =>
+  `(${levelsParam}::"LogLevel"[] IS NULL OR level = ANY(${levelsParam})) AND (${containsParam}::text IS NULL OR strpos(lower(message), lower(${containsParam})) > 0)`;
+
 /** A page of history with the filters a person uses to look for something. */
 export async function searchLogLines(
   pool: pg.Pool,
@@ -63,9 +78,7 @@ export async function searchLogLines(
   const { rows } = await pool.query<LogLineRow>({
     name: 'search_log_lines',
     text: `SELECT ${COLUMNS} FROM log_line
-            WHERE run_id = $1 AND seq > $2
-              AND ($3::"LogLevel"[] IS NULL OR level = ANY($3))
-              AND ($4::text IS NULL OR strpos(lower(message), lower($4)) > 0)
+            WHERE run_id = $1 AND seq > $2 AND ${logLineFilterSql('$3', '$4')}
             ORDER BY seq LIMIT $5`,
     values: [params.runId, params.afterSeq, params.minLevels, params.contains, params.limit],
   });

@@ -32,12 +32,19 @@ export async function findProductBatch(pool: pg.Pool, runId: number, batchId: st
   return rows[0] ?? null;
 }
 
-/** The run's status, with a share lock held to the end of the transaction: the run cannot end meanwhile. */
+/** Batches of one run are stored one at a time (see upsertProducts' history). */
+const RUN_PRODUCTS_LOCK = 15_001;
+
+/**
+ * The run's status, with a share lock held to the end of the transaction: the run cannot end
+ * meanwhile. Another batch of the same run waits for this one (an advisory lock on the run, taken in
+ * the same statement), so that each reads the products the one before stored.
+ */
 export async function lockRunStatus(client: pg.PoolClient, runId: number): Promise<string> {
   const { rows } = await client.query<{ status: string }>({
     name: 'lock_run_status',
-    text: `SELECT status FROM run WHERE id = $1 FOR SHARE`,
-    values: [runId],
+    text: `SELECT status, pg_advisory_xact_lock($2::int, id) FROM run WHERE id = $1 FOR SHARE`,
+    values: [runId, RUN_PRODUCTS_LOCK],
   });
   return rows[0]!.status;
 }

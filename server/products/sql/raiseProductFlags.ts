@@ -1,46 +1,40 @@
 /**
- * Raises the cleanup flags for a batch of just-stored products in one statement: missing fields,
- * prices outside their category's Tukey fences (1.5 × IQR over the source's prices), and products
+ * Raises the cleanup flags for a batch of just-stored products in one statement: missing fields
+ * (only those the definition scrapes: a field it does not read is not missing), prices that are outliers by the one rule of priceFences.ts, and products
  * that repeat another SKU's name and brand. A product holds at most one flag of each kind, so a
  * flag a person already dismissed is not raised again.
  */
 import type pg from 'pg';
+import type { OptionalField } from '../../../contract/product.ts';
+import { OUTSIDE_FENCES, priceFencesSql } from '../../quality/sql/priceFences.ts';
 
 const RAISE_PRODUCT_FLAGS = `
 WITH batch AS (
-  SELECT id, source_id, sku, name, brand, category, price, thc_percent, cbd_percent
+  SELECT id, source_id, sku, name, brand, category, price, thc_percent, cbd_percent, url
     FROM product
    WHERE id = ANY($3::int[])
-), missing AS (
-  SELECT id AS product_id, 'MISSING_FIELD'::"FlagKind" AS kind,
-         'Missing ' || concat_ws(', ',
-           CASE WHEN thc_percent IS NULL THEN 'thcPercent' END,
-           CASE WHEN cbd_percent IS NULL THEN 'cbdPercent' END,
-           CASE WHEN brand IS NULL THEN 'brand' END,
-           CASE WHEN price IS NULL THEN 'price' END) AS detail
+), lacking AS (
+  SELECT id,
+         concat_ws(', ',
+           CASE WHEN thc_percent IS NULL AND 'thcPercent' = ANY($5::text[]) THEN 'thcPercent' END,
+           CASE WHEN cbd_percent IS NULL AND 'cbdPercent' = ANY($5::text[]) THEN 'cbdPercent' END,
+           CASE WHEN brand IS NULL AND 'brand' = ANY($5::text[]) THEN 'brand' END,
+           CASE WHEN price IS NULL AND 'price' = ANY($5::text[]) THEN 'price' END,
+           CASE WHEN category IS NULL AND 'category' = ANY($5::text[]) THEN 'category' END,
+           CASE WHEN url IS NULL AND 'url' = ANY($5::text[]) THEN 'url' END) AS fields
     FROM batch
-   WHERE thc_percent IS NULL OR cbd_percent IS NULL OR brand IS NULL OR price IS NULL
-), quartiles AS (
-  SELECT category,
-         percentile_cont(0.25) WITHIN GROUP (ORDER BY price) AS q1,
-         percentile_cont(0.75) WITHIN GROUP (ORDER BY price) AS q3,
-         count(*) AS samples
-    FROM product
-   WHERE source_id = $2
-     AND price IS NOT NULL
-     AND category IN (SELECT category FROM batch WHERE category IS NOT NULL AND price IS NOT NULL)
-   GROUP BY category
-  HAVING count(*) >= $4
-), fences AS (
-  SELECT category, samples, q1 - 1.5 * (q3 - q1) AS lower_bound, q3 + 1.5 * (q3 - q1) AS upper_bound
-    FROM quartiles
+), missing AS (
+  SELECT id AS product_id, 'MISSING_FIELD'::"FlagKind" AS kind, 'Missing ' || fields AS detail
+    FROM lacking
+   WHERE fields <> ''
+), fences AS (${priceFencesSql('fp.source_id = $2 AND fp.category IN (SELECT category FROM batch WHERE category IS NOT NULL AND price IS NOT NULL)', '$4')}
 ), outliers AS (
-  SELECT b.id AS product_id, 'PRICE_OUTLIER'::"FlagKind" AS kind,
+  SELECT p.id AS product_id, 'PRICE_OUTLIER'::"FlagKind" AS kind,
          format('Price %s is outside %s .. %s for category %s (%s prices)',
-                b.price, round(f.lower_bound::numeric, 2), round(f.upper_bound::numeric, 2), b.category, f.samples) AS detail
-    FROM batch b
-    JOIN fences f ON f.category = b.category
-   WHERE b.price < f.lower_bound OR b.price > f.upper_bound
+                p.price, round(f.lower_bound::numeric, 2), round(f.upper_bound::numeric, 2), p.category, f.samples) AS detail
+    FROM batch p
+    JOIN fences f ON f.source_id = p.source_id AND f.category = p.category
+   WHERE ${OUTSIDE_FENCES}
 ), duplicates AS (
   SELECT b.id AS product_id, 'DUPLICATE'::"FlagKind" AS kind,
          'Same name and brand as SKU ' || string_agg(o.sku, ', ' ORDER BY o.sku) AS detail
@@ -57,12 +51,12 @@ RETURNING id`;
 /** Returns how many flags were raised (flags that already existed are not counted). */
 export async function raiseProductFlags(
   client: pg.ClientBase,
-  params: { runId: number; sourceId: number; productIds: number[]; minPricesForOutliers: number },
+  params: { runId: number; sourceId: number; productIds: number[]; scrapedFields: OptionalField[]; minPricesForOutliers: number },
 ): Promise<number> {
   const { rowCount } = await client.query({
     name: 'raise_product_flags',
     text: RAISE_PRODUCT_FLAGS,
-    values: [params.runId, params.sourceId, params.productIds, params.minPricesForOutliers],
+    values: [params.runId, params.sourceId, params.productIds, params.minPricesForOutliers, params.scrapedFields],
   });
   return rowCount ?? 0;
 }

@@ -1,5 +1,7 @@
 /** Moves a run to a final state (completed by its runner, or cancelled) and, on the PostgreSQL bus, announces it. */
 import type pg from 'pg';
+import type { RunQuality } from '../../quality/sql/measureRunQuality.ts';
+import type { RunWarning } from '../runWarnings.ts';
 import { notifyRunUpdatedSql, type RunChange } from './notifyRunUpdated.ts';
 
 type FinalStatus = 'SUCCESS' | 'WARNING' | 'ERROR' | 'CANCELLED';
@@ -20,11 +22,17 @@ export type FinishParams = {
   runnerSeconds?: number | null;
   /** NOTIFY the transition in the statement (the PostgreSQL bus); the default. */
   notify?: boolean;
+  /** The verdict on a completed run; left out (a cancellation), the run keeps what it had. */
+  warnings?: RunWarning[];
+  expectedProducts?: number | null;
+  quality?: RunQuality;
+  /** PUBLISHED also stamps publishedAt. */
+  publication?: 'NONE' | 'PUBLISHED' | 'HELD';
 };
 
 /** The run that moved, or null when none did. */
-export async function finishRun(pool: pg.Pool, p: FinishParams): Promise<RunChange | null> {
-  const { rows } = await pool.query<RunChange>({
+export async function finishRun(client: pg.ClientBase | pg.Pool, p: FinishParams): Promise<RunChange | null> {
+  const { rows } = await client.query<RunChange>({
     name: 'finish_run',
     text: `UPDATE run
               SET status = $2::"RunStatus",
@@ -37,7 +45,12 @@ export async function finishRun(pool: pg.Pool, p: FinishParams): Promise<RunChan
                   flags_created = coalesce($7, flags_created),
                   error_message = $8,
                   error_type = $9,
-                  lease_expires_at = NULL
+                  lease_expires_at = NULL,
+                  warnings = coalesce($12::jsonb, warnings),
+                  expected_products = CASE WHEN $12::jsonb IS NULL THEN expected_products ELSE $13::int END,
+                  quality = coalesce($14::jsonb, quality),
+                  publication = coalesce($15::"Publication", publication),
+                  published_at = CASE WHEN $15::"Publication" = 'PUBLISHED' THEN now() ELSE published_at END
             WHERE id = $1
               AND status = ANY($3::"RunStatus"[])
               AND ($4::int IS NULL OR runner_id = $4)
@@ -54,6 +67,10 @@ export async function finishRun(pool: pg.Pool, p: FinishParams): Promise<RunChan
       p.errorType ?? null,
       p.runnerSeconds ?? null,
       p.notify ?? true,
+      p.warnings === undefined ? null : JSON.stringify(p.warnings),
+      p.expectedProducts ?? null,
+      p.quality === undefined ? null : JSON.stringify(p.quality),
+      p.publication ?? null,
     ],
   });
   return rows[0] ? { runId: rows[0].runId, scraperId: rows[0].scraperId } : null;

@@ -11,9 +11,9 @@ import { notifyRunUpdatedSql } from '../../runs/sql/notifyRunUpdated.ts';
 
 export type ExpiredLease = { runId: number; retryRunId: number | null; scraperId: number };
 
-/** notify: NOTIFY each transition in the statement (the PostgreSQL bus). */
-export async function expireLeases(pool: pg.Pool, now: Date, notify = true): Promise<ExpiredLease[]> {
-  const { rows } = await pool.query<{ lost: number; retry: number | null; scraperId: number }>({
+/** notify: NOTIFY each transition in the statement (the PostgreSQL bus). db: a pool, or the client of a transaction the caller adds to. */
+export async function expireLeases(db: pg.Pool | pg.PoolClient, now: Date, notify = true): Promise<ExpiredLease[]> {
+  const { rows } = await db.query<{ lost: number; retry: number | null; scraperId: number }>({
     name: 'expire_leases',
     text: `WITH expired AS (
              SELECT id FROM run

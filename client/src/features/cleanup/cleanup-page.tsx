@@ -1,13 +1,19 @@
-/** The cleanup queue: flagged products, pending first; admins approve or dismiss one or many at once. */
-import { useState } from 'react';
+/** The cleanup queue: runs held by a quality gate, and flagged products, pending first; admins approve or dismiss one or many at once. */
+import { useCallback, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ActionProblem, Empty, ErrorMessage, Loading } from '@/components/async-state';
 import { Badge } from '@/components/badge';
+import { Pager } from '@/components/pager';
 import { StackTable, type Column } from '@/components/stack-table';
 import { graphql } from '@/gql/gql';
 import type { FlagKind, FlagStatus } from '@/gql/graphql';
-import { formatDateTime } from '@/lib/format';
+import { DateTime } from '@/components/date-time';
+import { formatRange } from '@/lib/format';
 import { useCanMutate } from '@/lib/session';
+import { HeldRuns } from './held-runs';
+import { useUndoWindow } from './use-undo-window';
+import { useRefetchOnFlagsChange } from '@/hooks/use-refetch-on-flags-change';
+import { usePageTitle } from '@/hooks/use-page-title';
 
 const FlagsQuery = graphql(`
   query Flags($status: FlagStatus, $kind: FlagKind, $first: Int, $after: String) {
@@ -34,6 +40,8 @@ const FlagsQuery = graphql(`
         hasNextPage
         endCursor
       }
+      totalCount
+      totalCountExact
     }
   }
 `);
@@ -65,6 +73,7 @@ const PAGE = 50;
 const FLAG_COLUMNS: Column[] = ['Kind', 'Product', 'Detail', 'Status', 'Raised'];
 
 export function CleanupPage() {
+  usePageTitle('Cleanup queue');
   const canMutate = useCanMutate();
   const [status, setStatus] = useState<FlagStatus | ''>('PENDING');
   const [kind, setKind] = useState<FlagKind | ''>('');
@@ -75,8 +84,10 @@ export function CleanupPage() {
     query: FlagsQuery,
     variables: { status: status || null, kind: kind || null, first: PAGE, after: after.at(-1) ?? null },
   });
-  const refetch = () => reexecute({ requestPolicy: 'network-only' });
+  const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
+  useRefetchOnFlagsChange(refetch, !data);
   const [resolving, resolve] = useMutation(ResolveFlagsMutation);
+  const { offerUndo, notice } = useUndoWindow('flags-undo');
   const flags = data?.flags.edges.map((e) => e.node) ?? [];
 
   const toggle = (id: string) =>
@@ -99,14 +110,29 @@ export function CleanupPage() {
   };
   const columns: Column[] = canMutate ? [selectAll, ...FLAG_COLUMNS, 'Actions'] : FLAG_COLUMNS;
 
-  async function apply(ids: string[], to: 'APPROVED' | 'DISMISSED') {
+  async function send(ids: string[], to: FlagStatus): Promise<boolean> {
     setProblem(null);
     const result = await resolve({ ids, status: to });
     const outcome = result.data?.resolveFlags;
-    if (result.error) return setProblem(result.error.message);
-    if (outcome && 'message' in outcome) return setProblem(outcome.message);
-    setSelected(new Set());
+    if (result.error) return (setProblem(result.error.message), false);
+    if (outcome && 'message' in outcome) return (setProblem(outcome.message), false);
     refetch();
+    return true;
+  }
+
+  // resolveFlags can set a flag back, so the action is sent at once and Undo restores each flag's status before it.
+  async function apply(ids: string[], to: 'APPROVED' | 'DISMISSED') {
+    const before = new Map<FlagStatus, string[]>();
+    for (const f of flags) if (ids.includes(f.id) && f.status !== to) before.set(f.status, [...(before.get(f.status) ?? []), f.id]);
+    if (!(await send(ids, to))) return;
+    setSelected(new Set());
+    const n = ids.length;
+    offerUndo({
+      message: `${to === 'APPROVED' ? 'Approved' : 'Dismissed'} ${n} ${n === 1 ? 'flag' : 'flags'}.`,
+      undo: () => {
+        for (const [status, back] of before) void send(back, status);
+      },
+    });
   }
 
   const filterChanged = () => {
@@ -117,6 +143,8 @@ export function CleanupPage() {
   return (
     <>
       <h1>Cleanup queue</h1>
+      <HeldRuns />
+      <h2>Flagged products</h2>
       <form className="filters" aria-label="Filter flags" onSubmit={(e) => e.preventDefault()}>
         <label>
           Status
@@ -150,6 +178,7 @@ export function CleanupPage() {
           </button>
         </div>
       )}
+      {notice}
       <ActionProblem problem={problem} />
       {error ? (
         <ErrorMessage error={error} retry={refetch} />
@@ -158,62 +187,61 @@ export function CleanupPage() {
       ) : flags.length === 0 ? (
         <Empty>Nothing to clean up here.</Empty>
       ) : (
-        <StackTable columns={columns}>
-          {flags.map((f) => (
-            <tr key={f.id}>
-              {canMutate && (
-                <td data-label="Select">
-                  <input type="checkbox" aria-label={`Select flag on ${f.product.name}`} checked={selected.has(f.id)} onChange={() => toggle(f.id)} />
-                </td>
-              )}
-              <td data-label="Kind">{KIND_LABEL[f.kind]}</td>
-              <td data-label="Product">
-                <span>
-                  {f.product.name}
-                  <span className="muted cell-line">
-                    {f.product.source.name} · {f.product.sku}
+        <>
+          <p className="muted list-count" data-testid="flags-count">
+            {formatRange(after.length * PAGE, flags.length, data.flags.totalCount, data.flags.totalCountExact, 'flag')}
+          </p>
+          <StackTable columns={columns}>
+            {flags.map((f) => (
+              <tr key={f.id}>
+                {canMutate && (
+                  <td data-label="Select">
+                    <input type="checkbox" aria-label={`Select flag on ${f.product.name}`} checked={selected.has(f.id)} onChange={() => toggle(f.id)} />
+                  </td>
+                )}
+                <td data-label="Kind">{KIND_LABEL[f.kind]}</td>
+                <td data-label="Product" className="text-cell">
+                  <span>
+                    {f.product.name}
+                    <span className="muted cell-line">
+                      {f.product.source.name} · {f.product.sku}
+                    </span>
                   </span>
-                </span>
-              </td>
-              <td data-label="Detail">{f.detail}</td>
-              <td data-label="Status">
-                <Badge tone={STATUS_TONE[f.status]}>{f.status}</Badge>
-              </td>
-              <td data-label="Raised">{formatDateTime(f.createdAt)}</td>
-              {canMutate && (
-                <td data-label="Actions">
-                  <div className="row-actions">
-                    {f.status !== 'APPROVED' && (
-                      <button type="button" className="button button--small" disabled={resolving.fetching} onClick={() => apply([f.id], 'APPROVED')}>
-                        Approve
-                      </button>
-                    )}
-                    {f.status !== 'DISMISSED' && (
-                      <button type="button" className="button button--small" disabled={resolving.fetching} onClick={() => apply([f.id], 'DISMISSED')}>
-                        Dismiss
-                      </button>
-                    )}
-                  </div>
                 </td>
-              )}
-            </tr>
-          ))}
-        </StackTable>
+                <td data-label="Detail" className="text-cell">{f.detail}</td>
+                <td data-label="Status">
+                  <Badge tone={STATUS_TONE[f.status]}>{f.status}</Badge>
+                </td>
+                <td data-label="Raised"><DateTime value={f.createdAt} /></td>
+                {canMutate && (
+                  <td data-label="Actions">
+                    <div className="row-actions">
+                      {f.status !== 'APPROVED' && (
+                        <button type="button" className="button button--small" disabled={resolving.fetching} onClick={() => apply([f.id], 'APPROVED')}>
+                          Approve
+                        </button>
+                      )}
+                      {f.status !== 'DISMISSED' && (
+                        <button type="button" className="button button--small" disabled={resolving.fetching} onClick={() => apply([f.id], 'DISMISSED')}>
+                          Dismiss
+                        </button>
+                      )}
+                    </div>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </StackTable>
+        </>
       )}
-      <nav className="pager" aria-label="Pages of flags">
-        <button type="button" className="button" disabled={after.length === 0} onClick={() => setAfter((a) => a.slice(0, -1))}>
-          ← Previous
-        </button>
-        <span className="muted">Page {after.length + 1}</span>
-        <button
-          type="button"
-          className="button"
-          disabled={!data?.flags.pageInfo.hasNextPage}
-          onClick={() => data?.flags.pageInfo.endCursor && setAfter((a) => [...a, data.flags.pageInfo.endCursor!])}
-        >
-          Next →
-        </button>
-      </nav>
+      <Pager
+        label="Pages of flags"
+        page={after.length + 1}
+        hasPrevious={after.length > 0}
+        hasNext={!!data?.flags.pageInfo.hasNextPage}
+        onPrevious={() => setAfter((a) => a.slice(0, -1))}
+        onNext={() => data?.flags.pageInfo.endCursor && setAfter((a) => [...a, data.flags.pageInfo.endCursor!])}
+      />
     </>
   );
 }

@@ -1,22 +1,26 @@
-/** Overview: the figures a person checks first and the latest runs, all live. */
+/** Overview: the figures a person checks first, scrapers by health, open incidents and the latest runs, all live. */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import { ErrorMessage, Empty, Loading } from '@/components/async-state';
-import { successTone } from '@/components/badge';
 import { RunsTable } from '@/components/runs-table';
 import { StatCard } from '@/components/stat-card';
 import { graphql } from '@/gql/gql';
 import type { RunRowFragment } from '@/gql/graphql';
 import { useLiveRuns } from '@/hooks/use-live-runs';
 import { FINISHED } from '@/lib/run-status';
+import { OpenIncidents } from './open-incidents';
+import { useRefetchOnFlagsChange } from '@/hooks/use-refetch-on-flags-change';
+import { usePageTitle } from '@/hooks/use-page-title';
+import { formatNumber } from '@/lib/format';
 
 const OverviewQuery = graphql(`
   query Overview {
-    health(days: 7) {
-      successRate
-      scraper {
-        id
-      }
+    healthOverview(days: 7) {
+      total
+      healthy
+      degraded
+      failing
+      noData
     }
     quality {
       missingFields {
@@ -56,6 +60,7 @@ const OverviewQuery = graphql(`
 const LATEST = 10;
 
 export function OverviewPage() {
+  usePageTitle('Overview');
   const [{ data, fetching, error }, reexecute] = useQuery({ query: OverviewQuery });
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   const [running, setRunning] = useState<ReadonlySet<string>>(new Set());
@@ -76,11 +81,12 @@ export function OverviewPage() {
   );
   const latestInitial = useMemo(() => data?.latest.edges.map((e) => e.node), [data]);
   const latest = useLiveRuns(latestInitial, { limit: LATEST, onRun, refetch: refresh });
+  useRefetchOnFlagsChange(refresh, !data);
 
   if (error) return <ErrorMessage error={error} retry={refresh} />;
   if (!data) return fetching ? <Loading /> : null;
 
-  const healthy = data.health.filter((h) => successTone(h.successRate) === 'good').length;
+  const health = data.healthOverview;
   const pending = data.pendingFlags.edges.length;
   const outliers = data.quality.priceOutliers.length;
 
@@ -88,12 +94,21 @@ export function OverviewPage() {
     <>
       <h1>Overview</h1>
       <section className="stat-grid" aria-label="Figures">
-        <StatCard label="Pending flags" value={`${pending}${data.pendingFlags.pageInfo.hasNextPage ? '+' : ''}`} tone={pending ? 'warn' : 'good'} />
-        <StatCard label="Healthy scrapers" value={`${healthy} / ${data.health.length}`} tone={healthy === data.health.length ? 'good' : 'warn'} hint="success rate ≥ 90% over 7 days" />
-        <StatCard label="Products" value={data.quality.missingFields.products.toLocaleString()} />
-        <StatCard label="Price outliers" value={outliers.toLocaleString()} tone={outliers ? 'warn' : 'good'} />
-        <StatCard label="Running now" value={<span data-testid="running-now">{running.size}</span>} tone={running.size ? 'active' : 'neutral'} />
+        <StatCard to="/cleanup" label="Pending flags" value={`${pending}${data.pendingFlags.pageInfo.hasNextPage ? '+' : ''}`} tone={pending ? 'warn' : 'good'} />
+        <StatCard to="/products" label="Products" value={formatNumber(data.quality.missingFields.products)} />
+        <StatCard to="/quality#outliers" label="Price outliers" value={formatNumber(outliers)} tone={outliers ? 'warn' : 'good'} />
+        <StatCard to="/runs?status=RUNNING" label="Running now" value={<span data-testid="running-now">{running.size}</span>} tone={running.size ? 'active' : 'neutral'} />
       </section>
+      <section aria-labelledby="scraper-health">
+        <h2 id="scraper-health">Scrapers by health (7 days)</h2>
+        <div className="stat-grid" data-testid="health-overview">
+          <StatCard to="/scrapers?health=HEALTHY" label="Healthy" value={<span data-testid="health-healthy">{health.healthy}</span>} tone={health.healthy === health.total ? 'good' : 'neutral'} hint={`of ${health.total} scrapers`} />
+          <StatCard to="/scrapers?health=DEGRADED" label="Degraded" value={<span data-testid="health-degraded">{health.degraded}</span>} tone={health.degraded ? 'warn' : 'neutral'} hint="latest run WARNING or success < 90%" />
+          <StatCard to="/scrapers?health=FAILING" label="Failing" value={<span data-testid="health-failing">{health.failing}</span>} tone={health.failing ? 'bad' : 'neutral'} hint="latest run ERROR or ≥ 50% of runs ERROR" />
+          <StatCard to="/scrapers?health=NO_DATA" label="No data" value={<span data-testid="health-no-data">{health.noData}</span>} hint="no ended run in 7 days" />
+        </div>
+      </section>
+      <OpenIncidents />
       <section aria-labelledby="latest-runs">
         <h2 id="latest-runs">Latest runs</h2>
         {latest.length ? <RunsTable runs={latest} caption="Latest runs" /> : <Empty>No runs yet. Start one from the Scrapers page.</Empty>}

@@ -1,16 +1,20 @@
-/** One run: its facts, live through runUpdated, and its live log. */
+/** One run: its facts and verdict (warnings, quality, publication), live through runUpdated, and its live log. */
 import { useEffect, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { useClient, useMutation, useQuery } from 'urql';
-import { ErrorMessage, Loading } from '@/components/async-state';
-import { RunStatusBadge } from '@/components/badge';
+import { ActionProblem, ErrorMessage, Loading } from '@/components/async-state';
+import { PublicationBadge, RunStatusBadge } from '@/components/badge';
+import { RunWarningTable } from '@/components/run-warnings';
 import { graphql } from '@/gql/gql';
 import { onReconnect } from '@/lib/api-client';
 import type { RunDetailFieldsFragment } from '@/gql/graphql';
-import { formatCount, formatDateTime, formatDuration } from '@/lib/format';
+import { DateTime } from '@/components/date-time';
+import { formatCount, formatDuration, formatNumber } from '@/lib/format';
 import { useCanMutate } from '@/lib/session';
 import { LogViewer } from './log-viewer';
+import { RunQualitySummary } from './run-quality';
 import { useJobLogs } from './use-job-logs';
+import { usePageTitle } from '@/hooks/use-page-title';
 
 // Defined for the query and the subscription below, which spread it (codegen reads it from here).
 graphql(`
@@ -43,6 +47,15 @@ graphql(`
       id
       name
     }
+    expectedProducts
+    warnings {
+      ...RunWarningFields
+    }
+    publication
+    publishedAt
+    quality {
+      ...RunQualityFields
+    }
   }
 `);
 
@@ -62,6 +75,22 @@ const RunDetailUpdated = graphql(`
   }
 `);
 
+const ApproveRunMutation = graphql(`
+  mutation ApproveRun($runId: ID!) {
+    approveRun(runId: $runId) {
+      __typename
+      ... on MutationApproveRunSuccess {
+        data {
+          ...RunDetailFields
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
 const CancelRunMutation = graphql(`
   mutation CancelRun($jobId: ID!) {
     cancelRun(jobId: $jobId) {
@@ -75,12 +104,26 @@ const CancelRunMutation = graphql(`
 
 export function RunDetailPage() {
   const { id = '' } = useParams();
+  // `/runs/42#L17`: the line a log search or a copied link points at.
+  const lineMatch = /^#L(\d+)$/.exec(useLocation().hash);
+  const targetSeq = lineMatch ? Number(lineMatch[1]) : null;
   const [{ data, fetching, error }, reexecute] = useQuery({ query: RunDetailQuery, variables: { id } });
+  usePageTitle(`Run #${id}`, data?.run?.scraper.name);
   const [live, setLive] = useState<RunDetailFieldsFragment | null>(null);
   const client = useClient();
   const stream = useJobLogs(id);
   const canMutate = useCanMutate();
   const [cancelState, cancelRun] = useMutation(CancelRunMutation);
+  const [approveState, approveRun] = useMutation(ApproveRunMutation);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  async function approve(runId: string) {
+    setProblem(null);
+    const result = await approveRun({ runId });
+    const outcome = result.data?.approveRun;
+    if (outcome?.__typename === 'MutationApproveRunSuccess') setLive(outcome.data);
+    else setProblem(result.error?.message ?? (outcome && 'message' in outcome ? outcome.message : null));
+  }
 
   // A fresh read of the run replaces what the subscription said before it.
   useEffect(() => setLive(null), [data]);
@@ -100,8 +143,21 @@ export function RunDetailPage() {
   if (error) return <ErrorMessage error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
   if (!data) return fetching ? <Loading /> : null;
   const run = live ?? data.run;
-  if (!run) return <ErrorMessage error={`There is no run #${id}.`} />;
+  if (!run)
+    return (
+      <>
+        <h1>Run #{id}</h1>
+        <ErrorMessage error={`There is no run #${id}.`} />
+      </>
+    );
   const cancellable = run.status === 'QUEUED' || run.status === 'RUNNING';
+  // The run is re-read only when its state changes, but the log streams every batch: each count is the
+  // larger of the two, so the facts follow the log while the run runs and keep the stored totals after.
+  const logFacts = {
+    lines: Math.max(run.lastSeq, stream.lastSeq),
+    warning: Math.max(run.logCounts.warning, stream.counts.warning),
+    error: Math.max(run.logCounts.error + run.logCounts.critical, stream.counts.error),
+  };
 
   return (
     <>
@@ -120,7 +176,13 @@ export function RunDetailPage() {
             Cancel run
           </button>
         )}
+        {canMutate && run.publication === 'HELD' && (
+          <button type="button" className="button button--primary" disabled={approveState.fetching} onClick={() => approve(run.id)}>
+            Approve run
+          </button>
+        )}
       </div>
+      <ActionProblem problem={problem} />
       {run.errorMessage && (
         <p className="state state--error">
           {run.errorType ? `${run.errorType}: ` : ''}
@@ -131,25 +193,39 @@ export function RunDetailPage() {
         <dt>Trigger</dt>
         <dd>{run.triggeredBy}</dd>
         <dt>Queued</dt>
-        <dd>{formatDateTime(run.queuedAt)}</dd>
+        <dd><DateTime value={run.queuedAt} /></dd>
         <dt>Started</dt>
-        <dd>{formatDateTime(run.startedAt)}</dd>
+        <dd><DateTime value={run.startedAt} /></dd>
         <dt>Completed</dt>
-        <dd>{formatDateTime(run.completedAt)}</dd>
+        <dd><DateTime value={run.completedAt} /></dd>
         <dt>Duration</dt>
         <dd>{formatDuration(run.durationSeconds)}</dd>
         <dt>Runner</dt>
         <dd>{run.runner?.name ?? '—'}</dd>
         <dt>Products</dt>
         <dd>
-          {run.productsProcessed} processed of {run.productsFound} found, {run.flagsCreated} flags
+          {formatNumber(run.productsProcessed)} processed of {formatNumber(run.productsFound)} found, {formatCount(run.flagsCreated, 'flag')}
+          {run.expectedProducts != null && <span className="muted cell-line">about {formatNumber(run.expectedProducts)} expected</span>}
+        </dd>
+        <dt>Publication</dt>
+        <dd data-testid="publication">
+          <PublicationBadge publication={run.publication} />
+          {run.publishedAt && <span className="muted"> <DateTime value={run.publishedAt} /></span>}
+          {run.publication === 'HELD' && <span className="cell-line">A quality gate holds its products until an admin approves the run or a later run passes.</span>}
         </dd>
         <dt>Log lines</dt>
-        <dd>
-          {run.lastSeq} ({formatCount(run.logCounts.warning, 'warning')}, {formatCount(run.logCounts.error + run.logCounts.critical, 'error')})
+        <dd data-testid="log-line-facts">
+          {formatNumber(logFacts.lines)} ({formatCount(logFacts.warning, 'warning')}, {formatCount(logFacts.error, 'error')})
         </dd>
       </dl>
-      <LogViewer stream={stream} runId={run.id} />
+      {run.warnings.length > 0 && (
+        <section aria-labelledby="run-warnings-title">
+          <h2 id="run-warnings-title">Why it ended WARNING</h2>
+          <RunWarningTable warnings={run.warnings} />
+        </section>
+      )}
+      {run.quality && <RunQualitySummary quality={run.quality} />}
+      <LogViewer stream={stream} runId={run.id} targetSeq={targetSeq} />
     </>
   );
 }

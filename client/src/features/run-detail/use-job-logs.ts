@@ -33,7 +33,7 @@ const JobLogsSubscription = graphql(`
 `);
 
 /** A line as the subscription sends it. */
-type LogLine = JobLogsEvent['jobLogs']['lines'][number];
+export type LogLine = JobLogsEvent['jobLogs']['lines'][number];
 /** How the run ended, once its log is complete. */
 type LogEnd = { status: RunStatus; retryId: string | null };
 export type LogStream = {
@@ -42,14 +42,17 @@ export type LogStream = {
   version: number;
   state: 'connecting' | 'live' | 'resuming' | 'complete';
   ended: LogEnd | null;
+  /** Lines received so far by level group, counted as they arrive (the run's own counts lag while it runs). */
+  counts: LogCounts;
 };
+type LogCounts = { warning: number; error: number };
 
 const RESUME_DELAY_MS = 1000;
 
 export function useJobLogs(jobId: string): LogStream {
   const client = useClient();
-  const store = useRef<{ jobId: string; lines: LogLine[]; lastSeq: number }>({ jobId, lines: [], lastSeq: 0 });
-  if (store.current.jobId !== jobId) store.current = { jobId, lines: [], lastSeq: 0 };
+  const store = useRef<{ jobId: string; lines: LogLine[]; lastSeq: number; counts: LogCounts }>(emptyStore(jobId));
+  if (store.current.jobId !== jobId) store.current = emptyStore(jobId);
   const [version, setVersion] = useState(0);
   const [state, setState] = useState<LogStream['state']>('connecting');
   const [ended, setEnded] = useState<LogEnd | null>(null);
@@ -84,17 +87,24 @@ export function useJobLogs(jobId: string): LogStream {
           if (line.seq > current.lastSeq) {
             current.lines.push(line);
             current.lastSeq = line.seq;
+            if (line.level === 'WARNING') current.counts.warning++;
+            else if (line.level === 'ERROR' || line.level === 'CRITICAL') current.counts.error++;
           }
         }
         // lastSeq also covers lines the server filtered out; resuming after it skips nothing we want.
         current.lastSeq = Math.max(current.lastSeq, event.lastSeq);
-        bump();
         if (event.ended) {
+          // The last lines render with the end, not a frame after it: "complete" means every line is shown.
+          cancelAnimationFrame(frame);
+          frame = 0;
+          setVersion((v) => v + 1);
           // The last event: the server completes the subscription, and a reconnect has nothing to resume.
           stopped = true;
           stopListening();
           setEnded({ status: event.ended.status, retryId: event.ended.retry?.id ?? null });
           setState('complete');
+        } else {
+          bump();
         }
       });
     };
@@ -116,5 +126,9 @@ export function useJobLogs(jobId: string): LogStream {
     };
   }, [client, jobId]);
 
-  return { lines: store.current.lines, lastSeq: store.current.lastSeq, version, state, ended };
+  return { lines: store.current.lines, lastSeq: store.current.lastSeq, version, state, ended, counts: { ...store.current.counts } };
+}
+
+function emptyStore(jobId: string) {
+  return { jobId, lines: [] as LogLine[], lastSeq: 0, counts: { warning: 0, error: 0 } };
 }

@@ -1,13 +1,18 @@
-/** Runners: which are connected (seen recently), when each was last seen, and the run it holds. */
+/**
+ * Runners: which are connected (the server's online: seen within its window, pushed by
+ * runnerUpdated when it changes), when each was last seen, and the run it holds.
+ */
 import { Link } from 'react-router';
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useClient, useQuery } from 'urql';
 import { Empty, ErrorMessage, Loading } from '@/components/async-state';
 import { Badge, RunStatusBadge } from '@/components/badge';
 import { StackTable } from '@/components/stack-table';
 import { graphql } from '@/gql/gql';
 import { onReconnect } from '@/lib/api-client';
-import { formatDateTime, formatRelative } from '@/lib/format';
+import { DateTime, RelativeTime } from '@/components/date-time';
+import { usePageTitle } from '@/hooks/use-page-title';
+import type { RunnerPresenceFieldsFragment } from '@/gql/graphql';
 
 const RunnersQuery = graphql(`
   query Runners {
@@ -15,8 +20,7 @@ const RunnersQuery = graphql(`
       id
       name
       createdAt
-      lastSeenAt
-      revokedAt
+      ...RunnerPresenceFields
       currentRun {
         id
         status
@@ -28,8 +32,23 @@ const RunnersQuery = graphql(`
   }
 `);
 
-/** A runner heartbeats well within this while it works, and polls for runs while idle. */
-const CONNECTED_WITHIN_MS = 2 * 60 * 1000;
+// What runnerUpdated pushes, spread by the list too (codegen reads it from here).
+graphql(`
+  fragment RunnerPresenceFields on Runner {
+    id
+    online
+    lastSeenAt
+    revokedAt
+  }
+`);
+
+const RunnerPresenceUpdated = graphql(`
+  subscription RunnerPresenceUpdated {
+    runnerUpdated {
+      ...RunnerPresenceFields
+    }
+  }
+`);
 
 const RunnersRunUpdated = graphql(`
   subscription RunnersRunUpdated {
@@ -40,9 +59,20 @@ const RunnersRunUpdated = graphql(`
 `);
 
 export function RunnersPage() {
+  usePageTitle('Runners');
   const [{ data, fetching, error }, reexecute] = useQuery({ query: RunnersQuery });
   const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   const client = useClient();
+  // The newest presence of each runner the server pushed since the list was read.
+  const [presence, setPresence] = useState<Record<string, RunnerPresenceFieldsFragment>>({});
+  useEffect(() => {
+    const subscription = client.subscription(RunnerPresenceUpdated, {}).subscribe((result) => {
+      const runner = result.data?.runnerUpdated;
+      if (runner) setPresence((known) => ({ ...known, [runner.id]: runner }));
+    });
+    return () => subscription.unsubscribe();
+  }, [client]);
+  useEffect(() => setPresence({}), [data]);
   // A run that starts or ends changes some runner's current run: read the list again then.
   useEffect(() => {
     const subscription = client.subscription(RunnersRunUpdated, {}).subscribe(refetch);
@@ -66,16 +96,20 @@ export function RunnersPage() {
         <Empty>No runners registered. Create one with the createRunner mutation and start it with its key.</Empty>
       ) : (
         <StackTable columns={['Runner', 'State', 'Last seen', 'Current run', 'Registered']}>
-          {data.runners.map((r) => {
-            const connected = !r.revokedAt && r.lastSeenAt != null && Date.now() - new Date(r.lastSeenAt).getTime() < CONNECTED_WITHIN_MS;
+          {data.runners.map((listed) => {
+            const r = { ...listed, ...presence[listed.id] };
+            const connected = r.online && !r.revokedAt;
             return (
               <tr key={r.id}>
-                <td data-label="Runner">{r.name}</td>
+                <td data-label="Runner" className="text-cell">{r.name}</td>
                 <td data-label="State">
                   {r.revokedAt ? <Badge tone="bad">Revoked</Badge> : connected ? <Badge tone="good">Connected</Badge> : <Badge tone="neutral">Offline</Badge>}
                 </td>
-                <td data-label="Last seen" title={formatDateTime(r.lastSeenAt)}>{formatRelative(r.lastSeenAt)}</td>
-                <td data-label="Current run">
+                <td data-label="Last seen">
+                  {/* While online it calls every few seconds, but only a change of presence is pushed: its lastSeenAt here is old. */}
+                  {connected ? 'active now' : <RelativeTime value={r.lastSeenAt} />}
+                </td>
+                <td data-label="Current run" className="text-cell">
                   {r.currentRun ? (
                     <>
                       <Link to={`/runs/${r.currentRun.id}`}>#{r.currentRun.id}</Link> {r.currentRun.scraper.name} <RunStatusBadge status={r.currentRun.status} />
@@ -84,7 +118,7 @@ export function RunnersPage() {
                     <span className="muted">idle</span>
                   )}
                 </td>
-                <td data-label="Registered">{formatDateTime(r.createdAt)}</td>
+                <td data-label="Registered"><DateTime value={r.createdAt} /></td>
               </tr>
             );
           })}
