@@ -6,12 +6,18 @@
  * the list's read and a subscription started after it would otherwise never show. Events that come
  * before the list are kept and applied to it when it comes, except where the list already shows the
  * run further along (the event was older than the read).
+ *
+ * A list read again (a run ended elsewhere, a mutation touched runs) can have been read before an
+ * event that reached the page first: the latest event of each recent run is kept, and put back over
+ * a read that shows that run less far along, so a run never steps back from RUNNING to QUEUED; a run
+ * newer than any the read holds was created after it and goes on top.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import { graphql } from '@/gql/gql';
 import { onReconnect } from '@/lib/api-client';
 import type { RunRowFragment } from '@/gql/graphql';
+import { applyRun, progress, remember, withLaterEvents } from '@/lib/live-run-list';
 
 const RunUpdatedSubscription = graphql(`
   subscription RunUpdated($scraperId: ID) {
@@ -29,6 +35,7 @@ export function useLiveRuns(
   const [runs, setRuns] = useState<RunRowFragment[]>(initial ?? []);
   const loaded = useRef(initial !== undefined);
   const early = useRef<RunRowFragment[]>([]);
+  const latest = useRef(new Map<string, RunRowFragment>());
   useEffect(() => {
     loaded.current = initial !== undefined;
     if (initial === undefined) return setRuns([]);
@@ -37,7 +44,7 @@ export function useLiveRuns(
       const shown = list.find((r) => r.id === run.id);
       if (!shown || progress(run) >= progress(shown)) list = applyRun(list, run, accept, limit);
     }
-    setRuns(list);
+    setRuns(withLaterEvents(list, latest.current, accept, limit));
     // accept and limit are read when the list comes; a change of either comes with a new list.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [initial]);
@@ -60,6 +67,7 @@ export function useLiveRuns(
       const run = result.data?.runUpdated;
       if (!run) return;
       onRunRef.current?.(run);
+      remember(latest.current, run);
       if (!loaded.current) return void early.current.push(run);
       setRuns((current) => applyRun(current, run, accept, limit));
     });
@@ -68,14 +76,3 @@ export function useLiveRuns(
 
   return runs;
 }
-
-function applyRun(current: RunRowFragment[], run: RunRowFragment, accept?: (run: RunRowFragment) => boolean, limit?: number): RunRowFragment[] {
-  const index = current.findIndex((r) => r.id === run.id);
-  if (index >= 0) return current.map((r, i) => (i === index ? run : r));
-  if (accept && !accept(run)) return current;
-  const next = [run, ...current];
-  return limit ? next.slice(0, limit) : next;
-}
-
-/** How far along a run is: queued, running, ended. */
-const progress = (run: RunRowFragment) => (run.status === 'QUEUED' ? 0 : run.status === 'RUNNING' ? 1 : 2);
