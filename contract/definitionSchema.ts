@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { MAX_PRODUCTS_PER_RUN } from './limits.ts';
 import { OPTIONAL_FIELDS, type OptionalField } from './product.ts';
+import { runnerLabelsSchema } from './runnerLabels.ts';
 
 const url = z.string().refine((value) => {
   try {
@@ -117,6 +118,8 @@ const definitionObject = z.strictObject({
   /** Below which share of the expected products a run counts as a volume drop; 0.5 when left out. */
   volumeDropRatio: z.number({ error: 'must be a number' }).gt(0, 'must be more than 0').max(1, 'must be at most 1').optional(),
   gates: gates.optional(),
+  /** Labels a runner must hold to take this scraper's runs (a region, a proxy pool); a trigger may ask for others. */
+  runnerLabels: runnerLabelsSchema.optional(),
   /**
    * Category aliases beyond the built-in ones: canonical category → the scraped values that mean it
    * (compared without case, accents or repeated spaces, dashes and underscores). The server stores

@@ -23,6 +23,7 @@ import { logRequestWhenDone } from './http/accessLog.ts';
 import { useUnexpectedErrorLog } from './graphql/plugins/unexpectedErrorLog.ts';
 import { useParseGuard } from './graphql/plugins/parseGuard.ts';
 import { createDrain } from './http/drain.ts';
+import { hangUpSignalOf } from './http/hangUp.ts';
 import { answerClientErrors } from './http/clientErrors.ts';
 import { adminPolicy, API_POLICY, graphiqlHeaderPolicy, setSecurityHeaders } from './http/securityHeaders.ts';
 import { GRAPHIQL_CDN, renderGraphiQLWithPolicy } from './graphql/graphiqlPage.ts';
@@ -55,7 +56,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export type App = { server: Server; start(port: number, host?: string): Promise<number>; stop(): Promise<void> };
 
-type ServerContext = { principal?: Principal; requestId?: string; clientIp?: string; req?: IncomingMessage; socket?: unknown };
+type ServerContext = { principal?: Principal; requestId?: string; clientIp?: string; req?: IncomingMessage; res?: ServerResponse; socket?: unknown };
 
 export function buildApp(services: Services & { adminToken: string; openConnections?: OpenConnections }): App {
   const { config, db, logger, adminToken } = services;
@@ -111,6 +112,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         requestId,
         clientIp: initial.clientIp ?? clientIp(initial.req, config.trustProxy),
         transport: initial.socket ? 'websocket' : 'http',
+        hangUp: initial.res ? hangUpSignalOf(initial.res) : undefined,
       };
     },
   });

@@ -17,6 +17,7 @@ const envSchema = z.object({
   GRAPHIQL: bool.optional(),
   INTROSPECTION: bool.optional(),
   RUN_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  CLAIM_WAIT_MAX_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
   SUBSCRIBER_QUEUE_LIMIT: z.coerce.number().int().min(10).default(10_000),
   PUBSUB_URL: z
     .string()
@@ -100,6 +101,8 @@ export type Config = {
   graphiql: boolean;
   introspection: boolean;
   runLeaseSeconds: number;
+  /** The longest claimRun wait a runner may ask for (waitSeconds). */
+  claimWaitMaxSeconds: number;
   headersTimeoutSeconds: number;
   /**
    * How often each websocket is pinged: one that has not answered by the next ping is cut off, and
@@ -167,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: e.GRAPHIQL ?? !production,
     introspection: e.INTROSPECTION ?? !production,
     runLeaseSeconds: e.RUN_LEASE_SECONDS,
+    claimWaitMaxSeconds: e.CLAIM_WAIT_MAX_SECONDS,
     headersTimeoutSeconds: e.HEADERS_TIMEOUT_SECONDS,
     websocketKeepAliveMs: WEBSOCKET_KEEPALIVE_MS,
     subscriberQueueLimit: e.SUBSCRIBER_QUEUE_LIMIT,

@@ -11,6 +11,8 @@ import { LogHub } from './logs/logHub.ts';
 import { RunLogWriter } from './logs/runLogWriter.ts';
 import { openLiveBus } from './pubsub/liveBus.ts';
 import { RunEvents } from './runs/runEvents.ts';
+import { ClaimWaiters } from './runs/claimWaiters.ts';
+import { ClaimWakeups } from './runs/claimWakeups.ts';
 import { IncidentEvents } from './alerts/incidents/incidentEvents.ts';
 import { RunnerPresence } from './runners/runnerPresence.ts';
 import { FlagEvents } from './flags/flagEvents.ts';
@@ -55,6 +57,10 @@ export async function startServer(options: {
   const deliveries = new DeliveryWorker({ pool: db.pool, listener, bus: liveBus, logger, config, notifyInTransaction: db.notifyInTransaction });
   const incidentEvents = new IncidentEvents(db.pool, liveBus, logger);
   await incidentEvents.start();
+  // Runners waiting for work here are woken by run changes heard on the bus, whichever instance made them.
+  const claimWaiters = new ClaimWaiters();
+  const claimWakeups = new ClaimWakeups(db.pool, claimWaiters, runEvents, logger);
+  claimWakeups.start();
   const runnerPresence = new RunnerPresence(db.pool, logger, {
     windowSeconds: config.runnerOnlineWindowSeconds,
     sweepSeconds: config.runnerPresenceSweepSeconds,
@@ -91,6 +97,7 @@ export async function startServer(options: {
     runUpdatedSubscribers: () => runEvents.subscriberCount,
     logBatchesFannedOut: () => logHub.fannedOut,
     logBatchesWaiting: () => logWriter.waiting,
+    claimWaiters: () => ({ waiting: claimWaiters.size, woken: claimWaiters.woken }),
   });
   const openConnections = new OpenConnections(db, adminToken, listener, logger);
   const retention = new LogRetention(db.pool, logger, { days: config.logRetentionDays, intervalMs: config.logRetentionIntervalSeconds * 1000 });
@@ -98,7 +105,7 @@ export async function startServer(options: {
   await metrics.start();
   await openConnections.start();
   retention.start();
-  const app = buildApp({ metrics, openConnections, config, db, logger, logHub, logWriter, runEvents, incidentEvents, runnerPresence, flagEvents, logSearch, scheduler, adminToken });
+  const app = buildApp({ metrics, openConnections, config, db, logger, logHub, logWriter, runEvents, incidentEvents, runnerPresence, claimWaiters, flagEvents, logSearch, scheduler, adminToken });
   const port = await app.start(config.port);
   logger.info({ port }, 'Scrapedeck API listening');
   return {
@@ -106,6 +113,9 @@ export async function startServer(options: {
     url: `http://127.0.0.1:${port}/graphql`,
     /** Graceful: stop accepting, let in-flight requests finish, close subscriptions with 1001, then release the database. */
     async stop() {
+      // Runners waiting for work are answered null at once, so that they wait on another instance.
+      claimWaiters.close();
+      claimWakeups.stop();
       // Requests stop being taken at once; a scheduler pass in progress finishes meanwhile, before the database closes.
       await Promise.all([app.stop(), scheduler?.stop(), deliveries.stop()]);
       // Ends the subscription generators of closed sockets, which wait for their next event otherwise.

@@ -46,6 +46,42 @@ graphql(`
   }
 `);
 
+graphql(`
+  fragment ClaimedRun on Run {
+    id
+    retryCount
+    scraper {
+      id
+      slug
+      name
+      config
+      source {
+        name
+        url
+      }
+    }
+  }
+`);
+
+/** Waits on the server for a run (held until one is queued, or null when the wait ends). */
+const ClaimWaitingDocument = graphql(`
+  mutation ClaimWaiting($waitSeconds: Int!, $labels: [String!]) {
+    claimRun(waitSeconds: $waitSeconds, labels: $labels) {
+      __typename
+      ...Refusal
+      ... on RunnerLabelsNotGrantedError {
+        labels
+      }
+      ... on MutationClaimRunSuccess {
+        data {
+          ...ClaimedRun
+        }
+      }
+    }
+  }
+`);
+
+/** For a server that cannot hold a claim: answered at once, so the runner polls. */
 const ClaimDocument = graphql(`
   mutation Claim {
     claimRun {
@@ -53,18 +89,7 @@ const ClaimDocument = graphql(`
       ...Refusal
       ... on MutationClaimRunSuccess {
         data {
-          id
-          retryCount
-          scraper {
-            id
-            slug
-            name
-            config
-            source {
-              name
-              url
-            }
-          }
+          ...ClaimedRun
         }
       }
     }
@@ -137,6 +162,13 @@ export type ClaimedRun = NonNullable<Unwrapped<ClaimMutation['claimRun']>>;
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
+export type ClaimOptions = {
+  /** How long the server may hold the claim waiting for a run; 0 answers at once. */
+  waitSeconds: number;
+  /** Claim under these of the runner's labels only; null for all of them. */
+  labels: string[] | null;
+};
+
 export class ApiClient {
   readonly url: string;
   private readonly apiKey: string;
@@ -149,7 +181,20 @@ export class ApiClient {
     this.apiKey = apiKey;
   }
 
-  claimRun(): Promise<ClaimedRun | null> {
+  /** False once the server has shown it cannot hold a claim (it predates waitSeconds): the runner polls it. */
+  serverWaits = true;
+
+  /** The oldest run this runner may take, waiting on the server up to waitSeconds for one; null when none came. */
+  async claimRun({ waitSeconds, labels }: ClaimOptions, stop?: AbortSignal): Promise<ClaimedRun | null> {
+    if (waitSeconds > 0 && this.serverWaits) {
+      try {
+        // A stopping runner hangs up on its wait rather than hold its workers until the wait ends.
+        return await this.mutate('claimRun', ClaimWaitingDocument, { waitSeconds, labels }, REQUEST_TIMEOUT_MS + waitSeconds * 1000, stop);
+      } catch (error) {
+        if (!(error instanceof RejectedError && error.typename === 'InvalidRequest' && /waitSeconds|labels/i.test(error.message))) throw error;
+        this.serverWaits = false;
+      }
+    }
     return this.mutate('claimRun', ClaimDocument, {});
   }
 
@@ -175,6 +220,8 @@ export class ApiClient {
     field: Field,
     document: TypedDocumentString<Result, Variables>,
     variables: Variables,
+    timeoutMs = REQUEST_TIMEOUT_MS,
+    stop?: AbortSignal,
   ): Promise<Unwrapped<Result[Field]>> {
     let response: Response;
     try {
@@ -182,7 +229,7 @@ export class ApiClient {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': this.apiKey },
         body: JSON.stringify({ query: document.toString(), variables }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       const e = error as Error & { cause?: Error };

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { runnerLabelsSchema } from '../../contract/runnerLabels.ts';
 
 const settings = z.object({
   api: z.string().url('must be the URL of the GraphQL endpoint, such as http://localhost:4000/graphql'),
@@ -15,6 +16,14 @@ const settings = z.object({
   name: z.string().min(1).max(64),
   concurrency: z.coerce.number().int().min(1).max(64),
   pollMs: z.coerce.number().int().min(50).max(60_000),
+  waitSeconds: z.coerce.number().int().min(0).max(3600),
+  labels: z.string().transform((text, ctx) => {
+    if (text.trim() === '') return null;
+    const parsed = runnerLabelsSchema.safeParse(text.split(',').map((label) => label.trim()));
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+    return z.NEVER;
+  }),
   heartbeatMs: z.coerce.number().int().min(100).max(10_000, 'must be at most 10000: the API expects a sign of life every 10 s'),
   spoolDir: z.string().min(1),
   graceMs: z.coerce.number().int().min(0),
@@ -32,7 +41,11 @@ export const USAGE = `Usage: npm run runner -- --api URL --key-file FILE [--name
   --key KEY            the key itself: visible to every user of the machine in ps; prefer the two above
   --name NAME          name in this runner's own logs (RUNNER_NAME; default: host name)
   --concurrency N      runs executed at once (RUNNER_CONCURRENCY; default 1)
-  --poll-ms MS         wait between empty claims (RUNNER_POLL_MS; default 1000)
+  --wait-seconds N     how long the API may hold a claim waiting for a run (RUNNER_WAIT_SECONDS; default 50);
+                       0 polls every --poll-ms instead, as a runner must with a server that cannot hold a claim
+  --poll-ms MS         wait between empty claims when polling (RUNNER_POLL_MS; default 1000)
+  --labels A,B         claim only runs for these of the labels an admin gave this runner (RUNNER_LABELS;
+                       default: all of them); a runner cannot give itself a label
   --heartbeat-ms MS    heartbeat interval while a run is in progress (RUNNER_HEARTBEAT_MS; default 5000)
   --spool-dir DIR      where unsent lines wait while the API is away (RUNNER_SPOOL_DIR; default .data/runner-spool/NAME)
   --grace-ms MS        on SIGTERM, how long runs in progress may finish (RUNNER_GRACE_MS; default 20000)
@@ -50,6 +63,8 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): RunnerSett
       name: { type: 'string' },
       concurrency: { type: 'string' },
       'poll-ms': { type: 'string' },
+      'wait-seconds': { type: 'string' },
+      labels: { type: 'string' },
       'heartbeat-ms': { type: 'string' },
       'spool-dir': { type: 'string' },
       'grace-ms': { type: 'string' },
@@ -67,6 +82,8 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): RunnerSett
     name,
     concurrency: values.concurrency ?? env.RUNNER_CONCURRENCY ?? 1,
     pollMs: values['poll-ms'] ?? env.RUNNER_POLL_MS ?? 1000,
+    waitSeconds: values['wait-seconds'] ?? env.RUNNER_WAIT_SECONDS ?? 50,
+    labels: values.labels ?? env.RUNNER_LABELS ?? '',
     heartbeatMs: values['heartbeat-ms'] ?? env.RUNNER_HEARTBEAT_MS ?? 5000,
     spoolDir: values['spool-dir'] ?? env.RUNNER_SPOOL_DIR ?? path.join('.data', 'runner-spool', name.replace(/[^A-Za-z0-9._-]/g, '_')),
     graceMs: values['grace-ms'] ?? env.RUNNER_GRACE_MS ?? 20_000,

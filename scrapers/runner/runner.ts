@@ -16,6 +16,10 @@ export type RunnerOptions = {
   name: string;
   concurrency: number;
   pollMs: number;
+  /** How long the API may hold a claim waiting for a run; 0 polls every pollMs. */
+  waitSeconds: number;
+  /** Claim under these of the runner's labels only; null for all of them. */
+  labels: string[] | null;
   heartbeatMs: number;
   spoolDir: string;
   /** How long stop() lets runs in progress finish before stopping them. */
@@ -67,28 +71,34 @@ export class Runner {
   }
 
   private async work(worker: number): Promise<void> {
-    const { api, logger, pollMs } = this.options;
+    const { api, logger, pollMs, waitSeconds, labels } = this.options;
     let failures = 0;
     while (!this.stopping.signal.aborted) {
       let run;
+      const asked = Date.now();
       try {
-        run = await api.claimRun();
+        run = await api.claimRun({ waitSeconds, labels }, this.stopping.signal);
         failures = 0;
       } catch (error) {
-        if (error instanceof RejectedError && error.typename === 'NotAuthorized') {
+        // Stopping hung up on the wait.
+        if (this.stopping.signal.aborted) break;
+        if (error instanceof RejectedError && (error.typename === 'NotAuthorized' || error.typename === 'RunnerLabelsNotGrantedError')) {
           this.fatal = error;
-          logger.fatal({ err: error.message }, 'the API refuses this runner key; stopping');
+          logger.fatal({ err: error.message }, error.typename === 'NotAuthorized' ? 'the API refuses this runner key; stopping' : 'the API refuses these labels; stopping');
           this.stopping.abort();
           break;
         }
         failures++;
         if (failures === 1 || failures % 20 === 0) logger.warn({ err: (error as Error).message, failures }, 'cannot claim runs; retrying');
-        // Up to 16 polls apart, and never more than 10 s: a runner notices soon that the API is back.
-        await sleep(backoffDelay(failures, { baseMs: pollMs, maxMs: Math.min(10_000, 16 * pollMs) }), this.stopping.signal);
+        // Up to 16 polls apart, and never more than 10 s: a runner notices soon that the API is back. Jittered,
+        // so that a fleet cut off by a restart does not come back all at once.
+        await sleep(backoffDelay(failures, { baseMs: pollMs, maxMs: Math.min(10_000, 16 * pollMs), jitter: true }), this.stopping.signal);
         continue;
       }
       if (!run) {
-        await sleep(pollMs, this.stopping.signal);
+        // A wait that ended early (the server is shutting down, or holds claims shorter) is not asked again at once.
+        const waited = waitSeconds > 0 && api.serverWaits && Date.now() - asked >= 500;
+        if (!waited) await sleep(backoffDelay(0, { baseMs: pollMs, jitter: true }), this.stopping.signal);
         continue;
       }
       logger.info({ jobId: run.id, scraper: run.scraper.slug, worker }, 'claimed run');

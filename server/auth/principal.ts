@@ -5,7 +5,7 @@ import { hashSecret, secretsEqual } from './secrets.ts';
 export type Principal =
   | { kind: 'admin'; tokenId: number | null }
   | { kind: 'viewer'; tokenId: number }
-  | { kind: 'runner'; runnerId: number; runnerName: string }
+  | { kind: 'runner'; runnerId: number; runnerName: string; /** What work it may take (set by an admin). */ labels: string[] }
   | { kind: 'anonymous' };
 
 export type Credentials = { bearer?: string | null; apiKey?: string | null };
@@ -50,17 +50,17 @@ export async function resolvePrincipal(db: Database, adminToken: string, credent
     if (token) return token.role === 'ADMIN' ? { kind: 'admin', tokenId: token.id } : { kind: 'viewer', tokenId: token.id };
   }
   if (apiKey && apiKey.length <= MAX_SECRET_LENGTH) {
-    const { rows } = await db.pool.query<{ id: number; name: string }>({
+    const { rows } = await db.pool.query<{ id: number; name: string; labels: string[] }>({
       name: 'principal_runner',
-      text: `WITH r AS (SELECT id, name, last_seen_at FROM runner WHERE key_hash = $1 AND revoked_at IS NULL),
+      text: `WITH r AS (SELECT id, name, labels, last_seen_at FROM runner WHERE key_hash = $1 AND revoked_at IS NULL),
                   touched AS (UPDATE runner SET last_seen_at = now() FROM r
                                WHERE runner.id = r.id
                                  AND (r.last_seen_at IS NULL OR r.last_seen_at < now() - interval '5 seconds'))
-             SELECT id, name FROM r`,
+             SELECT id, name, labels FROM r`,
       values: [hashSecret(apiKey)],
     });
     const runner = rows[0];
-    if (runner) return { kind: 'runner', runnerId: runner.id, runnerName: runner.name };
+    if (runner) return { kind: 'runner', runnerId: runner.id, runnerName: runner.name, labels: runner.labels };
   }
   return { kind: 'anonymous' };
 }

@@ -12,6 +12,7 @@ import type { IncidentEvents } from '../alerts/incidents/incidentEvents.ts';
 import type { FlagEvents } from '../flags/flagEvents.ts';
 import type { LogSearchPool } from '../logs/search/searchPool.ts';
 import type { RunnerPresence } from '../runners/runnerPresence.ts';
+import type { ClaimWaiters } from '../runs/claimWaiters.ts';
 
 export type Services = {
   config: Config;
@@ -23,6 +24,8 @@ export type Services = {
   runEvents: RunEvents;
   incidentEvents: IncidentEvents;
   runnerPresence: RunnerPresence;
+  /** The runners waiting for work on this instance (claimRun with waitSeconds). */
+  claimWaiters: ClaimWaiters;
   flagEvents: FlagEvents;
   /** The connections log searches run on, apart from the main pool. */
   logSearch: LogSearchPool;
@@ -39,6 +42,8 @@ export type Context = Services & {
   clientIp?: string;
   /** How the operation came: a graphql-ws connection, or an HTTP request. */
   transport: 'websocket' | 'http';
+  /** Over HTTP: aborts when the client hangs up before its answer. */
+  hangUp?: () => AbortSignal;
 };
 
 /**

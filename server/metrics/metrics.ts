@@ -25,6 +25,8 @@ export type MetricsSources = {
   logBatchesFannedOut: () => { read: number; stored: number };
   /** Log batches waiting for their run's statement before them to finish. */
   logBatchesWaiting: () => number;
+  /** Runners waiting for work on this instance, and how many times one was woken since start. */
+  claimWaiters: () => { waiting: number; woken: number };
   /** How often the NOTIFY round trip is probed. */
   probeIntervalMs?: number;
 };
@@ -105,6 +107,25 @@ export function createMetrics(sources: MetricsSources) {
     registers,
     collect() {
       this.set(sources.logBatchesWaiting());
+    },
+  });
+  let wokenSoFar = 0;
+  new Gauge({
+    name: 'scrapedeck_runners_waiting',
+    help: 'Runners holding a claimRun open on this instance, waiting for work.',
+    registers,
+    collect() {
+      this.set(sources.claimWaiters().waiting);
+    },
+  });
+  new Counter({
+    name: 'scrapedeck_runner_wakeups_total',
+    help: 'Waiting runners woken because a run may have become claimable (at most one per scraper with a claimable run, per announcement burst).',
+    registers,
+    collect() {
+      const woken = sources.claimWaiters().woken;
+      this.inc(woken - wokenSoFar);
+      wokenSoFar = woken;
     },
   });
   new Gauge({

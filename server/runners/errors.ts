@@ -18,3 +18,14 @@ export class RunnerRevokedError extends Error {
     this.name = 'RunnerRevokedError';
   }
 }
+
+/** A runner asked to wait for work under labels an admin has not given it: its key cannot grant itself other work. */
+export class RunnerLabelsNotGrantedError extends Error {
+  readonly labels: string[];
+
+  constructor(labels: string[]) {
+    super(`This runner does not hold the label${labels.length === 1 ? '' : 's'} ${labels.join(', ')}: an admin sets a runner's labels (setRunnerLabels); a runner may only narrow them`);
+    this.labels = labels;
+    this.name = 'RunnerLabelsNotGrantedError';
+  }
+}

@@ -50,3 +50,13 @@ export async function revokeRunner(db: Database, id: number): Promise<Runner> {
   if (!(await revokeCredential(db, 'runner', id))) throw new NotFoundError('Runner', String(id));
   return db.prisma.runner.findUniqueOrThrow({ where: { id } });
 }
+
+/**
+ * Sets what work a runner may take. Its waits under the old labels run to their end (at most the
+ * wait it asked for); its next claim uses the new ones.
+ */
+export async function setRunnerLabels(db: Database, id: number, labels: string[]): Promise<Runner> {
+  const { count } = await db.prisma.runner.updateMany({ where: { id }, data: { labels } });
+  if (count === 0) throw new NotFoundError('Runner', String(id));
+  return db.prisma.runner.findUniqueOrThrow({ where: { id } });
+}

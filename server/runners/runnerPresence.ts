@@ -1,6 +1,7 @@
 /**
  * Tells runnerUpdated subscribers when a runner goes offline or comes back. A runner is online while
- * it has called the API within the window (auth touches last_seen_at); going silent writes nothing,
+ * it has called the API within the window (auth touches last_seen_at) or holds a wait for work open
+ * (claimRun's waitSeconds; a connection closed early ends it); going silent writes nothing,
  * so a sweep reads who is online every few seconds and compares with its last reading. Each
  * instance sweeps for its own subscribers, and only while it has some: the reading is one indexed
  * read of the runner table, and every instance reads the same table, so none needs to tell another.
@@ -10,9 +11,13 @@ import type { Logger } from '../logger.ts';
 import { KeyedSubscribers } from '../pubsub/keyedSubscribers.ts';
 
 
-/** Online while the last call is younger than the window; the one rule the Runner.online field and the sweep share. */
-export function isRunnerOnline(lastSeenAt: Date | null, windowSeconds: number, now = Date.now()): boolean {
-  return lastSeenAt !== null && now - lastSeenAt.getTime() < windowSeconds * 1000;
+/**
+ * Online while the last call is younger than the window, or while it holds a wait for work open; the
+ * one rule the Runner.online field and the sweep share.
+ */
+export function isRunnerOnline(runner: { lastSeenAt: Date | null; waitingUntil: Date | null }, windowSeconds: number, now = Date.now()): boolean {
+  if (runner.waitingUntil !== null && runner.waitingUntil.getTime() > now) return true;
+  return runner.lastSeenAt !== null && now - runner.lastSeenAt.getTime() < windowSeconds * 1000;
 }
 
 export class RunnerPresence {
@@ -65,7 +70,8 @@ export class RunnerPresence {
     try {
       const { rows } = await this.pool.query<{ id: number }>({
         name: 'read_online_runners',
-        text: `SELECT id FROM runner WHERE revoked_at IS NULL AND last_seen_at > now() - make_interval(secs => $1::float8)`,
+        text: `SELECT id FROM runner
+                WHERE revoked_at IS NULL AND (last_seen_at > now() - make_interval(secs => $1::float8) OR waiting_until > now())`,
         values: [this.windowSeconds],
       });
       const now = new Set(rows.map((r) => r.id));

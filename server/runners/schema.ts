@@ -4,8 +4,9 @@ import { builder } from '../graphql/builder.ts';
 import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunRef } from '../runs/schema.ts';
-import { RunnerNameTakenError, RunnerRevokedError } from './errors.ts';
-import { createRunner, revokeRunner, rotateRunnerKey, type RunnerWithKey } from './runnerOperations.ts';
+import { RunnerLabelsNotGrantedError, RunnerNameTakenError, RunnerRevokedError } from './errors.ts';
+import { runnerLabelsSchema } from '../../contract/runnerLabels.ts';
+import { createRunner, revokeRunner, rotateRunnerKey, setRunnerLabels, type RunnerWithKey } from './runnerOperations.ts';
 import { isRunnerOnline } from './runnerPresence.ts';
 
 const RunnerRef = builder.prismaObject('Runner', {
@@ -20,11 +21,15 @@ const RunnerRef = builder.prismaObject('Runner', {
       description: 'When the runner last called the API (kept to within a few seconds).',
     }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    labels: t.exposeStringList('labels', {
+      description: 'What work it may take, set by an admin (setRunnerLabels): a run asking for labels goes only to a runner holding them all.',
+    }),
     online: t.boolean({
       description:
-        'Whether the runner called the API within the online window (15 s by default, RUNNER_ONLINE_WINDOW_SECONDS). runnerUpdated tells when it changes.',
-      select: { lastSeenAt: true, revokedAt: true },
-      resolve: (runner, _args, ctx) => runner.revokedAt === null && isRunnerOnline(runner.lastSeenAt, ctx.config.runnerOnlineWindowSeconds),
+        'Whether the runner is connected: it holds a wait for work open (claimRun with waitSeconds), or called the API within the online window ' +
+        '(15 s by default, RUNNER_ONLINE_WINDOW_SECONDS). runnerUpdated tells when it changes.',
+      select: { lastSeenAt: true, waitingUntil: true, revokedAt: true },
+      resolve: (runner, _args, ctx) => runner.revokedAt === null && isRunnerOnline(runner, ctx.config.runnerOnlineWindowSeconds),
     }),
     currentRun: t.field({
       type: RunRef,
@@ -86,7 +91,24 @@ builder.objectType(RunnerRevokedError, {
   fields: (t) => ({ runnerId: t.id({ resolve: (e) => String(e.runnerId) }) }),
 });
 
+builder.objectType(RunnerLabelsNotGrantedError, {
+  name: 'RunnerLabelsNotGrantedError',
+  description: "The runner asked to claim under labels it does not hold; an admin sets a runner's labels, and a runner may only narrow them.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ labels: t.exposeStringList('labels') }),
+});
+
 builder.mutationFields((t) => ({
+  setRunnerLabels: t.field({
+    type: RunnerRef,
+    description:
+      "Sets what work a runner may take: a run that asks for labels (its definition's runnerLabels, or its trigger's) is claimed only by a runner holding them all. " +
+      'Takes effect at its next claim.',
+    authScopes: { admin: true },
+    errors: { types: [...MUTATION_ERRORS] },
+    args: { id: t.arg.id({ required: true }), labels: t.arg.stringList({ required: true, validate: runnerLabelsSchema }) },
+    resolve: (_root, { id, labels }, ctx) => setRunnerLabels(ctx.db, parseId(id, 'Runner'), labels),
+  }),
   createRunner: t.field({
     type: RunnerWithKeyRef,
     description: 'Registers a runner and returns its API key once.',

@@ -27,6 +27,8 @@ export class RunEvents {
   private readonly subscribers = new KeyedSubscribers<number, Filter>();
   /** This instance's own watchers of single runs (the log hub's), apart from GraphQL subscribers. */
   private readonly watchers = new Map<number, Set<() => void>>();
+  /** Watchers of every run (the claim wake-ups); null means that announcements may have been missed. */
+  private readonly everyRun = new Set<(change: RunChange | null) => void>();
   private stopListening: (() => Promise<void>) | null = null;
   private stopReconnects: (() => void) | null = null;
 
@@ -66,6 +68,7 @@ export class RunEvents {
    */
   private async refreshAfterReconnect(gap: BusGap): Promise<void> {
     for (const handlers of this.watchers.values()) for (const handler of handlers) handler();
+    for (const handler of this.everyRun) handler(null);
     const filters = this.subscribers.filters();
     for (const runId of new Set(filters.map((f) => f.runId))) {
       if (runId !== undefined) this.subscribers.deliver(runId, (f) => f.runId === runId);
@@ -112,6 +115,12 @@ export class RunEvents {
     };
   }
 
+  /** Calls onChange with every run change this instance hears of, and with null after announcements may have been missed. */
+  watchEveryRun(onChange: (change: RunChange | null) => void): () => void {
+    this.everyRun.add(onChange);
+    return () => void this.everyRun.delete(onChange);
+  }
+
   /** Yields the id of each matching run that changed, once per change burst. */
   subscribe(filter: Filter): AsyncIterableIterator<number> {
     return this.subscribers.subscribe(filter);
@@ -125,6 +134,7 @@ export class RunEvents {
 
   private deliver(change: RunChange): void {
     for (const handler of this.watchers.get(change.runId) ?? []) handler();
+    for (const handler of this.everyRun) handler(change);
     this.subscribers.deliver(
       change.runId,
       ({ runId, scraperId }) => (runId === undefined || runId === change.runId) && (scraperId === undefined || scraperId === change.scraperId),

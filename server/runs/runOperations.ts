@@ -15,6 +15,7 @@ import { withTransaction } from '../db/withTransaction.ts';
 import { addRunsToScraperDays } from '../trends/sql/addRunsToScraperDays.ts';
 import { RunInProgressError, ScraperDisabledError } from './errors.ts';
 import { explainRefusal } from './explainRefusal.ts';
+import type { ClaimWaiters } from './claimWaiters.ts';
 
 /** What a trigger does when the scraper already has a run queued or running. */
 export type IfActive = 'REFUSE' | 'QUEUE';
@@ -25,7 +26,14 @@ export type IfActive = 'REFUSE' | 'QUEUE';
  * starts when the running one ends, unless one is already waiting (refused, naming that one).
  * Decided under the scraper's row lock, so two triggers at the same moment make one run.
  */
-export async function triggerRun(db: Database, scraperId: number, triggeredBy: TriggerSource, ifActive: IfActive = 'REFUSE'): Promise<RunChange> {
+export async function triggerRun(
+  db: Database,
+  scraperId: number,
+  triggeredBy: TriggerSource,
+  ifActive: IfActive = 'REFUSE',
+  /** The labels a runner must hold to take it; null takes the definition's runnerLabels. */
+  labels: readonly string[] | null = null,
+): Promise<RunChange> {
   return withTransaction(db.pool, async (client) => {
     const scraper = await lockScraperRuns(client, scraperId);
     if (!scraper) throw new NotFoundError('Scraper', String(scraperId));
@@ -34,12 +42,43 @@ export async function triggerRun(db: Database, scraperId: number, triggeredBy: T
     const queued = scraper.active.find((run) => run.status === 'QUEUED');
     const blocking = ifActive === 'QUEUE' ? queued : (running ?? queued);
     if (blocking) throw new RunInProgressError(scraperId, blocking.id, blocking.status);
-    return { runId: await enqueueRun(client, { scraperId, triggeredBy, notify: db.notifyInTransaction }), scraperId };
+    return { runId: await enqueueRun(client, { scraperId, triggeredBy, notify: db.notifyInTransaction, labels }), scraperId };
   });
 }
 
-export async function claimRun(db: Database, runnerId: number, leaseSeconds: number): Promise<RunChange | null> {
-  return claimOldestQueuedRun(db.pool, runnerId, leaseSeconds, db.notifyInTransaction);
+export type RunClaim = {
+  runnerId: number;
+  /** The labels it claims under: the runs it takes ask for none beyond them. */
+  labels: readonly string[];
+  leaseSeconds: number;
+  /** How long to wait for a run when none is claimable now; 0 answers at once. */
+  waitMs: number;
+  /** Ends the wait early (the runner hung up). */
+  signal?: AbortSignal;
+};
+
+/**
+ * Takes the oldest claimable run for the runner, waiting up to waitMs for one (see ClaimWaiters):
+ * null when none came. The runner enters the line before each attempt, so a run queued while the
+ * attempt reads the queue still wakes it.
+ */
+export async function claimRun(db: Database, waiters: ClaimWaiters, { runnerId, labels, leaseSeconds, waitMs, signal }: RunClaim): Promise<RunChange | null> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const waiting = waiters.enter(labels, deadline - Date.now(), signal);
+    let claimed: RunChange | null;
+    try {
+      claimed = await claimOldestQueuedRun(db.pool, { runnerId, labels, leaseSeconds, notify: db.notifyInTransaction });
+    } catch (error) {
+      waiting.leave();
+      throw error;
+    }
+    if (claimed) {
+      waiting.leave();
+      return claimed;
+    }
+    if (!(await waiting.woken)) return null;
+  }
 }
 
 /**

@@ -7,6 +7,9 @@ import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunInProgressError, RunStateError, ScraperDisabledError } from './errors.ts';
 import { cancelRun, claimRun, completeRun, heartbeat, triggerRun } from './runOperations.ts';
+import { RunnerLabelsNotGrantedError } from '../runners/errors.ts';
+import { markRunnerHungUp, markRunnerWaiting } from '../runners/sql/runnerWaits.ts';
+import { describeRequiredLabels, runnerLabelsSchema } from '../../contract/runnerLabels.ts';
 import { MAX_PRODUCTS_PER_RUN } from '../../contract/limits.ts';
 import { COUNT_EXACT_UP_TO } from '../db/boundedCount.ts';
 import { countWith, totalCountFields } from '../graphql/totalCount.ts';
@@ -37,6 +40,15 @@ export const RunRef = builder.prismaObject('Run', {
     triggeredBy: t.expose('triggeredBy', { type: TriggeredByEnum }),
     queuedAt: t.expose('queuedAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    requiredLabels: t.exposeStringList('requiredLabels', {
+      description: "The labels a runner must hold to claim the run: its trigger's, else its definition's runnerLabels; [] when any runner may.",
+    }),
+    waitingFor: t.string({
+      nullable: true,
+      description: 'While the run is QUEUED, what it waits for, such as "waiting for a runner labelled eu"; null once it has started.',
+      select: { status: true, requiredLabels: true },
+      resolve: (run) => (run.status === 'QUEUED' ? describeRequiredLabels(run.requiredLabels) : null),
+    }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true, description: 'When the outcome reached the server (or the run was cancelled or lost).' }),
     durationSeconds: t.exposeFloat('durationSeconds', {
       nullable: true,
@@ -220,9 +232,14 @@ builder.mutationFields((t) => ({
     args: {
       scraperId: t.arg.id({ required: true }),
       ifActive: t.arg({ type: IfActiveEnum, required: false, defaultValue: 'REFUSE' }),
+      runnerLabels: t.arg.stringList({
+        required: false,
+        description: "Only a runner holding all these labels may take the run; null takes the definition's runnerLabels, [] lets any runner take it.",
+        validate: runnerLabelsSchema.nullish(),
+      }),
     },
-    resolve: async (_root, { scraperId, ifActive }, ctx) => {
-      const queued = await triggerRun(ctx.db, parseId(scraperId, 'Scraper'), 'MANUAL', ifActive ?? 'REFUSE');
+    resolve: async (_root, { scraperId, ifActive, runnerLabels }, ctx) => {
+      const queued = await triggerRun(ctx.db, parseId(scraperId, 'Scraper'), 'MANUAL', ifActive ?? 'REFUSE', runnerLabels ?? null);
       ctx.runEvents.announce([queued]);
       return loadRun(ctx, queued.runId);
     },
@@ -230,11 +247,36 @@ builder.mutationFields((t) => ({
   claimRun: t.field({
     type: RunRef,
     nullable: true,
-    description: 'Takes the oldest queued run for the calling runner and marks it RUNNING; null when none is queued.',
+    description:
+      'Takes the oldest queued run the calling runner may take (it asks for no label the runner lacks) and marks it RUNNING; null when none is queued. ' +
+      'With waitSeconds, when none is queued the request is held (no database connection is) until one is queued, answered the moment it is, ' +
+      'or null when the wait ends or the server shuts down. A waiting runner counts as connected (Runner.online).',
     authScopes: { runner: true },
-    errors: { types: [...MUTATION_ERRORS] },
-    resolve: async (_root, _args, ctx) => {
-      const claimed = await claimRun(ctx.db, callingRunnerId(ctx), ctx.config.runLeaseSeconds);
+    errors: { types: [...MUTATION_ERRORS, RunnerLabelsNotGrantedError] },
+    args: {
+      waitSeconds: t.arg.int({
+        required: false,
+        defaultValue: 0,
+        description: 'How long to wait for a run when none is queued: 0 (the default) answers at once; a longer wait than the server allows (CLAIM_WAIT_MAX_SECONDS, 300 by default) is shortened to it.',
+        validate: z.number().int().min(0, 'waitSeconds must be at least 0').nullish(),
+      }),
+      labels: t.arg.stringList({
+        required: false,
+        description: "Claim under these of the runner's labels only (a runner started with --labels); null claims under all of them.",
+        validate: runnerLabelsSchema.nullish(),
+      }),
+    },
+    resolve: async (_root, { waitSeconds, labels }, ctx) => {
+      const runnerId = callingRunnerId(ctx);
+      // A longer wait than this server allows is shortened to it: the runner cannot know each server's limit.
+      const waitMs = Math.min(waitSeconds ?? 0, ctx.config.claimWaitMaxSeconds) * 1000;
+      const held = ctx.principal.kind === 'runner' ? ctx.principal.labels : [];
+      const notGranted = (labels ?? []).filter((label) => !held.includes(label));
+      if (notGranted.length > 0) throw new RunnerLabelsNotGrantedError(notGranted);
+      const hangUp = waitMs > 0 ? ctx.hangUp?.() : undefined;
+      const waiting = waitMs > 0 ? await markRunnerWaiting(ctx.db.pool, runnerId, waitMs) : null;
+      const claimed = await claimRun(ctx.db, ctx.claimWaiters, { runnerId, labels: labels ?? held, leaseSeconds: ctx.config.runLeaseSeconds, waitMs, signal: hangUp });
+      if (waiting && hangUp?.aborted) await markRunnerHungUp(ctx.db.pool, runnerId, waiting);
       if (!claimed) return null;
       ctx.runEvents.announce([claimed]);
       return loadRun(ctx, claimed.runId);

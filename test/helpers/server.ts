@@ -42,8 +42,11 @@ export async function startTestServer(
 export function useTestServer(overrides: Partial<Config> = {}): {
   db: TestDatabase;
   server: TestServer;
-  /** Stops the server and starts another on the same database (`more` adds to the overrides); `server` then speaks to the new one. */
-  restartServer(more?: Partial<Config>): Promise<void>;
+  /**
+   * Stops the server and starts another on the same database (`more` adds to the overrides); `server` then speaks to
+   * the new one. whileDown runs in between.
+   */
+  restartServer(more?: Partial<Config>, whileDown?: () => Promise<void>): Promise<void>;
 } {
   const db = useTestDatabase();
   let server: TestServer | undefined;
@@ -56,9 +59,10 @@ export function useTestServer(overrides: Partial<Config> = {}): {
   return {
     db,
     server: startedLater('server', () => server),
-    async restartServer(more = {}) {
+    async restartServer(more = {}, whileDown) {
       await server!.stop();
       server = undefined;
+      await whileDown?.();
       server = await startTestServer(db.url, { ...overrides, ...more });
     },
   };

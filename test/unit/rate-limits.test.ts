@@ -67,7 +67,7 @@ describe('TokenBuckets', () => {
 describe('principalKey', () => {
   it('counts runners by runner, tokens by token, the bootstrap admin as one, and anonymous callers by IP only', () => {
     const cases: Array<[Principal, string | null]> = [
-      [{ kind: 'runner', runnerId: 7, runnerName: 'r7' }, 'runner:7'],
+      [{ kind: 'runner', runnerId: 7, runnerName: 'r7', labels: [] }, 'runner:7'],
       [{ kind: 'viewer', tokenId: 3 }, 'token:3'],
       [{ kind: 'admin', tokenId: 5 }, 'token:5'],
       [{ kind: 'admin', tokenId: null }, 'admin'],
@@ -109,7 +109,7 @@ describe('mutation limits', () => {
   });
 
   const limits = () => createRateLimits({ rateLimitMutationsPerMinute: 2, rateLimitIpMutationsPerMinute: 3, rateLimitConnectionsPerMinute: 0 });
-  const runner = (runnerId: number): Principal => ({ kind: 'runner', runnerId, runnerName: `r${runnerId}` });
+  const runner = (runnerId: number): Principal => ({ kind: 'runner', runnerId, runnerName: `r${runnerId}`, labels: [] });
 
   it('count a caller by its key first, then by its IP, spending an IP token only on calls its key allows', () => {
     const shared = limits();

@@ -681,6 +681,7 @@ export type RetryRunsMutation = { retryRuns:
             | { __typename: 'RunInProgressError', message: string }
             | { __typename: 'RunNotHeldError', message: string }
             | { __typename: 'RunStateError', message: string }
+            | { __typename: 'RunnerLabelsNotGrantedError', message: string }
             | { __typename: 'RunnerNameTakenError', message: string }
             | { __typename: 'RunnerRevokedError', message: string }
             | { __typename: 'ScraperDisabledError', message: string }
@@ -800,6 +801,8 @@ type BulkItemError_RunNotHeldError_Fragment = { __typename: 'RunNotHeldError', m
 
 type BulkItemError_RunStateError_Fragment = { __typename: 'RunStateError', message: string };
 
+type BulkItemError_RunnerLabelsNotGrantedError_Fragment = { __typename: 'RunnerLabelsNotGrantedError', message: string };
+
 type BulkItemError_RunnerNameTakenError_Fragment = { __typename: 'RunnerNameTakenError', message: string };
 
 type BulkItemError_RunnerRevokedError_Fragment = { __typename: 'RunnerRevokedError', message: string };
@@ -826,6 +829,7 @@ export type BulkItemErrorFragment =
   | BulkItemError_RunInProgressError_Fragment
   | BulkItemError_RunNotHeldError_Fragment
   | BulkItemError_RunStateError_Fragment
+  | BulkItemError_RunnerLabelsNotGrantedError_Fragment
   | BulkItemError_RunnerNameTakenError_Fragment
   | BulkItemError_RunnerRevokedError_Fragment
   | BulkItemError_ScraperDisabledError_Fragment
@@ -853,6 +857,7 @@ export type PauseScrapersMutation = { pauseScrapers:
             | { __typename: 'RunInProgressError', message: string }
             | { __typename: 'RunNotHeldError', message: string }
             | { __typename: 'RunStateError', message: string }
+            | { __typename: 'RunnerLabelsNotGrantedError', message: string }
             | { __typename: 'RunnerNameTakenError', message: string }
             | { __typename: 'RunnerRevokedError', message: string }
             | { __typename: 'ScraperDisabledError', message: string }
@@ -883,6 +888,7 @@ export type ResumeScrapersMutation = { resumeScrapers:
             | { __typename: 'RunInProgressError', message: string }
             | { __typename: 'RunNotHeldError', message: string }
             | { __typename: 'RunStateError', message: string }
+            | { __typename: 'RunnerLabelsNotGrantedError', message: string }
             | { __typename: 'RunnerNameTakenError', message: string }
             | { __typename: 'RunnerRevokedError', message: string }
             | { __typename: 'ScraperDisabledError', message: string }
@@ -913,6 +919,7 @@ export type TriggerRunsMutation = { triggerRuns:
             | { __typename: 'RunInProgressError', message: string }
             | { __typename: 'RunNotHeldError', message: string }
             | { __typename: 'RunStateError', message: string }
+            | { __typename: 'RunnerLabelsNotGrantedError', message: string }
             | { __typename: 'RunnerNameTakenError', message: string }
             | { __typename: 'RunnerRevokedError', message: string }
             | { __typename: 'ScraperDisabledError', message: string }

@@ -16,7 +16,9 @@ import * as types from './graphql.ts';
  */
 type Documents = {
     "\n  fragment Refusal on Error {\n    message\n    ... on ValidationError {\n      issues {\n        path\n        message\n      }\n    }\n    ... on RunStateError {\n      status\n    }\n  }\n": typeof types.RefusalFragmentDoc,
-    "\n  mutation Claim {\n    claimRun {\n      __typename\n      ...Refusal\n      ... on MutationClaimRunSuccess {\n        data {\n          id\n          retryCount\n          scraper {\n            id\n            slug\n            name\n            config\n            source {\n              name\n              url\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.ClaimDocument,
+    "\n  fragment ClaimedRun on Run {\n    id\n    retryCount\n    scraper {\n      id\n      slug\n      name\n      config\n      source {\n        name\n        url\n      }\n    }\n  }\n": typeof types.ClaimedRunFragmentDoc,
+    "\n  mutation ClaimWaiting($waitSeconds: Int!, $labels: [String!]) {\n    claimRun(waitSeconds: $waitSeconds, labels: $labels) {\n      __typename\n      ...Refusal\n      ... on RunnerLabelsNotGrantedError {\n        labels\n      }\n      ... on MutationClaimRunSuccess {\n        data {\n          ...ClaimedRun\n        }\n      }\n    }\n  }\n": typeof types.ClaimWaitingDocument,
+    "\n  mutation Claim {\n    claimRun {\n      __typename\n      ...Refusal\n      ... on MutationClaimRunSuccess {\n        data {\n          ...ClaimedRun\n        }\n      }\n    }\n  }\n": typeof types.ClaimDocument,
     "\n  mutation Beat($jobId: ID!) {\n    heartbeat(jobId: $jobId) {\n      __typename\n      ...Refusal\n      ... on MutationHeartbeatSuccess {\n        data {\n          status\n        }\n      }\n    }\n  }\n": typeof types.BeatDocument,
     "\n  mutation Append($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {\n    appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) {\n      __typename\n      ...Refusal\n      ... on MutationAppendLogsSuccess {\n        data {\n          fromSeq\n          toSeq\n          duplicate\n        }\n      }\n    }\n  }\n": typeof types.AppendDocument,
     "\n  mutation Report($jobId: ID!, $batchId: String!, $products: [ProductInput!]!) {\n    reportProducts(jobId: $jobId, batchId: $batchId, products: $products) {\n      __typename\n      ...Refusal\n      ... on MutationReportProductsSuccess {\n        data {\n          stored\n          flagsCreated\n        }\n      }\n    }\n  }\n": typeof types.ReportDocument,
@@ -24,7 +26,9 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  fragment Refusal on Error {\n    message\n    ... on ValidationError {\n      issues {\n        path\n        message\n      }\n    }\n    ... on RunStateError {\n      status\n    }\n  }\n": types.RefusalFragmentDoc,
-    "\n  mutation Claim {\n    claimRun {\n      __typename\n      ...Refusal\n      ... on MutationClaimRunSuccess {\n        data {\n          id\n          retryCount\n          scraper {\n            id\n            slug\n            name\n            config\n            source {\n              name\n              url\n            }\n          }\n        }\n      }\n    }\n  }\n": types.ClaimDocument,
+    "\n  fragment ClaimedRun on Run {\n    id\n    retryCount\n    scraper {\n      id\n      slug\n      name\n      config\n      source {\n        name\n        url\n      }\n    }\n  }\n": types.ClaimedRunFragmentDoc,
+    "\n  mutation ClaimWaiting($waitSeconds: Int!, $labels: [String!]) {\n    claimRun(waitSeconds: $waitSeconds, labels: $labels) {\n      __typename\n      ...Refusal\n      ... on RunnerLabelsNotGrantedError {\n        labels\n      }\n      ... on MutationClaimRunSuccess {\n        data {\n          ...ClaimedRun\n        }\n      }\n    }\n  }\n": types.ClaimWaitingDocument,
+    "\n  mutation Claim {\n    claimRun {\n      __typename\n      ...Refusal\n      ... on MutationClaimRunSuccess {\n        data {\n          ...ClaimedRun\n        }\n      }\n    }\n  }\n": types.ClaimDocument,
     "\n  mutation Beat($jobId: ID!) {\n    heartbeat(jobId: $jobId) {\n      __typename\n      ...Refusal\n      ... on MutationHeartbeatSuccess {\n        data {\n          status\n        }\n      }\n    }\n  }\n": types.BeatDocument,
     "\n  mutation Append($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {\n    appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) {\n      __typename\n      ...Refusal\n      ... on MutationAppendLogsSuccess {\n        data {\n          fromSeq\n          toSeq\n          duplicate\n        }\n      }\n    }\n  }\n": types.AppendDocument,
     "\n  mutation Report($jobId: ID!, $batchId: String!, $products: [ProductInput!]!) {\n    reportProducts(jobId: $jobId, batchId: $batchId, products: $products) {\n      __typename\n      ...Refusal\n      ... on MutationReportProductsSuccess {\n        data {\n          stored\n          flagsCreated\n        }\n      }\n    }\n  }\n": types.ReportDocument,
@@ -38,7 +42,15 @@ export function graphql(source: "\n  fragment Refusal on Error {\n    message\n 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Claim {\n    claimRun {\n      __typename\n      ...Refusal\n      ... on MutationClaimRunSuccess {\n        data {\n          id\n          retryCount\n          scraper {\n            id\n            slug\n            name\n            config\n            source {\n              name\n              url\n            }\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.ts').ClaimDocument;
+export function graphql(source: "\n  fragment ClaimedRun on Run {\n    id\n    retryCount\n    scraper {\n      id\n      slug\n      name\n      config\n      source {\n        name\n        url\n      }\n    }\n  }\n"): typeof import('./graphql.ts').ClaimedRunFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ClaimWaiting($waitSeconds: Int!, $labels: [String!]) {\n    claimRun(waitSeconds: $waitSeconds, labels: $labels) {\n      __typename\n      ...Refusal\n      ... on RunnerLabelsNotGrantedError {\n        labels\n      }\n      ... on MutationClaimRunSuccess {\n        data {\n          ...ClaimedRun\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.ts').ClaimWaitingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Claim {\n    claimRun {\n      __typename\n      ...Refusal\n      ... on MutationClaimRunSuccess {\n        data {\n          ...ClaimedRun\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.ts').ClaimDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -76,6 +76,8 @@ type Refusal_RunNotHeldError_Fragment = { message: string };
 
 type Refusal_RunStateError_Fragment = { status: string, message: string };
 
+type Refusal_RunnerLabelsNotGrantedError_Fragment = { message: string };
+
 type Refusal_RunnerNameTakenError_Fragment = { message: string };
 
 type Refusal_RunnerRevokedError_Fragment = { message: string };
@@ -102,6 +104,7 @@ export type RefusalFragment =
   | Refusal_RunInProgressError_Fragment
   | Refusal_RunNotHeldError_Fragment
   | Refusal_RunStateError_Fragment
+  | Refusal_RunnerLabelsNotGrantedError_Fragment
   | Refusal_RunnerNameTakenError_Fragment
   | Refusal_RunnerRevokedError_Fragment
   | Refusal_ScraperDisabledError_Fragment
@@ -111,12 +114,28 @@ export type RefusalFragment =
   | Refusal_ValidationError_Fragment
 ;
 
+export type ClaimedRunFragment = { id: string, retryCount: number, scraper: { id: string, slug: string, name: string, config: unknown, source: { name: string, url: string } } };
+
+export type ClaimWaitingMutationVariables = Exact<{
+  waitSeconds: number;
+  labels?: Array<string> | string | null | undefined;
+}>;
+
+
+export type ClaimWaitingMutation = { claimRun:
+    | { __typename: 'MutationClaimRunSuccess', data: { id: string, retryCount: number, scraper: { id: string, slug: string, name: string, config: unknown, source: { name: string, url: string } } } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'RunnerLabelsNotGrantedError', labels: Array<string>, message: string }
+    | { __typename: 'ValidationError', message: string, issues: Array<{ path: string, message: string }> }
+   | null };
+
 export type ClaimMutationVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ClaimMutation = { claimRun:
     | { __typename: 'MutationClaimRunSuccess', data: { id: string, retryCount: number, scraper: { id: string, slug: string, name: string, config: unknown, source: { name: string, url: string } } } }
     | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'RunnerLabelsNotGrantedError', message: string }
     | { __typename: 'ValidationError', message: string, issues: Array<{ path: string, message: string }> }
    | null };
 
@@ -207,25 +226,33 @@ export const RefusalFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"Refusal"}) as unknown as TypedDocumentString<RefusalFragment, unknown>;
-export const ClaimDocument = new TypedDocumentString(`
-    mutation Claim {
-  claimRun {
+export const ClaimedRunFragmentDoc = new TypedDocumentString(`
+    fragment ClaimedRun on Run {
+  id
+  retryCount
+  scraper {
+    id
+    slug
+    name
+    config
+    source {
+      name
+      url
+    }
+  }
+}
+    `, {"fragmentName":"ClaimedRun"}) as unknown as TypedDocumentString<ClaimedRunFragment, unknown>;
+export const ClaimWaitingDocument = new TypedDocumentString(`
+    mutation ClaimWaiting($waitSeconds: Int!, $labels: [String!]) {
+  claimRun(waitSeconds: $waitSeconds, labels: $labels) {
     __typename
     ...Refusal
+    ... on RunnerLabelsNotGrantedError {
+      labels
+    }
     ... on MutationClaimRunSuccess {
       data {
-        id
-        retryCount
-        scraper {
-          id
-          slug
-          name
-          config
-          source {
-            name
-            url
-          }
-        }
+        ...ClaimedRun
       }
     }
   }
@@ -240,6 +267,58 @@ export const ClaimDocument = new TypedDocumentString(`
   }
   ... on RunStateError {
     status
+  }
+}
+fragment ClaimedRun on Run {
+  id
+  retryCount
+  scraper {
+    id
+    slug
+    name
+    config
+    source {
+      name
+      url
+    }
+  }
+}`) as unknown as TypedDocumentString<ClaimWaitingMutation, ClaimWaitingMutationVariables>;
+export const ClaimDocument = new TypedDocumentString(`
+    mutation Claim {
+  claimRun {
+    __typename
+    ...Refusal
+    ... on MutationClaimRunSuccess {
+      data {
+        ...ClaimedRun
+      }
+    }
+  }
+}
+    fragment Refusal on Error {
+  message
+  ... on ValidationError {
+    issues {
+      path
+      message
+    }
+  }
+  ... on RunStateError {
+    status
+  }
+}
+fragment ClaimedRun on Run {
+  id
+  retryCount
+  scraper {
+    id
+    slug
+    name
+    config
+    source {
+      name
+      url
+    }
   }
 }`) as unknown as TypedDocumentString<ClaimMutation, ClaimMutationVariables>;
 export const BeatDocument = new TypedDocumentString(`

@@ -9,18 +9,27 @@ import type pg from 'pg';
 import { withTransaction } from '../../db/withTransaction.ts';
 import { notifyRunUpdatedSql, type RunChange } from './notifyRunUpdated.ts';
 
-/** Queued runs whose scraper is enabled and has nothing running, oldest first. */
+/** Queued runs asking for no label the runner lacks ($1), whose scraper is enabled and has nothing running, oldest first. */
 const CLAIMABLE = `
   FROM run JOIN scraper ON scraper.id = run.scraper_id AND scraper.enabled
  WHERE run.status = 'QUEUED'
+   AND run.required_labels <@ $1::text[]
    AND NOT EXISTS (SELECT 1 FROM run active WHERE active.scraper_id = run.scraper_id AND active.status = 'RUNNING')
  ORDER BY run.queued_at, run.id
  LIMIT 1`;
 
-/** notify: NOTIFY the claim in its transaction (the PostgreSQL bus). */
-export async function claimOldestQueuedRun(pool: pg.Pool, runnerId: number, leaseSeconds: number, notify = true): Promise<RunChange | null> {
+export type Claim = {
+  runnerId: number;
+  /** The labels the runner holds: it takes only runs that ask for none beyond them. */
+  labels: readonly string[];
+  leaseSeconds: number;
+  /** NOTIFY the claim in its transaction (the PostgreSQL bus). */
+  notify: boolean;
+};
+
+export async function claimOldestQueuedRun(pool: pg.Pool, { runnerId, labels, leaseSeconds, notify }: Claim): Promise<RunChange | null> {
   // A look without locks first: a runner polling an empty queue costs one read and no transaction.
-  const { rows: waiting } = await pool.query({ name: 'any_claimable_run', text: `SELECT run.id ${CLAIMABLE}` });
+  const { rows: waiting } = await pool.query({ name: 'any_claimable_run', text: `SELECT run.id ${CLAIMABLE}`, values: [labels] });
   if (waiting.length === 0) return null;
   return withTransaction(pool, async (client) => {
     // A run and its scraper, both locked; another claim or a trigger holding either makes this one move on.
@@ -29,6 +38,7 @@ export async function claimOldestQueuedRun(pool: pg.Pool, runnerId: number, leas
       text: `SELECT run.id, run.scraper_id AS "scraperId" ${CLAIMABLE}
                FOR UPDATE OF run SKIP LOCKED
                FOR NO KEY UPDATE OF scraper SKIP LOCKED`,
+      values: [labels],
     });
     if (!picked[0]) return null;
     const { rows } = await client.query<{ id: number }>({

@@ -17,14 +17,15 @@ export async function readFailedRun(client: pg.PoolClient, runId: number): Promi
 }
 
 /**
- * A new QUEUED attempt of the run's scraper, triggered by hand, with retry_of_id naming the run:
- * null when the run has a retry already (retry_of_id is unique, whoever queued it).
+ * A new QUEUED attempt of the run's scraper, triggered by hand, with retry_of_id naming the run and
+ * the labels it asked for: null when the run has a retry already (retry_of_id is unique, whoever queued it).
  */
 export async function enqueueRetry(client: pg.PoolClient, run: FailedRun, notify: boolean): Promise<number | null> {
   const { rows } = await client.query<{ id: number }>({
     name: 'enqueue_retry',
     text: `WITH inserted AS (
-             INSERT INTO run (scraper_id, triggered_by, retry_count, retry_of_id) VALUES ($1, 'MANUAL', $2, $3)
+             INSERT INTO run (scraper_id, triggered_by, retry_count, retry_of_id, required_labels)
+             SELECT $1, 'MANUAL', $2, $3, failed.required_labels FROM run failed WHERE failed.id = $3
                  ON CONFLICT (retry_of_id) DO NOTHING
              RETURNING id, scraper_id
            )

@@ -30,11 +30,11 @@ export async function expireLeases(db: pg.Pool | pg.PoolClient, now: Date, notif
                     lease_expires_at = NULL
                FROM expired
               WHERE run.id = expired.id
-          RETURNING run.id, run.scraper_id, run.triggered_by, run.retry_count, ${notifyRunUpdatedSql('run', '$2')} AS notified
+          RETURNING run.id, run.scraper_id, run.triggered_by, run.retry_count, run.required_labels, ${notifyRunUpdatedSql('run', '$2')} AS notified
            ),
            retried AS (
-             INSERT INTO run (scraper_id, triggered_by, retry_count, retry_of_id)
-             SELECT lost.scraper_id, lost.triggered_by, lost.retry_count + 1, lost.id
+             INSERT INTO run (scraper_id, triggered_by, retry_count, retry_of_id, required_labels)
+             SELECT lost.scraper_id, lost.triggered_by, lost.retry_count + 1, lost.id, lost.required_labels
                FROM lost JOIN scraper ON scraper.id = lost.scraper_id AND scraper.enabled
               WHERE lost.retry_count < scraper.max_retries
                 -- Another run of the scraper queued or running scrapes the site anyway (the lost run still reads as RUNNING here).

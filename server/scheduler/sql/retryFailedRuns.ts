@@ -17,7 +17,7 @@ export async function retryFailedRuns(pool: pg.Pool, now: Date, backoffSeconds: 
   const { rows } = await pool.query<{ id: number; retryOfId: number; scraperId: number }>({
     name: 'retry_failed_runs',
     text: `WITH due AS (
-             SELECT run.id, run.scraper_id, run.triggered_by, run.retry_count
+             SELECT run.id, run.scraper_id, run.triggered_by, run.retry_count, run.required_labels
                FROM run JOIN scraper ON scraper.id = run.scraper_id AND scraper.enabled
               WHERE run.status = 'ERROR'
                 AND run.completed_at > $1::timestamptz - interval '${RETRY_HORIZON}'
@@ -27,8 +27,8 @@ export async function retryFailedRuns(pool: pg.Pool, now: Date, backoffSeconds: 
                 AND NOT EXISTS (SELECT 1 FROM run active WHERE active.scraper_id = run.scraper_id AND active.status IN ('QUEUED', 'RUNNING'))
            ),
            retried AS (
-             INSERT INTO run (scraper_id, triggered_by, retry_count, retry_of_id)
-             SELECT scraper_id, triggered_by, retry_count + 1, id FROM due
+             INSERT INTO run (scraper_id, triggered_by, retry_count, retry_of_id, required_labels)
+             SELECT scraper_id, triggered_by, retry_count + 1, id, required_labels FROM due
                  ON CONFLICT (retry_of_id) DO NOTHING
           RETURNING id, scraper_id, retry_of_id
            )

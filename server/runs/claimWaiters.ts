@@ -1,0 +1,72 @@
+/**
+ * The runners waiting for work on this instance, each in a held claimRun. A waiting runner holds no
+ * database connection, only its place in line. When a run may have become claimable, the runner
+ * that has waited longest among those holding the run's labels is woken: one per announcement on
+ * each instance, so a queued run costs a bounded number of claim attempts however many runners
+ * wait (no thundering herd). A woken runner that finds nothing (a runner on another instance was
+ * quicker) goes back in line; one that misses a wake-up finds the work when its wait ends and it
+ * claims again.
+ */
+
+/** A place in line. Entered before the claim attempt, so a run queued during the attempt still wakes it. */
+export type Waiting = {
+  /** Resolves true when woken, false when the wait ended (its time, the caller hanging up, shutdown). */
+  readonly woken: Promise<boolean>;
+  /** Leaves the line (the claim attempt found a run). */
+  leave(): void;
+};
+
+type Waiter = { labels: ReadonlySet<string>; settle: (woken: boolean) => void };
+
+export class ClaimWaiters {
+  /** Insertion order is the order of waiting: the first matching waiter has waited longest. */
+  private readonly line = new Set<Waiter>();
+  private closed = false;
+  /** How many times a waiter was woken since start (a metric, and what tests count to see no herd). */
+  woken = 0;
+
+  get size(): number {
+    return this.line.size;
+  }
+
+  enter(labels: readonly string[], waitMs: number, signal?: AbortSignal): Waiting {
+    let settle!: (woken: boolean) => void;
+    const woken = new Promise<boolean>((resolve) => (settle = resolve));
+    if (this.closed || signal?.aborted || waitMs <= 0) {
+      settle(false);
+      return { woken, leave: () => {} };
+    }
+    const waiter: Waiter = {
+      labels: new Set(labels),
+      settle: (wasWoken) => {
+        if (!this.line.delete(waiter)) return;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', hangUp);
+        settle(wasWoken);
+      },
+    };
+    const hangUp = () => waiter.settle(false);
+    const timer = setTimeout(hangUp, waitMs);
+    signal?.addEventListener('abort', hangUp, { once: true });
+    this.line.add(waiter);
+    return { woken, leave: hangUp };
+  }
+
+  /** Wakes the longest-waiting runner holding every label the run asks for; false when none waits. */
+  wake(requiredLabels: readonly string[]): boolean {
+    for (const waiter of this.line) {
+      if (requiredLabels.every((label) => waiter.labels.has(label))) {
+        this.woken++;
+        waiter.settle(true);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Shutdown: every wait ends at once (its runner is answered null and goes elsewhere), and new ones end as they begin. */
+  close(): void {
+    this.closed = true;
+    for (const waiter of [...this.line]) waiter.settle(false);
+  }
+}
