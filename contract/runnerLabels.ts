@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const MAX_RUNNER_LABELS = 20;
+const MAX_RUNNER_LABELS = 20;
 const LABEL = /^[a-z0-9][a-z0-9._:-]{0,62}$/;
 
 export const runnerLabelsSchema = z
