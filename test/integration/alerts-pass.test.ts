@@ -56,7 +56,7 @@ describe('EXPECTED_RUN_MISSING', () => {
     }
     const [incident] = await incidentsOfRule(db.pool, ruleId);
     expect(incident).toMatchObject({ status: 'OPEN', reason: 'EXPECTED_RUN_MISSING', occurrences: 1, title: 'Scraper nightly: expected run missing' });
-    expect(incident!.detail).toContain(`Run ${queuedRunId} has waited for a runner`);
+    expect(incident!.detail).toContain(`Run ${queuedRunId} has been waiting for a runner since`);
 
     // Later passes find the same and add nothing.
     for (const minutes of [11, 20, 45, 59]) expect(await alertPassAt(at(minutes))).toEqual([]);

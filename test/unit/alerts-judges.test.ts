@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { judgeRunEnded } from '../../server/alerts/incidents/judgeRunEnded.ts';
 import type { EndedRun } from '../../server/alerts/incidents/sql/readEndedRun.ts';
 import { judgeFreshness, meetsLevel } from '../../server/alerts/pass/judgeFreshness.ts';
-import { missedFireAt } from '../../server/alerts/pass/judgeMissingRun.ts';
+import { describeMissingRun, missedFireAt } from '../../server/alerts/pass/judgeMissingRun.ts';
 import type { ScraperScheduleWatch } from '../../server/alerts/pass/sql/scheduleWatch.ts';
 import type { RuleRow } from '../../server/alerts/rules/sql/enabledRules.ts';
 
@@ -99,6 +99,7 @@ describe('missedFireAt', () => {
     running: false,
     queuedRunId: null,
     queuedAt: null,
+    queuedLabels: null,
     ...fields,
   });
 
@@ -113,5 +114,15 @@ describe('missedFireAt', () => {
     expect(missedFireAt(watch({ running: true }), 10, now)).toBeNull();
     expect(missedFireAt(watch({ watchedSince: new Date('2026-12-06T12:01:00Z') }), 10, now)).toBeNull();
     expect(missedFireAt(watch({ scheduled: false }), 10, now)).toBeNull();
+  });
+
+  it('says whether the run waits for any runner, for labelled ones, or was never queued', () => {
+    const fireAt = new Date('2026-12-06T12:00:00Z');
+    const queued = { queuedRunId: 7, queuedAt: new Date('2026-12-06T12:00:01Z') };
+    expect(describeMissingRun(watch({ ...queued, queuedLabels: [] }), fireAt, 10)).toContain('Run 7 has been waiting for a runner since 2026-12-06T12:00:01.000Z: are the runners down?');
+    expect(describeMissingRun(watch({ ...queued, queuedLabels: ['eu'] }), fireAt, 10)).toContain(
+      'Run 7 has been waiting for a runner labelled eu since 2026-12-06T12:00:01.000Z: are the runners with those labels down?',
+    );
+    expect(describeMissingRun(watch({}), fireAt, 10)).toContain('No run is waiting either: is the scheduler down?');
   });
 });

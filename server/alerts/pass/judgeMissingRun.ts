@@ -4,6 +4,7 @@
  * from before the scraper was watched (made, or its schedule changed, enabled or resumed) do not count.
  */
 import { latestFireAt } from '../../scheduler/cronSchedule.ts';
+import { describeRequiredLabels } from '../../../contract/runnerLabels.ts';
 import type { ScraperScheduleWatch } from './sql/scheduleWatch.ts';
 
 /** The fire time whose run never started, or null when none is missing. */
@@ -18,7 +19,9 @@ export function missedFireAt(s: ScraperScheduleWatch, graceMinutes: number, now:
 export function describeMissingRun(s: ScraperScheduleWatch, fireAt: Date, graceMinutes: number): string {
   const due = `${s.name} was due at ${fireAt.toISOString()} (cron "${s.cron}", ${s.timezone}) and no run had started ${graceMinutes} minutes later.`;
   return s.queuedRunId !== null && s.queuedAt !== null
-    ? `${due} Run ${s.queuedRunId} has waited for a runner since ${s.queuedAt.toISOString()}: are the runners down?`
+    ? `${due} Run ${s.queuedRunId} has been ${describeRequiredLabels(s.queuedLabels ?? [])} since ${s.queuedAt.toISOString()}: are the runners${
+        s.queuedLabels?.length ? ' with those labels' : ''
+      } down?`
     : `${due} No run is waiting either: is the scheduler down?`;
 }
 

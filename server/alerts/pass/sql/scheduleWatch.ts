@@ -19,6 +19,8 @@ export type ScraperScheduleWatch = {
   /** The oldest run waiting for a runner, if any: then the runners are down rather than the scheduler. */
   queuedRunId: number | null;
   queuedAt: Date | null;
+  /** The labels that run asks of a runner ([] when none). */
+  queuedLabels: string[] | null;
 };
 
 export async function scheduleWatch(pool: pg.Pool): Promise<ScraperScheduleWatch[]> {
@@ -32,9 +34,9 @@ export async function scheduleWatch(pool: pg.Pool): Promise<ScraperScheduleWatch
                   (SELECT r.started_at FROM run r WHERE r.scraper_id = s.id AND r.started_at IS NOT NULL
                     ORDER BY r.queued_at DESC, r.id DESC LIMIT 1) AS "lastStartedAt",
                   EXISTS (SELECT 1 FROM run r WHERE r.scraper_id = s.id AND r.status = 'RUNNING') AS running,
-                  q.id AS "queuedRunId", q.queued_at AS "queuedAt"
+                  q.id AS "queuedRunId", q.queued_at AS "queuedAt", q.required_labels AS "queuedLabels"
              FROM scraper s
-             LEFT JOIN LATERAL (SELECT r.id, r.queued_at FROM run r WHERE r.scraper_id = s.id AND r.status = 'QUEUED'
+             LEFT JOIN LATERAL (SELECT r.id, r.queued_at, r.required_labels FROM run r WHERE r.scraper_id = s.id AND r.status = 'QUEUED'
                                  ORDER BY r.queued_at, r.id LIMIT 1) q ON true
             WHERE (s.enabled AND NOT s.paused AND s.cron IS NOT NULL)
                OR EXISTS (SELECT 1 FROM incident i JOIN alert_rule ar ON ar.id = i.rule_id
