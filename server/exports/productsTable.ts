@@ -1,6 +1,11 @@
-/** The products export: the products a ProductFilter selects, in a product sort, with the fields of the Product type. */
+/**
+ * The products export: the products a ProductFilter selects, in a product sort, with the fields of
+ * the Product type; an export of published products has each one's published values, as the
+ * products query does.
+ */
 import { productFilterSql } from '../products/productFilter.ts';
 import { productOrderSql } from '../products/productSort.ts';
+import { productValuesSql } from '../products/publishedValues.ts';
 import type { ExportRequest } from './exportRequest.ts';
 import type { ExportTable } from './exportTable.ts';
 import { csvLine, ndjsonLine } from './formats.ts';
@@ -30,13 +35,14 @@ const COLUMNS = ['id', 'sku', 'name', 'brand', 'category', 'rawCategory', 'price
 export function productsTable(request: Extract<ExportRequest, { kind: 'products' }>, today: string): ExportTable {
   const values: unknown[] = [];
   const where = productFilterSql(request.filter, values);
-  const sql = `SELECT p.id, p.sku, p.name, p.brand, p.category, p.raw_category AS "rawCategory", p.price,
-                      p.thc_percent AS "thcPercent", p.cbd_percent AS "cbdPercent", p.url,
+  const { alias: v, join } = productValuesSql(request.filter);
+  const sql = `SELECT p.id, p.sku, ${v}.name, ${v}.brand, ${v}.category, p.raw_category AS "rawCategory", ${v}.price,
+                      ${v}.thc_percent AS "thcPercent", ${v}.cbd_percent AS "cbdPercent", ${v}.url,
                       s.id AS "sourceId", s.name AS "sourceName",
-                      p.first_seen_at AS "firstSeenAt", p.scraped_at AS "lastSeenAt", p.gone_at AS "goneAt",
+                      p.first_seen_at AS "firstSeenAt", ${v}.scraped_at AS "lastSeenAt", p.gone_at AS "goneAt",
                       EXISTS (SELECT 1 FROM published_product pp WHERE pp.product_id = p.id) AS published,
                       EXISTS (SELECT 1 FROM flag f WHERE f.product_id = p.id AND f.status = 'PENDING') AS flagged
-                 FROM product p JOIN source s ON s.id = p.source_id
+                 FROM product p JOIN source s ON s.id = p.source_id ${join}
                 WHERE ${where}
                 ORDER BY ${productOrderSql(request.sort, request.direction)}`;
   const csv = request.format === 'csv';

@@ -51,7 +51,9 @@ const lower = <F extends string>(format: F) => format.toLowerCase() as Lowercase
 builder.queryFields((t) => ({
   productsExport: t.field({
     type: ExportLinkRef,
-    description: 'A link to every product the filter selects, in the order asked for, as CSV or NDJSON (GET /export/products.csv or .ndjson).',
+    description:
+      'A link to every product the filter selects, in the order asked for, as CSV or NDJSON (GET /export/products.csv or .ndjson); ' +
+      'with filter published: true, with the values of their last published run, as products returns them.',
     authScopes: { viewer: true },
     args: {
       format: t.arg({ type: ExportFormatEnum, required: true, validate: formatOf(['CSV', 'NDJSON'] as const) }),

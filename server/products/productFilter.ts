@@ -12,7 +12,7 @@ export interface ProductFilter {
   category?: string | null;
   /** true: with a PENDING flag; false: without one. */
   flagged?: boolean | null;
-  /** true: its values as of a published run exist; false: not (yet) published. */
+  /** true: its values as of a published run exist, and a read returns those (publishedValues.ts); false: not (yet) published. */
   published?: boolean | null;
   /** true: a complete run no longer listed it; false: still listed. */
   gone?: boolean | null;

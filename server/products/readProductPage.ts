@@ -5,7 +5,9 @@
 import type pg from 'pg';
 import type { ProductFilter } from './productFilter.ts';
 import { decodeProductCursor, encodeProductCursor, type ProductSort, type SortDirection } from './productSort.ts';
+import { readsPublishedValues, type PublishedValues } from './publishedValues.ts';
 import { listProducts } from './sql/listProducts.ts';
+import { readPublishedValues } from './sql/readPublishedValues.ts';
 
 const flip = (direction: SortDirection): SortDirection => (direction === 'ASC' ? 'DESC' : 'ASC');
 
@@ -14,9 +16,10 @@ export type PageRequest = { after?: string; before?: string; limit: number; inve
 /**
  * The products of one page in order, each with its cursor, and the filter's exact count when reading
  * the page found it. `load` fetches the products by id (in any order); those deleted between the two
- * reads are left out.
+ * reads are left out. A page of published products carries each one's published values in place of
+ * the ones stored since (see publishedValues.ts).
  */
-export async function readProductPage<P extends { id: number }>(
+export async function readProductPage<P extends { id: number } & PublishedValues>(
   pool: pg.Pool,
   params: { filter: ProductFilter; sort: ProductSort; direction: SortDirection; page: PageRequest },
   load: (ids: number[]) => Promise<P[]>,
@@ -30,10 +33,15 @@ export async function readProductPage<P extends { id: number }>(
   const after = from ? decodeProductCursor(from, sort, page.inverted ? 'before' : 'after') : null;
   const { rows, matches, moreThan } = await listProducts(pool, { filter: params.filter, order, after, limit: page.limit });
   if (rows.length === 0) return { products: [], matches, moreThan };
-  const byId = new Map((await load(rows.map((row) => row.id))).map((product) => [product.id, product]));
+  const ids = rows.map((row) => row.id);
+  const [loaded, published] = await Promise.all([load(ids), readsPublishedValues(params.filter) ? readPublishedValues(pool, ids) : null]);
+  const byId = new Map(loaded.map((product) => [product.id, product]));
   const products = rows.flatMap((row) => {
     const product = byId.get(row.id);
-    return product ? [{ product, cursor: encodeProductCursor({ sort, key: row.key, id: row.id }) }] : [];
+    const values = published?.get(row.id);
+    // A published read never falls back to values that were not published.
+    if (!product || (published && !values)) return [];
+    return [{ product: values ? { ...product, ...values } : product, cursor: encodeProductCursor({ sort, key: row.key, id: row.id }) }];
   });
   return { products, matches, moreThan };
 }

@@ -53,7 +53,10 @@ builder.prismaObject('ProductChange', {
 });
 
 export const ProductRef = builder.prismaObject('Product', {
-  description: 'A product of a source as last scraped; (source, sku) identifies it.',
+  description:
+    'A product of a source as last scraped; (source, sku) identifies it. Read through products(filter: { published: true }), ' +
+    'its name, brand, category, price, thcPercent, cbdPercent, url, scrapedAt and lastSeenAt are those of its last published run; ' +
+    'its other fields are the same in every read.',
   fields: (t) => ({
     id: t.exposeID('id'),
     source: t.relation('source'),
@@ -113,7 +116,14 @@ export const ProductFilterInput = builder.inputType('ProductFilter', {
       validate: z.string().max(MAX_SEARCH_LENGTH, `at most ${MAX_SEARCH_LENGTH} characters`).nullish(),
     }),
     flagged: t.boolean({ required: false, description: 'true: products with a PENDING flag; false: products without one.' }),
-    published: t.boolean({ required: false, description: 'true: products whose values a published run delivered; false: not (yet) published.' }),
+    published: t.boolean({
+      required: false,
+      description:
+        'true: products a published run delivered, each with the values of its last published run (name, brand, category, price, ' +
+        'thcPercent, cbdPercent, url, scrapedAt, lastSeenAt) instead of any stored since by a run that was not published (held by a ' +
+        'gate, failed, or still running); the other filters, search and the sort still apply to the values stored last. ' +
+        'false: products no run has published yet. Left out: every product, with the values stored last.',
+    }),
     gone: t.boolean({
       required: false,
       description: 'true: products a complete SUCCESS run of their scraper no longer listed; false: products still listed; null: both.',

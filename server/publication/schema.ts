@@ -11,10 +11,11 @@ const MAX_HELD_RUNS = 200;
 
 const PublicationEnum = builder.enumType('Publication', {
   description:
-    "Whether a run's products are published: published reads return each product's values as of its last published run, " +
-    'so values a gate held are stored and visible on the product but not published.',
+    "Whether a run's products are published. Reads that ask for published products (products and productsExport with " +
+    "filter published: true) return each product's values as of its last published run; values a gate held are stored " +
+    'and returned by the other product reads, not by those.',
   values: {
-    NONE: { description: 'The run delivered no products (it failed, was cancelled, or found none).' },
+    NONE: { description: 'Nothing of it was published: it failed or was cancelled (what it stored stays unpublished), or it found no products.' },
     PUBLISHED: { description: 'It passed its gates when it ended: its products were published then.' },
     HELD: { description: 'It broke a quality gate: its products are stored and visible, not published until an admin approves the run or a later run passes.' },
     APPROVED: { description: 'Held, then an admin approved it: its products (those no later run had scraped again) were published.' },

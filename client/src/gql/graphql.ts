@@ -205,7 +205,7 @@ export type ProductFilter = {
   flagged?: boolean | null | undefined;
   /** true: products a complete SUCCESS run of their scraper no longer listed; false: products still listed; null: both. */
   gone?: boolean | null | undefined;
-  /** true: products whose values a published run delivered; false: not (yet) published. */
+  /** true: products a published run delivered, each with the values of its last published run (name, brand, category, price, thcPercent, cbdPercent, url, scrapedAt, lastSeenAt) instead of any stored since by a run that was not published (held by a gate, failed, or still running); the other filters, search and the sort still apply to the values stored last. false: products no run has published yet. Left out: every product, with the values stored last. */
   published?: boolean | null | undefined;
   /** Products last seen by this scraper. */
   scraperId?: string | number | null | undefined;
@@ -223,13 +223,13 @@ export type ProductSort =
   /** The price; products without one come last in either direction. */
   | 'PRICE';
 
-/** Whether a run's products are published: published reads return each product's values as of its last published run, so values a gate held are stored and visible on the product but not published. */
+/** Whether a run's products are published. Reads that ask for published products (products and productsExport with filter published: true) return each product's values as of its last published run; values a gate held are stored and returned by the other product reads, not by those. */
 export type Publication =
   /** Held, then an admin approved it: its products (those no later run had scraped again) were published. */
   | 'APPROVED'
   /** It broke a quality gate: its products are stored and visible, not published until an admin approves the run or a later run passes. */
   | 'HELD'
-  /** The run delivered no products (it failed, was cancelled, or found none). */
+  /** Nothing of it was published: it failed or was cancelled (what it stored stays unpublished), or it found no products. */
   | 'NONE'
   /** It passed its gates when it ended: its products were published then. */
   | 'PUBLISHED'
