@@ -43,6 +43,8 @@ graphql(`
     runner {
       name
     }
+    requiredLabels
+    waitingFor
     scraper {
       id
       name
@@ -201,7 +203,10 @@ export function RunDetailPage() {
         <dt>Duration</dt>
         <dd>{formatDuration(run.durationSeconds)}</dd>
         <dt>Runner</dt>
-        <dd>{run.runner?.name ?? '—'}</dd>
+        <dd data-testid="run-runner">
+          {run.runner?.name ?? (run.waitingFor ? <span className="muted">{run.waitingFor}</span> : '—')}
+          {run.requiredLabels.length > 0 && <span className="muted cell-line">labels {run.requiredLabels.join(', ')}</span>}
+        </dd>
         <dt>Products</dt>
         <dd>
           {formatNumber(run.productsProcessed)} processed of {formatNumber(run.productsFound)} found, {formatCount(run.flagsCreated, 'flag')}

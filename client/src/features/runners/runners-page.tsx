@@ -1,6 +1,6 @@
 /**
- * Runners: which are connected (the server's online: seen within its window, pushed by
- * runnerUpdated when it changes), when each was last seen, and the run it holds.
+ * Runners: which are connected (the server's online: waiting for work, or seen within its window,
+ * pushed by runnerUpdated when it changes), when each was last seen, its labels and the run it holds.
  */
 import { Link } from 'react-router';
 import { useCallback, useEffect, useState } from 'react';
@@ -13,6 +13,8 @@ import { onReconnect } from '@/lib/api-client';
 import { DateTime, RelativeTime } from '@/components/date-time';
 import { usePageTitle } from '@/hooks/use-page-title';
 import type { RunnerPresenceFieldsFragment } from '@/gql/graphql';
+import { useCanMutate } from '@/lib/session';
+import { RunnerLabels } from './runner-labels';
 
 const RunnersQuery = graphql(`
   query Runners {
@@ -20,6 +22,7 @@ const RunnersQuery = graphql(`
       id
       name
       createdAt
+      labels
       ...RunnerPresenceFields
       currentRun {
         id
@@ -82,6 +85,7 @@ export function RunnersPage() {
       subscription.unsubscribe();
     };
   }, [client, refetch]);
+  const canMutate = useCanMutate();
   if (error) return <ErrorMessage error={error} retry={refetch} />;
   if (!data) return fetching ? <Loading /> : null;
   return (
@@ -95,7 +99,7 @@ export function RunnersPage() {
       {data.runners.length === 0 ? (
         <Empty>No runners registered. Create one with the createRunner mutation and start it with its key.</Empty>
       ) : (
-        <StackTable columns={['Runner', 'State', 'Last seen', 'Current run', 'Registered']}>
+        <StackTable columns={['Runner', 'State', 'Last seen', 'Labels', 'Current run', 'Registered']}>
           {data.runners.map((listed) => {
             const r = { ...listed, ...presence[listed.id] };
             const connected = r.online && !r.revokedAt;
@@ -106,8 +110,11 @@ export function RunnersPage() {
                   {r.revokedAt ? <Badge tone="bad">Revoked</Badge> : connected ? <Badge tone="good">Connected</Badge> : <Badge tone="neutral">Offline</Badge>}
                 </td>
                 <td data-label="Last seen">
-                  {/* While online it calls every few seconds, but only a change of presence is pushed: its lastSeenAt here is old. */}
+                  {/* While online it waits for work or calls every few seconds, but only a change of presence is pushed: its lastSeenAt here is old. */}
                   {connected ? 'active now' : <RelativeTime value={r.lastSeenAt} />}
+                </td>
+                <td data-label="Labels" className="text-cell" data-testid="runner-labels">
+                  <RunnerLabels runner={r} canEdit={canMutate && !r.revokedAt} />
                 </td>
                 <td data-label="Current run" className="text-cell">
                   {r.currentRun ? (
