@@ -73,6 +73,11 @@ describe('runners waiting for work', () => {
     const listed = (await server.admin.data(RUNNERS)).runners as Array<{ name: string; online: boolean }>;
     expect(listed.filter((r) => r.name.startsWith('fifty-')).every((r) => r.online)).toBe(true);
     expect((await scrapeMetrics(server.port)).value('scrapedeck_runners_waiting')).toBe(50);
+    // The waits hold sockets, not database connections: the server's pool is all it has open, waiting or not.
+    const { rows: connections } = await db.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'scrapedeck'`);
+    expect(connections[0].n).toBeLessThan(50);
+    const { rows: inQuery } = await db.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`);
+    expect(inQuery[0].n).toBeLessThanOrEqual(1);
     const wokenBefore = (await scrapeMetrics(server.port)).value('scrapedeck_runner_wakeups_total') ?? 0;
 
     const { scraperId } = await seedScraper(db.pool);

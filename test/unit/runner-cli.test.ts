@@ -39,3 +39,21 @@ describe('the runner key', () => {
 function keyOnDisk() {
   return keyFile('key', '  sdr_from_file  \nignored second line\n');
 }
+
+describe('how the runner waits for work', () => {
+  const KEY = { ...API, SCRAPEDECK_RUNNER_KEY: 'sdr_x' };
+
+  it('waits 50 s on the server by default, for runs under all of its labels', () => {
+    expect(readSettings([], KEY)).toMatchObject({ waitSeconds: 50, labels: null });
+  });
+
+  it('takes --wait-seconds and --labels, or RUNNER_WAIT_SECONDS and RUNNER_LABELS; --wait-seconds 0 polls', () => {
+    expect(readSettings(['--wait-seconds', '0', '--labels', 'eu, residential,eu'], KEY)).toMatchObject({ waitSeconds: 0, labels: ['eu', 'residential'] });
+    expect(readSettings([], { ...KEY, RUNNER_WAIT_SECONDS: '20', RUNNER_LABELS: 'us' })).toMatchObject({ waitSeconds: 20, labels: ['us'] });
+  });
+
+  it('names a label that is not one, and a wait out of range', () => {
+    expect(() => readSettings(['--labels', 'EU West'], KEY)).toThrow(/--labels a label is 1 to 63 lowercase letters/);
+    expect(() => readSettings(['--wait-seconds', '-1'], KEY)).toThrow(/--wait-seconds/);
+  });
+});
