@@ -137,9 +137,7 @@ async function main() {
     process.stdout.write(`demo runs, round ${round}, done\n`);
   }
   await seedHistory(pool, scrapers['green-leaf']!);
-  const { rows } = await pool.query(`SELECT id FROM run ORDER BY warning_count + error_count DESC, last_seq DESC, id DESC LIMIT 1`);
-  const runId = rows[0].id as number;
-  const warned = await pool.query(`SELECT id FROM run WHERE status = 'WARNING' ORDER BY jsonb_array_length(warnings) DESC, id DESC LIMIT 1`);
+  const { warnedRunId, runId } = await pickRuns(pool);
   const incident = await pool.query(`SELECT id FROM incident ORDER BY id LIMIT 1`);
   const product = await pool.query(`SELECT id FROM product WHERE sku = 'GL-001'`);
   await waitForDeliveries(pool);
@@ -161,7 +159,7 @@ async function main() {
     { name: 'runners', path: '/runners' },
     { name: 'alerts', path: '/alerts' },
     ...(incident.rows[0] ? [{ name: 'alerts-incident', path: `/alerts?incident=${incident.rows[0].id}` }] : []),
-    ...(warned.rows[0] ? [{ name: 'run-detail-warning', path: `/runs/${warned.rows[0].id}` }] : []),
+    ...(warnedRunId ? [{ name: 'run-detail-warning', path: `/runs/${warnedRunId}` }] : []),
     { name: 'scraper-detail', path: '/scrapers/green-leaf?days=30' },
     { name: 'log-search', path: '/runs?q=workflow' },
   ];
@@ -188,6 +186,31 @@ async function main() {
     await shootActions(page, baseUrl, viewport.width);
     await context.close();
   }
+}
+
+/**
+ * The two run pages to photograph, never the same run: `run-detail-warning` is the WARNING run with
+ * the most reasons (then the longest log), `run-detail` another run with the most warning and error
+ * lines (then the longest log), one that did not end WARNING when there is one, so it shows a run that
+ * succeeded or failed. Only runs with a log count: the seeded history has no lines to show.
+ */
+async function pickRuns(pool: pg.Pool): Promise<{ warnedRunId: number | null; runId: number }> {
+  const warned = await pool.query<{ id: number; status: string; last_seq: number }>(
+    `SELECT id, status::text, last_seq FROM run WHERE status = 'WARNING' AND last_seq > 0
+      ORDER BY jsonb_array_length(warnings) DESC, last_seq DESC, id DESC LIMIT 1`,
+  );
+  const warnedRun = warned.rows[0] ?? null;
+  const other = await pool.query<{ id: number; status: string; last_seq: number }>(
+    `SELECT id, status::text, last_seq FROM run WHERE last_seq > 0 AND id IS DISTINCT FROM $1
+      ORDER BY status = 'WARNING', warning_count + error_count DESC, last_seq DESC, id DESC LIMIT 1`,
+    [warnedRun?.id ?? null],
+  );
+  const run = other.rows[0];
+  if (!run) throw new Error('no demo run with log lines besides the WARNING one');
+  for (const [name, picked] of [['run-detail', run], ['run-detail-warning', warnedRun]] as const) {
+    if (picked) process.stdout.write(`${name}: run #${picked.id} (${picked.status}, ${picked.last_seq} log lines)\n`);
+  }
+  return { warnedRunId: warnedRun?.id ?? null, runId: run.id };
 }
 
 /**
