@@ -3,44 +3,20 @@
  * same outlier products with the same expected range, and Data quality says in words what an outlier
  * is. Only at 1280 px: the item is about what the pages say, not about their layout (both pages
  * at 390 px are covered by the long-text and axe tests).
- *
- * The shop's products arrive in two batches like a runner sends them: the first alone has a wide
- * spread (45 looks ordinary then), the second narrows the fences, so a flag judged on the first batch
- * only would disagree with Data quality. Its 11 flower prices sorted are
- * 10 20 29 30 30 31 31 32 33 45 90: Q1 = 29.5, Q3 = 32.5, IQR = 3, expected range 25.00 to 37.00,
- * outliers 10, 20, 45 and 90. Another source's far dearer flower would give other fences if the
- * sources were pooled (none of the shop's prices would be an outlier then).
+ * The shop and its prices: see seedOutlierShop.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRICE_OUTLIER_RULE } from '../../server/quality/sql/priceFences.ts';
 import { ensureAdminBuilt, launchBrowser, signIn } from '../helpers/browser.ts';
-import { claimRunFor } from '../helpers/runs.ts';
-import { seedRunner, seedScraper } from '../helpers/seed.ts';
+import { OUTLIER_SKUS, seedOutlierShop } from '../helpers/outlierShop.ts';
 import { TEST_ADMIN_TOKEN, useTestServer } from '../helpers/server.ts';
 
 const POLL = { timeout: 20_000 };
-const OUTLIER_SKUS = ['s-0', 's-1', 's-3', 't-6'];
-
-const REPORT = /* GraphQL */ `
-  mutation Report($jobId: ID!, $batchId: String!, $products: [ProductInput!]!) {
-    reportProducts(jobId: $jobId, batchId: $batchId, products: $products) {
-      ... on MutationReportProductsSuccess { data { stored } }
-    }
-  }`;
-
-const COMPLETE = /* GraphQL */ `
-  mutation Complete($jobId: ID!) {
-    completeRun(jobId: $jobId, result: { status: SUCCESS, productsFound: 11, productsProcessed: 11, flagsCreated: 0 }) {
-      ... on MutationCompleteRunSuccess { data { status } }
-    }
-  }`;
 
 const { db, server } = useTestServer();
 let browser: Browser;
 let page: Page;
-
-const product = (sku: string, price: number) => ({ sku, name: `Product ${sku}`, brand: 'Acme', category: 'flower', price, thcPercent: 20, cbdPercent: 1, url: `http://shop.test/${sku}` });
 
 /** The two bounds of a range as the page writes them ("25.00 – 37.00" or "outside 25.00 .. 37.00"). */
 function bounds(text: string): [string, string] {
@@ -75,21 +51,8 @@ async function flaggedOutliers(p: Page): Promise<Map<string, [string, string]>> 
 
 beforeAll(async () => {
   await ensureAdminBuilt();
-  const shop = await seedScraper(db.pool, { slug: 'outlier-shop' });
-  const other = await seedScraper(db.pool, { slug: 'dear-shop' });
-  for (const [i, price] of [200, 210, 220, 230, 240].entries()) {
-    await db.pool.query(
-      `INSERT INTO product (source_id, sku, name, brand, category, price, scraped_at) VALUES ($1, $2, $2, 'Acme', 'flower', $3, now())`,
-      [other.sourceId, `dear-${i}`, price],
-    );
-  }
-  const runner = await seedRunner(db.pool);
-  const jobId = await claimRunFor(server, shop.scraperId, runner.apiKey);
-  const client = server.client({ apiKey: runner.apiKey });
-  await client.data(REPORT, { jobId, batchId: 'b1', products: [10, 20, 30, 45].map((p, i) => product(`s-${i}`, p)) });
-  await client.data(REPORT, { jobId, batchId: 'b2', products: [29, 30, 31, 31, 32, 33, 90].map((p, i) => product(`t-${i}`, p)) });
   // The flags it raised end the run WARNING (FLAGS_RAISED); its products are stored all the same.
-  expect(['SUCCESS', 'WARNING']).toContain((await client.data(COMPLETE, { jobId })).completeRun.data.status);
+  expect(['SUCCESS', 'WARNING']).toContain((await seedOutlierShop(db, server)).status);
 
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
