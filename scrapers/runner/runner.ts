@@ -96,9 +96,12 @@ export class Runner {
         continue;
       }
       if (!run) {
-        // A wait that ended early (the server is shutting down, or holds claims shorter) is not asked again at once.
-        const waited = waitSeconds > 0 && api.serverWaits && Date.now() - asked >= 500;
-        if (!waited) await sleep(backoffDelay(0, { baseMs: pollMs, jitter: true }), this.stopping.signal);
+        // Polling waits between claims. A wait that ran its course is asked again at once; one that ended
+        // early (the instance is shutting down and answered every wait at once, or it holds claims shorter)
+        // after a jittered pause, so that a fleet sent away by a restart reaches the other instances spread out.
+        const polling = waitSeconds === 0 || !api.serverWaits;
+        if (polling) await sleep(pollMs, this.stopping.signal);
+        else if (Date.now() - asked < waitSeconds * 1000 - 1_000) await sleep(backoffDelay(1, { baseMs: pollMs, jitter: true }), this.stopping.signal);
         continue;
       }
       logger.info({ jobId: run.id, scraper: run.scraper.slug, worker }, 'claimed run');
