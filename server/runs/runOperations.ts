@@ -16,6 +16,7 @@ import { addRunsToScraperDays } from '../trends/sql/addRunsToScraperDays.ts';
 import { RunInProgressError, ScraperDisabledError } from './errors.ts';
 import { explainRefusal } from './explainRefusal.ts';
 import type { ClaimWaiters } from './claimWaiters.ts';
+import { markRunnerHungUp } from '../runners/sql/runnerWaits.ts';
 
 /** What a trigger does when the scraper already has a run queued or running. */
 export type IfActive = 'REFUSE' | 'QUEUE';
@@ -60,24 +61,31 @@ export type RunClaim = {
 /**
  * Takes the oldest claimable run for the runner, waiting up to waitMs for one (see ClaimWaiters):
  * null when none came. The runner enters the line before each attempt, so a run queued while the
- * attempt reads the queue still wakes it.
+ * attempt reads the queue still wakes it. A wait counts as the runner's presence from its first
+ * look, until it ends or the runner hangs up.
  */
 export async function claimRun(db: Database, waiters: ClaimWaiters, { runnerId, labels, leaseSeconds, waitMs, signal }: RunClaim): Promise<RunChange | null> {
   const deadline = Date.now() + waitMs;
-  for (;;) {
-    const waiting = waiters.enter(labels, deadline - Date.now(), signal);
-    let claimed: RunChange | null;
-    try {
-      claimed = await claimOldestQueuedRun(db.pool, { runnerId, labels, leaseSeconds, notify: db.notifyInTransaction });
-    } catch (error) {
-      waiting.leave();
-      throw error;
+  let waitingUntil: Date | null = null;
+  try {
+    for (let first = true; ; first = false) {
+      const waiting = waiters.enter(labels, deadline - Date.now(), signal);
+      let attempt;
+      try {
+        attempt = await claimOldestQueuedRun(db.pool, { runnerId, labels, leaseSeconds, notify: db.notifyInTransaction, waitingMs: first && waitMs > 0 ? waitMs : undefined });
+      } catch (error) {
+        waiting.leave();
+        throw error;
+      }
+      waitingUntil ??= attempt.waitingUntil;
+      if (attempt.claimed) {
+        waiting.leave();
+        return attempt.claimed;
+      }
+      if (!(await waiting.woken)) return null;
     }
-    if (claimed) {
-      waiting.leave();
-      return claimed;
-    }
-    if (!(await waiting.woken)) return null;
+  } finally {
+    if (waitingUntil && signal?.aborted) await markRunnerHungUp(db.pool, runnerId, waitingUntil);
   }
 }
 

@@ -8,7 +8,6 @@ import { parseId } from '../graphql/ids.ts';
 import { RunInProgressError, RunStateError, ScraperDisabledError } from './errors.ts';
 import { cancelRun, claimRun, completeRun, heartbeat, triggerRun } from './runOperations.ts';
 import { RunnerLabelsNotGrantedError } from '../runners/errors.ts';
-import { markRunnerHungUp, markRunnerWaiting } from '../runners/sql/runnerWaits.ts';
 import { describeRequiredLabels, runnerLabelsSchema } from '../../contract/runnerLabels.ts';
 import { MAX_PRODUCTS_PER_RUN } from '../../contract/limits.ts';
 import { COUNT_EXACT_UP_TO } from '../db/boundedCount.ts';
@@ -274,9 +273,7 @@ builder.mutationFields((t) => ({
       const notGranted = (labels ?? []).filter((label) => !held.includes(label));
       if (notGranted.length > 0) throw new RunnerLabelsNotGrantedError(notGranted);
       const hangUp = waitMs > 0 ? ctx.hangUp?.() : undefined;
-      const waiting = waitMs > 0 ? await markRunnerWaiting(ctx.db.pool, runnerId, waitMs) : null;
       const claimed = await claimRun(ctx.db, ctx.claimWaiters, { runnerId, labels: labels ?? held, leaseSeconds: ctx.config.runLeaseSeconds, waitMs, signal: hangUp });
-      if (waiting && hangUp?.aborted) await markRunnerHungUp(ctx.db.pool, runnerId, waiting);
       if (!claimed) return null;
       ctx.runEvents.announce([claimed]);
       return loadRun(ctx, claimed.runId);

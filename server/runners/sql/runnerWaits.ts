@@ -4,18 +4,13 @@
  */
 import type pg from 'pg';
 
-/** Records a wait of waitMs starting now; returns its end, the token that hangingUp takes. */
-export async function markRunnerWaiting(pool: pg.Pool, runnerId: number, waitMs: number): Promise<Date> {
-  const { rows } = await pool.query<{ until: Date }>({
-    name: 'mark_runner_waiting',
-    // Several workers of one runner wait at once: the latest end holds.
-    text: `UPDATE runner SET waiting_until = GREATEST(waiting_until, now() + make_interval(secs => $2::float8 / 1000)), last_seen_at = now()
-            WHERE id = $1
-        RETURNING waiting_until AS until`,
-    values: [runnerId, waitMs],
-  });
-  return rows[0]?.until ?? new Date();
-}
+/**
+ * Records a wait of $3 ms by runner $2 starting now (the claim's first look runs it, in the same
+ * statement). Several workers of one runner wait at once: the latest end holds.
+ */
+export const MARK_RUNNER_WAITING = `UPDATE runner
+   SET waiting_until = GREATEST(waiting_until, now() + make_interval(secs => $3::float8 / 1000)), last_seen_at = now()
+ WHERE id = $2`;
 
 /** The wait ending at `until` ended early because its connection closed; a later wait of the runner is left alone. */
 export async function markRunnerHungUp(pool: pg.Pool, runnerId: number, until: Date): Promise<void> {

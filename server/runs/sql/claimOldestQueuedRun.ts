@@ -8,6 +8,7 @@
 import type pg from 'pg';
 import { withTransaction } from '../../db/withTransaction.ts';
 import { notifyRunUpdatedSql, type RunChange } from './notifyRunUpdated.ts';
+import { MARK_RUNNER_WAITING } from '../../runners/sql/runnerWaits.ts';
 
 /** Queued runs asking for no label the runner lacks ($1), whose scraper is enabled and has nothing running, oldest first. */
 const CLAIMABLE = `
@@ -25,12 +26,39 @@ export type Claim = {
   leaseSeconds: number;
   /** NOTIFY the claim in its transaction (the PostgreSQL bus). */
   notify: boolean;
+  /**
+   * Record in the same statement as the first look that the runner waits this long for work (its
+   * presence, see runnerWaits.ts): an idle fleet's cost is that one statement per wait.
+   */
+  waitingMs?: number;
 };
 
-export async function claimOldestQueuedRun(pool: pg.Pool, { runnerId, labels, leaseSeconds, notify }: Claim): Promise<RunChange | null> {
+export type ClaimAttempt = {
+  claimed: RunChange | null;
+  /** The end of the wait recorded (with waitingMs), the token markRunnerHungUp takes. */
+  waitingUntil: Date | null;
+};
+
+export async function claimOldestQueuedRun(pool: pg.Pool, claim: Claim): Promise<ClaimAttempt> {
+  const { labels } = claim;
   // A look without locks first: a runner polling an empty queue costs one read and no transaction.
-  const { rows: waiting } = await pool.query({ name: 'any_claimable_run', text: `SELECT run.id ${CLAIMABLE}`, values: [labels] });
-  if (waiting.length === 0) return null;
+  const { rows } = claim.waitingMs
+    ? await pool.query<{ claimable: boolean; waitingUntil: Date | null }>({
+        name: 'any_claimable_run_while_waiting',
+        text: `WITH marked AS (${MARK_RUNNER_WAITING} RETURNING waiting_until)
+               SELECT EXISTS (SELECT run.id ${CLAIMABLE}) AS claimable, (SELECT waiting_until FROM marked) AS "waitingUntil"`,
+        values: [labels, claim.runnerId, claim.waitingMs],
+      })
+    : await pool.query<{ claimable: boolean; waitingUntil: Date | null }>({
+        name: 'any_claimable_run',
+        text: `SELECT EXISTS (SELECT run.id ${CLAIMABLE}) AS claimable, NULL::timestamptz AS "waitingUntil"`,
+        values: [labels],
+      });
+  const { claimable, waitingUntil } = rows[0]!;
+  return { claimed: claimable ? await claimRun(pool, claim) : null, waitingUntil };
+}
+
+function claimRun(pool: pg.Pool, { runnerId, labels, leaseSeconds, notify }: Claim): Promise<RunChange | null> {
   return withTransaction(pool, async (client) => {
     // A run and its scraper, both locked; another claim or a trigger holding either makes this one move on.
     const { rows: picked } = await client.query<{ id: number; scraperId: number }>({
