@@ -36,6 +36,6 @@ export async function withFirstLine(httpUrl: string, pool: pg.Pool, runs: Runner
  * Ends a phase's runs as a runner would: left RUNNING, their leases (extended by every append) would
  * run out together a minute later, in the middle of whatever phase runs then.
  */
-export async function endRuns(pool: pg.Pool, runs: RunnerWithRun[]): Promise<void> {
+export async function endRuns(pool: pg.Pool, runs: Array<Pick<RunnerWithRun, 'runId'>>): Promise<void> {
   await pool.query(`UPDATE run SET status = 'SUCCESS', completed_at = now() WHERE id = ANY($1) AND status = 'RUNNING'`, [runs.map((r) => r.runId)]);
 }

@@ -19,6 +19,9 @@ const JOB_LOGS = `query JobLogs($jobId: ID!, $after: String, $minLevel: LogLevel
   }
 }`;
 
+/** The admin's runs list as it opens: the newest page of 20, unfiltered. */
+export const RUNS_FIRST_PAGE = RUNS.replace('runs(first: 50, filter: $filter)', 'runs(first: 20, filter: $filter)');
+
 /** The same pages with their totalCount, as a client showing "1–50 of N" asks for on every page. */
 const RUNS_COUNTED = RUNS.replace('runs(first: 50, filter: $filter) {', 'runs(first: 50, filter: $filter) {\n    totalCount totalCountExact');
 const JOB_LOGS_COUNTED = `query JobLogs($jobId: ID!, $after: String, $minLevel: LogLevel, $contains: String) {

@@ -3,6 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AdminOpenFigures } from './adminOpen.ts';
 import type { FanoutFigures } from './fanout.ts';
+import type { FleetFigures } from './fleet.ts';
+import { fleetRows } from './fleetReport.ts';
 import type { IngestFigures } from './ingest.ts';
 import { logSearchRows, type LogSearchFigures } from './logSearch.ts';
 import type { ExportFigures } from './exports.ts';
@@ -54,6 +56,8 @@ export type BenchResults = {
   bulkData: { seconds: number };
   /** From fire time to QUEUED, on the real clock, through the whole run (no samples when no minute began during it). */
   scheduler: SchedulerFigures;
+  /** Idle runners holding claimRun open, and runs triggered to them (see fleet.ts). */
+  fleet: FleetFigures;
   durationSeconds: number;
 };
 
@@ -158,6 +162,7 @@ function tableRows(r: BenchResults): Row[] {
     '',
     'p99 < 5 s',
   ]);
+  rows.push(...fleetRows(r.fleet));
   rows.push(['server RSS at rest', mb(r.memory.restRss), '', '', '']);
   rows.push([`server RSS, peak with ${n(most)} subscribers`, mb(r.memory.peakRssAtMostSubscribers), '', '', '< 300 MB']);
   rows.push([`server RSS with ${n(many.subscriptions)} open subscriptions`, mb(r.memory.rssWithManySubscriptions), '', '', '< 600 MB']);
@@ -186,15 +191,19 @@ function adminOpenRows(a: AdminOpenFigures): Row[] {
   ];
 }
 
-/** A Markdown table: readable in a terminal and pasted as is into docs/performance.md. */
+/** The table under a line that says the scale and the machine. */
 export function formatTable(r: BenchResults): string {
-  const header: Row = ['figure', 'value', 'ceiling (same run)', 'ratio', 'target'];
-  const lines = [header, ['---', '---:', '---:', '---:', '---'] as Row, ...tableRows(r)].map((row) => `| ${row.join(' | ')} |`);
   const title =
     `Scale ${r.scale}: ${n(r.sizes.queryRuns)} runs over ${n(r.sizes.queryScrapers)} scrapers, ${n(r.sizes.queryLogLines)} log lines; ` +
     `${r.machine.cpus} CPUs (load average ${round(r.machine.loadAvg.start, 1)} at the start, ${round(r.machine.loadAvg.end, 1)} at the end), ` +
     `Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}; ${round(r.durationSeconds, 0)} s.`;
-  return `${title}\n\n${lines.join('\n')}\n`;
+  return `${title}\n\n${markdownTable(tableRows(r))}`;
+}
+
+/** A Markdown table: readable in a terminal and pasted as is into docs/performance.md. */
+export function markdownTable(rows: Row[]): string {
+  const header: Row = ['figure', 'value', 'ceiling (same run)', 'ratio', 'target'];
+  return `${[header, ['---', '---:', '---:', '---:', '---'] as Row, ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n')}\n`;
 }
 
 export async function writeResults(file: string, results: BenchResults): Promise<void> {

@@ -13,13 +13,15 @@ import type { LoadOptions } from './load.ts';
 import { endRuns, runningRuns, withFirstLine } from './fixtures.ts';
 import { ingestThroughApi, ingestWithBareCopy, ingestWithCopy, logLineIndexes } from './ingest.ts';
 import { exportRunLogs } from './exports.ts';
+import { fleetPhase } from './fleet.ts';
+import { fleetRows } from './fleetReport.ts';
 import { measureQueries, queryProbes, trendProbes } from './queries.ts';
 import { dropSearchIndex, logSearchPhase, SEARCH_INDEX } from './logSearch.ts';
 import { loadSearchProducts, measureHistorySpace, productProbes } from './productSearch.ts';
 import { replayToSubscriber, replayWithSelect } from './replay.ts';
 import { adminOpenPhase, chromiumAvailable, type AdminOpenFigures } from './adminOpen.ts';
 import { startSchedulerProbe } from './scheduler.ts';
-import { formatTable, writeResults, type BenchResults } from './report.ts';
+import { formatTable, markdownTable, writeResults, type BenchResults } from './report.ts';
 import { BENCH_ADMIN_TOKEN, startServerProcess, type ServerProcess } from './serverProcess.ts';
 import { databaseCpuSeconds, processCpuSeconds } from './processCpu.ts';
 import { benchSizes } from './sizes.ts';
@@ -36,10 +38,10 @@ const started = performance.now();
  * data it uses) and prints their lines without writing results: for working on one figure. `replay` loads
  * only the replay run's lines and measures the replay alone. `trends` loads the query phase's runs
  * without its log lines and measures the trends queries alone. `admin` opens a run's page in
- * Chromium (see adminOpen.ts).
+ * Chromium (see adminOpen.ts). `fleet` holds thousands of idle runners on claimRun (see fleet.ts).
  */
 const phaseFilter = process.env.BENCH_PHASES ? new Set(process.env.BENCH_PHASES.split(',').map((p) => p.trim())) : null;
-const runs = (phase: 'ingest' | 'fanout' | 'busy' | 'watched' | 'many' | 'queries' | 'replay' | 'search' | 'exports' | 'products' | 'scheduler' | 'trends' | 'admin') =>
+const runs = (phase: 'ingest' | 'fanout' | 'busy' | 'watched' | 'many' | 'queries' | 'replay' | 'search' | 'exports' | 'products' | 'scheduler' | 'trends' | 'admin' | 'fleet') =>
   !phaseFilter || phaseFilter.has(phase);
 const loadAtStart = os.loadavg()[0]!;
 /** The indexes the migrations give log_line besides its key: ingest is measured with them in place. */
@@ -148,6 +150,8 @@ try {
     const adminOpen = await adminPhase(server);
     const scheduler = await schedulerProbe.stop();
     say(`scheduler: ${scheduler.samples} fire times queued, p50 ${scheduler.p50} ms, p99 ${scheduler.p99} ms, max ${scheduler.max} ms`);
+    // Last: its runners would take the runs other phases leave queued, and the scheduler probe's.
+    const fleet = await fleetPhase(db.pool, server, viewer, sizes.fleet, say);
 
     const results: BenchResults = {
       generatedAt: new Date().toISOString(),
@@ -184,6 +188,7 @@ try {
       memory: { restRss, peakRssAtMostSubscribers: peakRssAtMost, rssWithManySubscriptions: Math.max(rssOpen, manyLatency.peakRss) },
       bulkData: { seconds: bulk.seconds },
       scheduler,
+      fleet,
       durationSeconds: (performance.now() - started) / 1000,
     };
     await writeResults(output, results);
@@ -307,6 +312,10 @@ async function partialRun(server: ServerProcess, viewer: { token: string }): Pro
     }
   }
   if (runs('admin')) await adminPhase(server);
+  if (runs('fleet')) {
+    const fleet = await fleetPhase(pool, server, viewer, sizes.fleet, say);
+    process.stdout.write(`\n${markdownTable(fleetRows(fleet))}\n`);
+  }
   if (runs('products')) {
     const catalogue = await loadSearchProducts(pool, sizes.searchProducts);
     say(`products: ${catalogue.products} loaded in ${Math.round(catalogue.seconds)} s`);

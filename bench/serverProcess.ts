@@ -17,6 +17,10 @@ export type ServerProcess = {
   wsUrl: string;
   /** Resident set size of the server process, in bytes. */
   rss(): Promise<number>;
+  /** False once the process has exited (a phase that pushes it past its limits may end it). */
+  running(): boolean;
+  /** How it ended, once it has: its exit code or signal and the last of its output. */
+  exit(): { code: number | null; signal: string | null; output: string } | null;
   stop(): Promise<void>;
 };
 
@@ -71,6 +75,8 @@ export async function startServerProcess(databaseUrl: string): Promise<ServerPro
     }),
   );
   let running = true;
+  let ended: { code: number | null; signal: string | null } | null = null;
+  child.once('exit', (code, signal) => (ended = { code, signal }));
   void exited.then(() => (running = false));
 
   const httpUrl = `http://127.0.0.1:${port}/graphql`;
@@ -96,6 +102,8 @@ export async function startServerProcess(databaseUrl: string): Promise<ServerPro
       if (!Number.isFinite(kib)) throw new Error('no VmRSS for the server process');
       return kib * 1024;
     },
+    running: () => running,
+    exit: () => (ended ? { ...ended, output } : null),
     async stop() {
       if (!running) return;
       stopping = true;

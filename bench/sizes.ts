@@ -39,6 +39,24 @@ export type BenchSizes = {
   /** The admin phase: lines of the run opened beside a run of 100, and opens of each. */
   adminLines: number;
   adminRepetitions: number;
+  /**
+   * The fleet phase: idle runners waiting on claimRun, at each count in turn on one server (the
+   * wake-up is measured at the first), started perSecond; the admin's runs page asked adminPerSecond
+   * beside them and, first, with none. waitSeconds null is the runner's own default; windowSeconds
+   * null is one wait, in which every runner asks again exactly once. historyRuns: finished runs the
+   * admin's page is read from.
+   */
+  fleet: {
+    runners: number[];
+    perSecond: number;
+    waitSeconds: number | null;
+    baselineSeconds: number;
+    windowSeconds: number | null;
+    adminPerSecond: number;
+    triggers: number;
+    triggerEveryMs: number;
+    historyRuns: number;
+  };
 };
 
 const FULL: BenchSizes = {
@@ -64,6 +82,19 @@ const FULL: BenchSizes = {
   watched: { runs: 100, linesPerSecond: 20_000, batchLines: 50, subscribersPerRun: [1, 10], seconds: 10 },
   adminLines: 100_000,
   adminRepetitions: 3,
+  fleet: {
+    runners: [2_000, 10_000],
+    // About as fast as the server took first claims in on a 2-core machine (asked for 500 a second, it took
+    // about 250): faster, they queue in the server instead of starting in step.
+    perSecond: 250,
+    waitSeconds: null,
+    baselineSeconds: 20,
+    windowSeconds: null,
+    adminPerSecond: 5,
+    triggers: 50,
+    triggerEveryMs: 200,
+    historyRuns: 100_000,
+  },
 };
 
 const SMALL: BenchSizes = {
@@ -89,6 +120,17 @@ const SMALL: BenchSizes = {
   watched: { runs: 20, linesPerSecond: 5_000, batchLines: 50, subscribersPerRun: [1, 5], seconds: 4 },
   adminLines: 20_000,
   adminRepetitions: 2,
+  fleet: {
+    runners: [200, 1_000],
+    perSecond: 250,
+    waitSeconds: 10,
+    baselineSeconds: 10,
+    windowSeconds: null,
+    adminPerSecond: 5,
+    triggers: 20,
+    triggerEveryMs: 200,
+    historyRuns: 10_000,
+  },
 };
 
 const TINY: BenchSizes = {
@@ -114,6 +156,17 @@ const TINY: BenchSizes = {
   watched: { runs: 5, linesPerSecond: 1_000, batchLines: 50, subscribersPerRun: [1, 2], seconds: 1 },
   adminLines: 5_000,
   adminRepetitions: 1,
+  fleet: {
+    runners: [20, 50],
+    perSecond: 100,
+    waitSeconds: 2,
+    baselineSeconds: 2,
+    windowSeconds: null,
+    adminPerSecond: 5,
+    triggers: 5,
+    triggerEveryMs: 100,
+    historyRuns: 500,
+  },
 };
 
 export function benchSizes(scale = process.env.BENCH_SCALE ?? 'full'): BenchSizes {

@@ -92,6 +92,28 @@ describe('npm run bench', () => {
         expect(open.allLoadedMs).toBeGreaterThanOrEqual(open.firstRowMs);
       }
     }
+    // The fleet reached every size, its runners' waits were answered in the window (one may be between two waits as it
+    // opens), and every triggered run was claimed and timed.
+    const fleet = results.fleet;
+    expect(fleet.unreached).toBeNull();
+    expect(fleet.serverExited).toBe(false);
+    expect(fleet.levels.map((l: { runners: number }) => l.runners)).toEqual(results.sizes.fleet.runners);
+    expect(fleet.baseline.admin.samples).toBeGreaterThan(0);
+    for (const level of fleet.levels) {
+      expect(level.waiting, `waiting at ${level.runners}`).toBeGreaterThanOrEqual(Math.floor(level.runners * 0.9));
+      expect(level.claimsAnswered, `claims answered at ${level.runners}`).toBeGreaterThanOrEqual(Math.floor(level.runners * 0.9));
+      expect(level.claimsEarly).toBe(0);
+      expect(level.runnerErrors).toEqual({});
+      expect(level.serverSockets).toBeGreaterThanOrEqual(level.runners);
+      expect(level.admin.samples).toBeGreaterThan(0);
+      expect(level.rss).toBeGreaterThan(0);
+    }
+    expect(fleet.wakeUp.triggers).toBe(results.sizes.fleet.triggers);
+    expect(fleet.wakeUp.claimed).toBe(fleet.wakeUp.triggers);
+    expect(fleet.wakeUp.samples).toBe(fleet.wakeUp.triggers);
+    expect(fleet.wakeUp.p50).toBeGreaterThan(0);
+    expect(fleet.runnerErrors).toEqual({});
+    expect(fleet.drainSeconds).not.toBeNull();
     expect(results.queries.length).toBeGreaterThan(0);
     for (const q of results.queries) {
       expect(q.samples, q.name).toBe(results.sizes.queryIterations);

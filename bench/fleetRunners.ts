@@ -1,0 +1,101 @@
+/**
+ * A fleet of idle runners in a process of its own, for the fleet phase (fleet.ts): each is the
+ * runner's own ApiClient asking claimRun again and again as the runner's claim loop does
+ * (scrapers/runner/runner.ts), backing off the same way when a claim fails. A run it claims is only
+ * reported, with the moment its claim was answered, and the runner asks again at once: the fleet
+ * stays as idle as it was however many runs it is woken for. Driven over the IPC channel it is
+ * started with; it never writes to the database.
+ */
+import { backoffDelay, sleep } from '../contract/backoff.ts';
+import { ApiClient, RejectedError } from '../scrapers/runner/apiClient.ts';
+
+export type FleetCommand =
+  | { kind: 'add'; url: string; keys: string[]; waitSeconds: number; pollMs: number; perSecond: number }
+  | { kind: 'tally' }
+  | { kind: 'stop' };
+
+/** Counts since the process started: claims answered (with a run or with null when the wait ended). */
+export type FleetTally = {
+  runners: number;
+  answered: number;
+  claimed: number;
+  /** Answered null in under half a second: the server did not hold the wait. */
+  early: number;
+  /** Failed claims by their message. */
+  errors: Record<string, number>;
+};
+
+export type FleetReport =
+  | { kind: 'claimed'; runId: string; at: number }
+  | { kind: 'added'; runners: number }
+  | { kind: 'tally'; tally: FleetTally }
+  | { kind: 'stopped'; tally: FleetTally };
+
+/** Wall-clock milliseconds with the resolution of performance.now(), comparable with the parent's. */
+const wallClock = () => performance.timeOrigin + performance.now();
+
+const stopping = new AbortController();
+const loops: Array<Promise<void>> = [];
+const tally: FleetTally = { runners: 0, answered: 0, claimed: 0, early: 0, errors: {} };
+
+function report(message: FleetReport): void {
+  process.send!(message);
+}
+
+function countError(error: unknown): void {
+  const key = (error instanceof RejectedError ? `${error.typename}: ${error.message}` : (error as Error).message).slice(0, 160);
+  tally.errors[key] = (tally.errors[key] ?? 0) + 1;
+}
+
+async function idle(api: ApiClient, waitSeconds: number, pollMs: number): Promise<void> {
+  let failures = 0;
+  while (!stopping.signal.aborted) {
+    const asked = Date.now();
+    let run;
+    try {
+      run = await api.claimRun({ waitSeconds, labels: null }, stopping.signal);
+      failures = 0;
+    } catch (error) {
+      if (stopping.signal.aborted) break;
+      countError(error);
+      failures++;
+      await sleep(backoffDelay(failures, { baseMs: pollMs, maxMs: Math.min(10_000, 16 * pollMs), jitter: true }), stopping.signal);
+      continue;
+    }
+    const at = wallClock();
+    tally.answered++;
+    if (run) {
+      tally.claimed++;
+      report({ kind: 'claimed', runId: run.id, at });
+    } else if (Date.now() - asked < 500) {
+      tally.early++;
+      await sleep(backoffDelay(0, { baseMs: pollMs, jitter: true }), stopping.signal);
+    }
+  }
+}
+
+/** Starts the runners at `perSecond`: a fleet that comes up all at once is a restart, not the idle fleet measured. */
+async function add({ url, keys, waitSeconds, pollMs, perSecond }: Extract<FleetCommand, { kind: 'add' }>): Promise<void> {
+  const started = performance.now();
+  for (let i = 0; i < keys.length && !stopping.signal.aborted; i++) {
+    const ahead = started + (i * 1000) / perSecond - performance.now();
+    if (ahead > 10) await sleep(ahead, stopping.signal);
+    loops.push(idle(new ApiClient(url, keys[i]!), waitSeconds, pollMs));
+    tally.runners++;
+  }
+  report({ kind: 'added', runners: tally.runners });
+}
+
+process.on('message', (command: FleetCommand) => {
+  if (command.kind === 'add') void add(command);
+  else if (command.kind === 'tally') report({ kind: 'tally', tally });
+  else {
+    stopping.abort();
+    void Promise.all(loops).then(() => {
+      // Leaves once the last report is handed over: undici's idle sockets would otherwise keep it up for a while.
+      process.send!({ kind: 'stopped', tally } satisfies FleetReport, () => process.exit(0));
+    });
+  }
+});
+// The parent going away ends the fleet with it.
+process.on('disconnect', () => process.exit(0));
