@@ -18,6 +18,7 @@ const envSchema = z.object({
   INTROSPECTION: bool.optional(),
   RUN_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   CLAIM_WAIT_MAX_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
+  CLAIM_WAIT_MAX_RUNNERS: z.coerce.number().int().min(0).max(1_000_000).default(0),
   SUBSCRIBER_QUEUE_LIMIT: z.coerce.number().int().min(10).default(10_000),
   PUBSUB_URL: z
     .string()
@@ -103,6 +104,8 @@ export type Config = {
   runLeaseSeconds: number;
   /** The longest claimRun wait a runner may ask for (waitSeconds). */
   claimWaitMaxSeconds: number;
+  /** How many runners may wait on this instance at once; 0 derives it from the heap limit (see ClaimWaiters). */
+  claimWaitMaxRunners: number;
   headersTimeoutSeconds: number;
   /**
    * How often each websocket is pinged: one that has not answered by the next ping is cut off, and
@@ -171,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.INTROSPECTION ?? !production,
     runLeaseSeconds: e.RUN_LEASE_SECONDS,
     claimWaitMaxSeconds: e.CLAIM_WAIT_MAX_SECONDS,
+    claimWaitMaxRunners: e.CLAIM_WAIT_MAX_RUNNERS,
     headersTimeoutSeconds: e.HEADERS_TIMEOUT_SECONDS,
     websocketKeepAliveMs: WEBSOCKET_KEEPALIVE_MS,
     subscriberQueueLimit: e.SUBSCRIBER_QUEUE_LIMIT,

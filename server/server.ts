@@ -11,7 +11,8 @@ import { LogHub } from './logs/logHub.ts';
 import { RunLogWriter } from './logs/runLogWriter.ts';
 import { openLiveBus } from './pubsub/liveBus.ts';
 import { RunEvents } from './runs/runEvents.ts';
-import { ClaimWaiters } from './runs/claimWaiters.ts';
+import { ClaimWaiters, waitersForHeap } from './runs/claimWaiters.ts';
+import { getHeapStatistics } from 'node:v8';
 import { ClaimWakeups } from './runs/claimWakeups.ts';
 import { IncidentEvents } from './alerts/incidents/incidentEvents.ts';
 import { RunnerPresence } from './runners/runnerPresence.ts';
@@ -58,7 +59,7 @@ export async function startServer(options: {
   const incidentEvents = new IncidentEvents(db.pool, liveBus, logger);
   await incidentEvents.start();
   // Runners waiting for work here are woken by run changes heard on the bus, whichever instance made them.
-  const claimWaiters = new ClaimWaiters();
+  const claimWaiters = new ClaimWaiters({ capacity: config.claimWaitMaxRunners || waitersForHeap(getHeapStatistics().heap_size_limit) });
   const claimWakeups = new ClaimWakeups(db.pool, claimWaiters, runEvents, logger);
   claimWakeups.start();
   const runnerPresence = new RunnerPresence(db.pool, logger, {
@@ -97,7 +98,7 @@ export async function startServer(options: {
     runUpdatedSubscribers: () => runEvents.subscriberCount,
     logBatchesFannedOut: () => logHub.fannedOut,
     logBatchesWaiting: () => logWriter.waiting,
-    claimWaiters: () => ({ waiting: claimWaiters.size, woken: claimWaiters.woken }),
+    claimWaiters: () => ({ waiting: claimWaiters.size, woken: claimWaiters.woken, turnedAway: claimWaiters.turnedAway }),
   });
   const openConnections = new OpenConnections(db, adminToken, listener, logger);
   const retention = new LogRetention(db.pool, logger, { days: config.logRetentionDays, intervalMs: config.logRetentionIntervalSeconds * 1000 });

@@ -29,6 +29,9 @@ export type RunnerOptions = {
   memoryLimit: number;
 };
 
+/** The longest pause before asking again after a wait the server ended early. */
+const EARLY_PAUSE_MAX_MS = 10_000;
+
 export class Runner {
   private readonly session = randomBytes(4).toString('hex');
   private readonly stopping = new AbortController();
@@ -97,11 +100,13 @@ export class Runner {
       }
       if (!run) {
         // Polling waits between claims. A wait that ran its course is asked again at once; one that ended
-        // early (the instance is shutting down and answered every wait at once, or it holds claims shorter)
-        // after a jittered pause, so that a fleet sent away by a restart reaches the other instances spread out.
+        // early (the instance is shutting down and answered every wait at once, its line is full, or it holds
+        // claims shorter) after a random pause of up to 10 s, so that a fleet sent away by a restart reaches
+        // the other instances spread out, and one that finds no room does not poll hard.
         const polling = waitSeconds === 0 || !api.serverWaits;
         if (polling) await sleep(pollMs, this.stopping.signal);
-        else if (Date.now() - asked < waitSeconds * 1000 - 1_000) await sleep(backoffDelay(1, { baseMs: pollMs, jitter: true }), this.stopping.signal);
+        // The server ends a wait somewhere in its last quarter: one shorter than half of it ended early.
+        else if (Date.now() - asked < (waitSeconds * 1000) / 2) await sleep(pollMs + Math.random() * Math.max(0, EARLY_PAUSE_MAX_MS - pollMs), this.stopping.signal);
         continue;
       }
       logger.info({ jobId: run.id, scraper: run.scraper.slug, worker }, 'claimed run');

@@ -26,7 +26,7 @@ export type MetricsSources = {
   /** Log batches waiting for their run's statement before them to finish. */
   logBatchesWaiting: () => number;
   /** Runners waiting for work on this instance, and how many times one was woken since start. */
-  claimWaiters: () => { waiting: number; woken: number };
+  claimWaiters: () => { waiting: number; woken: number; turnedAway: number };
   /** How often the NOTIFY round trip is probed. */
   probeIntervalMs?: number;
 };
@@ -110,6 +110,17 @@ export function createMetrics(sources: MetricsSources) {
     },
   });
   let wokenSoFar = 0;
+  let turnedAwaySoFar = 0;
+  new Counter({
+    name: 'scrapedeck_runner_waits_turned_away_total',
+    help: 'Claims answered at once because this instance held as many waiting runners as it may (CLAIM_WAIT_MAX_RUNNERS, or half the heap): raise MAX_HEAP_MB or add instances.',
+    registers,
+    collect() {
+      const turnedAway = sources.claimWaiters().turnedAway;
+      this.inc(turnedAway - turnedAwaySoFar);
+      turnedAwaySoFar = turnedAway;
+    },
+  });
   new Gauge({
     name: 'scrapedeck_runners_waiting',
     help: 'Runners holding a claimRun open on this instance, waiting for work.',

@@ -18,12 +18,35 @@ export type Waiting = {
 
 type Waiter = { labels: ReadonlySet<string>; settle: (woken: boolean) => void };
 
+/**
+ * A held claim keeps about 34 KB of heap (measured: the request's objects and the async frames of
+ * the GraphQL pipeline); 40 KB a place leaves room.
+ */
+const HEAP_PER_WAITER = 40 * 1024;
+
+/** The most runners a heap of this size holds in line: half of it, so that ingest and subscriptions keep the other half. */
+export const waitersForHeap = (heapLimitBytes: number) => Math.floor(heapLimitBytes / 2 / HEAP_PER_WAITER);
+
 export class ClaimWaiters {
   /** Insertion order is the order of waiting: the first matching waiter has waited longest. */
   private readonly line = new Set<Waiter>();
   private closed = false;
   /** How many times a waiter was woken since start (a metric, and what tests count to see no herd). */
   woken = 0;
+  /** Waits answered at once because the line was full. */
+  turnedAway = 0;
+
+  private readonly capacity: number;
+  private readonly random: () => number;
+
+  /**
+   * capacity: past it a wait ends as it begins (its runner asks again after a pause) rather than
+   * the process running out of memory. random: where in the last quarter of its time a wait ends.
+   */
+  constructor(options: { capacity: number; random?: () => number }) {
+    this.capacity = options.capacity;
+    this.random = options.random ?? Math.random;
+  }
 
   get size(): number {
     return this.line.size;
@@ -32,7 +55,9 @@ export class ClaimWaiters {
   enter(labels: readonly string[], waitMs: number, signal?: AbortSignal): Waiting {
     let settle!: (woken: boolean) => void;
     const woken = new Promise<boolean>((resolve) => (settle = resolve));
-    if (this.closed || signal?.aborted || waitMs <= 0) {
+    const full = this.line.size >= this.capacity;
+    if (full) this.turnedAway++;
+    if (this.closed || signal?.aborted || waitMs <= 0 || full) {
       settle(false);
       return { woken, leave: () => {} };
     }
@@ -46,7 +71,9 @@ export class ClaimWaiters {
       },
     };
     const hangUp = () => waiter.settle(false);
-    const timer = setTimeout(hangUp, waitMs);
+    // A fleet started together would otherwise ask again together every wait, in step for ever:
+    // each wait ends at a random point of its last quarter, which spreads them within a few waits.
+    const timer = setTimeout(hangUp, waitMs * (0.75 + this.random() / 4));
     signal?.addEventListener('abort', hangUp, { once: true });
     this.line.add(waiter);
     return { woken, leave: hangUp };

@@ -35,7 +35,7 @@ describe('a runner waiting for work on an instance that restarts', () => {
       const { rows } = await db.pool.query<{ id: number }>(`INSERT INTO run (scraper_id, triggered_by) VALUES ($1, 'API') RETURNING id`, [scraperId]);
       runId = rows[0]!.id;
       // Away long enough for the runner to be refused and back off.
-      await runner!.waitForOutput((output) => output.some((line) => line.msg === 'cannot claim runs; retrying'), 15_000);
+      await runner!.waitForOutput((output) => output.some((line) => line.msg === 'cannot claim runs; retrying'), 30_000);
     });
 
     await runner.waitForOutput((output) => output.some((line) => line.msg === 'claimed run' && line.jobId === String(runId)), 30_000);
@@ -43,5 +43,5 @@ describe('a runner waiting for work on an instance that restarts', () => {
     await expect.poll(status, { timeout: 30_000 }).toMatch(/SUCCESS|WARNING/);
     // Waiting again on the new instance.
     await expect.poll(waiting, { timeout: 15_000 }).toBe(true);
-  });
+  }, 90_000);
 });
