@@ -59,6 +59,8 @@ beforeAll(async () => {
   const created = await server.admin.data(`mutation { createRunner(name: "products-query") { ... on MutationCreateRunnerSuccess { data { apiKey } } } }`);
   runner = await startRunner({ apiUrl: server.httpUrl, apiKey: created.createRunner.data.apiKey });
   for (const slug of ['green-leaf', 'sunset-api', 'corner-store']) await scrape(scrapers[slug]!);
+  // A runner waiting for work would be woken by the next run and take it from the hand-made claim below.
+  await runner.stop();
 
   // The demo catalogue has no accents: these come from a source of their own, through the runners' mutation.
   const { scraperId } = await seedScraper(db.pool, { slug: 'accents' });
