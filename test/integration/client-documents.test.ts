@@ -38,6 +38,7 @@ describe('the admin’s queries and mutations', () => {
       enabled: true,
       cron: '@hourly',
       timezone: 'UTC',
+      labels: ['eu'],
       input: INPUTS[name] ?? {},
     };
     const { errors } = await server.admin.request(text, variables);
