@@ -4,7 +4,7 @@
  * again when a run ends.
  */
 import { useCallback, useMemo } from 'react';
-import { useSearchParams } from 'react-router';
+import { useUrlParams } from '@/hooks/use-url-params';
 import { useClient, useQuery } from 'urql';
 import { Empty, ErrorMessage, Loading } from '@/components/async-state';
 import { ExportButtons } from '@/components/export-buttons';
@@ -62,7 +62,7 @@ const flag = (value: string | null) => (value === 'true' ? true : value === 'fal
 
 export function ProductsPage() {
   usePageTitle('Products');
-  const [params, setParams] = useSearchParams();
+  const [params, updateParams] = useUrlParams();
   const trail = useMemo(() => params.getAll('after'), [params]);
   const after = trail.at(-1) ?? null;
   const sort = (params.get('sort') as ProductSort | null) ?? 'NAME';
@@ -85,20 +85,21 @@ export function ProductsPage() {
   useRefetchOnRunEnd(refetch);
   const client = useClient();
 
-  const setFilter = (key: FilterKey, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    // A new filter or order starts from its first page: the cursors belong to the old one.
-    next.delete('after');
-    setParams(next, { replace: key === 'q' });
-  };
-  const page = (cursors: string[]) => {
-    const next = new URLSearchParams(params);
-    next.delete('after');
-    cursors.forEach((cursor) => next.append('after', cursor));
-    setParams(next);
-  };
+  const setFilter = (key: FilterKey, value: string) =>
+    updateParams(
+      (next) => {
+        if (value) next.set(key, value);
+        else next.delete(key);
+        // A new filter or order starts from its first page: the cursors belong to the old one.
+        next.delete('after');
+      },
+      { replace: key === 'q' },
+    );
+  const page = (cursors: string[]) =>
+    updateParams((next) => {
+      next.delete('after');
+      cursors.forEach((cursor) => next.append('after', cursor));
+    });
 
   const exportLink = async (format: 'CSV' | 'NDJSON') => {
     const result = await client.query(ProductsExportQuery, { format, filter, sort, direction }, { requestPolicy: 'network-only' }).toPromise();

@@ -3,7 +3,7 @@
  * first page; and a search through the logs of every run, narrowed by the same scraper filter.
  */
 import { useCallback, useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useUrlParams } from '@/hooks/use-url-params';
 import { useClient, useQuery } from 'urql';
 import { Empty, ErrorMessage, Loading } from '@/components/async-state';
 import { ExportButtons } from '@/components/export-buttons';
@@ -59,7 +59,7 @@ const TRIGGERS: TriggeredBy[] = ['MANUAL', 'SCHEDULER', 'API'];
 
 export function RunsPage() {
   usePageTitle('Runs');
-  const [params, setParams] = useSearchParams();
+  const [params, updateParams] = useUrlParams();
   const scraperId = params.get('scraper') || null;
   const status = (params.get('status') as RunStatus | null) || null;
   const triggeredBy = (params.get('trigger') as TriggeredBy | null) || null;
@@ -93,24 +93,22 @@ export function RunsPage() {
   };
 
   const setFilter = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    next.delete('after');
-    setParams(next);
+    updateParams((next) => {
+      if (value) next.set(key, value);
+      else next.delete(key);
+      next.delete('after');
+    });
     setSelected(new Set());
   };
-  const older = () => {
-    const next = new URLSearchParams(params);
-    if (data?.runs.pageInfo.endCursor) next.append('after', data.runs.pageInfo.endCursor);
-    setParams(next);
-  };
-  const newer = () => {
-    const next = new URLSearchParams(params);
-    next.delete('after');
-    trail.slice(0, -1).forEach((cursor) => next.append('after', cursor));
-    setParams(next);
-  };
+  const older = () =>
+    updateParams((next) => {
+      if (data?.runs.pageInfo.endCursor) next.append('after', data.runs.pageInfo.endCursor);
+    });
+  const newer = () =>
+    updateParams((next) => {
+      next.delete('after');
+      trail.slice(0, -1).forEach((cursor) => next.append('after', cursor));
+    });
 
   return (
     <>
