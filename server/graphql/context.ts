@@ -51,6 +51,11 @@ export type Context = Services & {
  * scope has decided; this only narrows the type).
  */
 export function callingRunnerId(ctx: Context): number {
+  return callingRunner(ctx).runnerId;
+}
+
+/** The calling runner, with the labels an admin gave it (same contract as callingRunnerId). */
+export function callingRunner(ctx: Context): Extract<Principal, { kind: 'runner' }> {
   if (ctx.principal.kind !== 'runner') throw new Error('a runner-only field was resolved for another caller');
-  return ctx.principal.runnerId;
+  return ctx.principal;
 }

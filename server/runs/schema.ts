@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { RunStatus, TriggeredBy } from '../db/generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
-import { callingRunnerId, type Context } from '../graphql/context.ts';
+import { callingRunner, callingRunnerId, type Context } from '../graphql/context.ts';
 import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunInProgressError, RunStateError, ScraperDisabledError } from './errors.ts';
@@ -266,10 +266,9 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (_root, { waitSeconds, labels }, ctx) => {
-      const runnerId = callingRunnerId(ctx);
+      const { runnerId, labels: held } = callingRunner(ctx);
       // A longer wait than this server allows is shortened to it: the runner cannot know each server's limit.
       const waitMs = Math.min(waitSeconds ?? 0, ctx.config.claimWaitMaxSeconds) * 1000;
-      const held = ctx.principal.kind === 'runner' ? ctx.principal.labels : [];
       const notGranted = (labels ?? []).filter((label) => !held.includes(label));
       if (notGranted.length > 0) throw new RunnerLabelsNotGrantedError(notGranted);
       const hangUp = waitMs > 0 ? ctx.hangUp?.() : undefined;

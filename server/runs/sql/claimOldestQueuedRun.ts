@@ -9,13 +9,11 @@ import type pg from 'pg';
 import { withTransaction } from '../../db/withTransaction.ts';
 import { notifyRunUpdatedSql, type RunChange } from './notifyRunUpdated.ts';
 import { MARK_RUNNER_WAITING } from '../../runners/sql/runnerWaits.ts';
+import { CLAIMABLE_RUNS } from './claimableRuns.ts';
 
 /** Queued runs asking for no label the runner lacks ($1), whose scraper is enabled and has nothing running, oldest first. */
-const CLAIMABLE = `
-  FROM run JOIN scraper ON scraper.id = run.scraper_id AND scraper.enabled
- WHERE run.status = 'QUEUED'
+const CLAIMABLE = `${CLAIMABLE_RUNS}
    AND run.required_labels <@ $1::text[]
-   AND NOT EXISTS (SELECT 1 FROM run active WHERE active.scraper_id = run.scraper_id AND active.status = 'RUNNING')
  ORDER BY run.queued_at, run.id
  LIMIT 1`;
 
