@@ -96,6 +96,7 @@ export async function startServer(options: {
     logger,
     jobLogsSubscribers: () => logHub.subscriberCount,
     runUpdatedSubscribers: () => runEvents.subscriberCount,
+    runnerPresence: () => ({ subscribers: runnerPresence.subscriberCount, readings: runnerPresence.readings }),
     logBatchesFannedOut: () => logHub.fannedOut,
     logBatchesWaiting: () => logWriter.waiting,
     claimWaiters: () => ({ waiting: claimWaiters.size, woken: claimWaiters.woken, turnedAway: claimWaiters.turnedAway }),

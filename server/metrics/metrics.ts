@@ -21,6 +21,8 @@ export type MetricsSources = {
   logger: Logger;
   jobLogsSubscribers: () => number;
   runUpdatedSubscribers: () => number;
+  /** runnerUpdated subscribers, and how many times the presence sweep has read who is online since start. */
+  runnerPresence: () => { subscribers: number; readings: number };
   /** Batches handed to jobLogs subscribers so far, by how they were obtained. */
   logBatchesFannedOut: () => { read: number; stored: number };
   /** Log batches waiting for their run's statement before them to finish. */
@@ -85,6 +87,18 @@ export function createMetrics(sources: MetricsSources) {
     collect() {
       this.set({ subscription: 'jobLogs' }, sources.jobLogsSubscribers());
       this.set({ subscription: 'runUpdated' }, sources.runUpdatedSubscribers());
+      this.set({ subscription: 'runnerUpdated' }, sources.runnerPresence().subscribers);
+    },
+  });
+  let readingsSoFar = 0;
+  new Counter({
+    name: 'scrapedeck_runner_presence_readings_total',
+    help: 'Times this instance read which runners are online, for its runnerUpdated subscribers (only while it has some).',
+    registers,
+    collect() {
+      const readings = sources.runnerPresence().readings;
+      this.inc(readings - readingsSoFar);
+      readingsSoFar = readings;
     },
   });
   const fannedOutSoFar = { read: 0, stored: 0 };

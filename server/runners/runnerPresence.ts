@@ -26,6 +26,8 @@ export class RunnerPresence {
   private online: Set<number> | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private sweeping = false;
+  /** Readings taken since start; a subscriber's changes are told relative to the first reading after it arrived. */
+  readings = 0;
 
   private readonly pool: pg.Pool;
   private readonly logger: Logger;
@@ -48,6 +50,10 @@ export class RunnerPresence {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.subscribers.closeAll();
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
   }
 
   /** Yields the id of each runner whose presence changed. */
@@ -74,6 +80,7 @@ export class RunnerPresence {
                 WHERE revoked_at IS NULL AND (last_seen_at > now() - make_interval(secs => $1::float8) OR waiting_until > now())`,
         values: [this.windowSeconds],
       });
+      this.readings += 1;
       const now = new Set(rows.map((r) => r.id));
       const before = this.online;
       this.online = now;

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/graphql.ts';
+import { scrapeMetrics } from '../helpers/metrics.ts';
 import { useTestServer } from '../helpers/server.ts';
+import { waitUntil } from '../helpers/waitUntil.ts';
 
 // Auth records a runner's calls to within 5 s, so the window must be longer for a comeback to show.
 const WINDOW_SECONDS = 6;
@@ -20,12 +22,17 @@ afterAll(async () => {
 
 describe('runner presence', () => {
   it('pushes a runner going offline after the window without a run event, and back online on its next call', async () => {
-    const ws = server.admin.ws();
-    clients.push(ws);
-    const updates = collect<Update>(ws, SUBSCRIBE);
     const { createRunner } = await server.admin.data(CREATE, { name: 'presence-1' });
     const { apiKey, runner } = createRunner.data as { apiKey: string; runner: { id: string; online: boolean } };
     expect(runner.online).toBe(false);
+    const ws = server.admin.ws();
+    clients.push(ws);
+    const updates = collect<Update>(ws, SUBSCRIBE);
+    // Changes are told against the first reading taken once a subscriber is there: the runner must call after it.
+    await waitUntil(async () => {
+      const metrics = await scrapeMetrics(server.port);
+      return metrics.value('scrapedeck_subscribers', { subscription: 'runnerUpdated' }) === 1 && metrics.value('scrapedeck_runner_presence_readings_total')! >= 1;
+    }, 'the presence baseline');
     const runnerClient = server.client({ apiKey });
     const events = () => updates.events.map((e) => e.runnerUpdated).filter((r) => r.id === runner.id);
 
