@@ -31,7 +31,7 @@ import { corsOptions, originAllowed } from './http/origins.ts';
 import { withoutHttpDetails } from './graphql/websocketErrors.ts';
 import { DatabaseUnavailableError, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './http/databaseUnavailable.ts';
 import { maskError } from './graphql/maskError.ts';
-import { admitGraphQLRequest, MAX_BODY_BYTES, useBoundedRequestParsing } from './http/requestBody.ts';
+import { admitGraphQLRequest, useBoundedRequestParsing } from './http/requestBody.ts';
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION, TooManySubscriptionsError, useSubscriptionsOverWebsocketOnly } from './graphql/plugins/subscriptionTransport.ts';
 import { DocumentTooLargeError, isDocumentTooLarge, useDocumentSizeLimit } from './graphql/plugins/documentSize.ts';
 import { boundedParserCache, useDetachedErrorStacks } from './graphql/plugins/documentCache.ts';
@@ -70,8 +70,10 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     cors: corsOptions(config.corsOrigins),
     landingPage: false,
     parserAndValidationCache: boundedParserCache(),
-    // The request's own limit was checked against its Content-Length already (admitGraphQLRequest).
-    maxRequestBodySize: MAX_BODY_BYTES,
+    // admitGraphQLRequest has bounded every body already: it takes only a declared Content-Length within the
+    // caller's limit, and Node reads no more than that. Yoga's own check would pipe each body through a
+    // stream of its own, a cost every request pays and a held claim keeps for its whole wait.
+    maxRequestBodySize: false,
     maskedErrors: { isDev: !config.production, maskError },
     logging: {
       debug: (...args) => logger.debug({ yoga: args }),
@@ -108,7 +110,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         ...services,
         // Every log line of the request carries its id: over HTTP through the logger's mixin, over websocket bound here.
         logger: initial.requestId ? logger.child({ requestId }) : logger,
-        principal: initial.principal ?? (await resolvePrincipal(db, adminToken, credentialsFromHeaders(initial.request.headers))),
+        principal: initial.principal ?? (await resolvePrincipal(db, adminToken, credentialsFromHeaders(initial.request.headers), services.knownRunnerKeys)),
         requestId,
         clientIp: initial.clientIp ?? clientIp(initial.req, config.trustProxy),
         transport: initial.socket ? 'websocket' : 'http',
@@ -160,7 +162,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
   async function serveGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let admitted;
     try {
-      admitted = await admitGraphQLRequest(req, res, () => resolvePrincipal(db, adminToken, credentialsFromHeaders(nodeHeaders(req))));
+      admitted = await admitGraphQLRequest(req, res, () => resolvePrincipal(db, adminToken, credentialsFromHeaders(nodeHeaders(req)), services.knownRunnerKeys));
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       const refusal = new DatabaseUnavailableError();
@@ -194,7 +196,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         const credentials = credentialsFromConnectionParams(ctx.connectionParams);
         let principal: Principal;
         try {
-          principal = await resolvePrincipal(db, adminToken, credentials);
+          principal = await resolvePrincipal(db, adminToken, credentials, services.knownRunnerKeys);
         } catch (error) {
           if (!isDatabaseUnavailable(error)) throw error;
           // 1013 Try Again Later: graphql-ws clients retry with backoff, as they should during an outage.

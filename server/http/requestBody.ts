@@ -12,7 +12,7 @@ import type { Principal } from '../auth/principal.ts';
 import { PLAIN_HOST, REFUSAL_HEADERS } from './securityHeaders.ts';
 
 /** 1000 log lines of 64 KiB, the largest batch a runner may send. */
-export const MAX_BODY_BYTES = 72 * 1024 * 1024;
+const MAX_BODY_BYTES = 72 * 1024 * 1024;
 const SIGNED_IN_BODY_BYTES = 1024 * 1024;
 const ANONYMOUS_BODY_BYTES = 64 * 1024;
 
