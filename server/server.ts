@@ -19,6 +19,8 @@ import { RunnerPresence } from './runners/runnerPresence.ts';
 import { FlagEvents } from './flags/flagEvents.ts';
 import { alertPassJob } from './alerts/pass/alertPassJob.ts';
 import { OpenConnections } from './auth/openConnections.ts';
+import { RunnerKeyCache } from './auth/runnerKeyCache.ts';
+import { RunnerSightings } from './runners/runnerSightings.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { LogRetention } from './logs/retention.ts';
 import { openLogSearchPool } from './logs/search/searchPool.ts';
@@ -90,12 +92,14 @@ export async function startServer(options: {
   await scheduler?.start();
   await deliveries.start();
   const logWriter = new RunLogWriter(db);
+  const knownRunnerKeys = { cache: new RunnerKeyCache(listener), sightings: new RunnerSightings(db.pool, logger, { intervalMs: 1000 }) };
   const metrics = createMetrics({
     pool: db.pool,
     listener,
     logger,
     jobLogsSubscribers: () => logHub.subscriberCount,
     runUpdatedSubscribers: () => runEvents.subscriberCount,
+    runnerKeys: () => knownRunnerKeys.cache.answered,
     runnerPresence: () => ({ subscribers: runnerPresence.subscriberCount, readings: runnerPresence.readings }),
     logBatchesFannedOut: () => logHub.fannedOut,
     logBatchesWaiting: () => logWriter.waiting,
@@ -106,8 +110,10 @@ export async function startServer(options: {
   const logSearch = openLogSearchPool(databaseUrl, { size: config.logSearchPoolSize, timeoutSeconds: config.logSearchTimeoutSeconds }, logger);
   await metrics.start();
   await openConnections.start();
+  await knownRunnerKeys.cache.start();
+  knownRunnerKeys.sightings.start();
   retention.start();
-  const app = buildApp({ metrics, openConnections, config, db, logger, logHub, logWriter, runEvents, incidentEvents, runnerPresence, claimWaiters, flagEvents, logSearch, scheduler, adminToken });
+  const app = buildApp({ metrics, openConnections, knownRunnerKeys, config, db, logger, logHub, logWriter, runEvents, incidentEvents, runnerPresence, claimWaiters, flagEvents, logSearch, scheduler, adminToken });
   const port = await app.start(config.port);
   logger.info({ port }, 'Scrapedeck API listening');
   return {
@@ -130,6 +136,8 @@ export async function startServer(options: {
       await retention.stop();
       await metrics.stop();
       await openConnections.stop();
+      await knownRunnerKeys.cache.stop();
+      await knownRunnerKeys.sightings.stop();
       await listener.close();
       await logSearch.close();
       await db.close();

@@ -1,5 +1,7 @@
 /** Decides once per request or websocket connection who is calling; resolvers only read the answer. */
 import type { Database } from '../db/database.ts';
+import type { RunnerSightings } from '../runners/runnerSightings.ts';
+import type { RunnerKeyCache } from './runnerKeyCache.ts';
 import { hashSecret, secretsEqual } from './secrets.ts';
 
 export type Principal =
@@ -32,7 +34,10 @@ export function credentialsFromConnectionParams(params: Record<string, unknown> 
   return { bearer, apiKey: read('x-api-key') ?? read('apiKey') };
 }
 
-export async function resolvePrincipal(db: Database, adminToken: string, credentials: Credentials): Promise<Principal> {
+/** Runner keys found valid before, and where a call answered from them is recorded (see RunnerKeyCache). */
+export type KnownRunnerKeys = { cache: RunnerKeyCache; sightings: RunnerSightings };
+
+export async function resolvePrincipal(db: Database, adminToken: string, credentials: Credentials, known?: KnownRunnerKeys): Promise<Principal> {
   const { bearer, apiKey } = credentials;
   if (bearer && bearer.length <= MAX_SECRET_LENGTH) {
     if (secretsEqual(bearer, adminToken)) return { kind: 'admin', tokenId: null };
@@ -50,6 +55,13 @@ export async function resolvePrincipal(db: Database, adminToken: string, credent
     if (token) return token.role === 'ADMIN' ? { kind: 'admin', tokenId: token.id } : { kind: 'viewer', tokenId: token.id };
   }
   if (apiKey && apiKey.length <= MAX_SECRET_LENGTH) {
+    const keyHash = hashSecret(apiKey);
+    const cached = known?.cache.get(keyHash);
+    if (cached) {
+      known!.sightings.saw(cached.runnerId);
+      return { kind: 'runner', ...cached };
+    }
+    const mark = known?.cache.mark() ?? 0;
     const { rows } = await db.pool.query<{ id: number; name: string; labels: string[] }>({
       name: 'principal_runner',
       text: `WITH r AS (SELECT id, name, labels, last_seen_at FROM runner WHERE key_hash = $1 AND revoked_at IS NULL),
@@ -57,10 +69,14 @@ export async function resolvePrincipal(db: Database, adminToken: string, credent
                                WHERE runner.id = r.id
                                  AND (r.last_seen_at IS NULL OR r.last_seen_at < now() - interval '5 seconds'))
              SELECT id, name, labels FROM r`,
-      values: [hashSecret(apiKey)],
+      values: [keyHash],
     });
     const runner = rows[0];
-    if (runner) return { kind: 'runner', runnerId: runner.id, runnerName: runner.name, labels: runner.labels };
+    if (runner) {
+      const identity = { runnerId: runner.id, runnerName: runner.name, labels: runner.labels };
+      known?.cache.set(keyHash, identity, mark);
+      return { kind: 'runner', ...identity };
+    }
   }
   return { kind: 'anonymous' };
 }

@@ -2,7 +2,7 @@
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
-import type { Principal } from '../auth/principal.ts';
+import type { KnownRunnerKeys, Principal } from '../auth/principal.ts';
 import type { LogHub } from '../logs/logHub.ts';
 import type { RunLogWriter } from '../logs/runLogWriter.ts';
 import type { RunEvents } from '../runs/runEvents.ts';
@@ -29,6 +29,8 @@ export type Services = {
   flagEvents: FlagEvents;
   /** The connections log searches run on, apart from the main pool. */
   logSearch: LogSearchPool;
+  /** Runner keys this instance found valid (absent: every call looks its key up). */
+  knownRunnerKeys?: KnownRunnerKeys;
   /** This instance's Prometheus metrics (absent where nothing scrapes them). */
   metrics?: Metrics;
   /** Absent when this instance does not schedule (SCHEDULER=false). */

@@ -21,6 +21,8 @@ export type MetricsSources = {
   logger: Logger;
   jobLogsSubscribers: () => number;
   runUpdatedSubscribers: () => number;
+  /** Runner keys answered from this instance's cache, and looked up in the database, since start. */
+  runnerKeys: () => { kept: number; lookedUp: number };
   /** runnerUpdated subscribers, and how many times the presence sweep has read who is online since start. */
   runnerPresence: () => { subscribers: number; readings: number };
   /** Batches handed to jobLogs subscribers so far, by how they were obtained. */
@@ -90,31 +92,15 @@ export function createMetrics(sources: MetricsSources) {
       this.set({ subscription: 'runnerUpdated' }, sources.runnerPresence().subscribers);
     },
   });
-  let readingsSoFar = 0;
-  new Counter({
-    name: 'scrapedeck_runner_presence_readings_total',
-    help: 'Times this instance read which runners are online, for its runnerUpdated subscribers (only while it has some).',
-    registers,
-    collect() {
-      const readings = sources.runnerPresence().readings;
-      this.inc(readings - readingsSoFar);
-      readingsSoFar = readings;
-    },
-  });
-  const fannedOutSoFar = { read: 0, stored: 0 };
-  new Counter({
-    name: 'scrapedeck_log_batches_fanned_out_total',
-    help: 'Batches of log lines handed to this instance\'s jobLogs subscribers: "read" back after an announcement, or "stored" by this instance and handed over without a read.',
-    labelNames: ['source'] as const,
-    registers,
-    collect() {
-      const now = sources.logBatchesFannedOut();
-      for (const source of ['read', 'stored'] as const) {
-        this.inc({ source }, now[source] - fannedOutSoFar[source]);
-        fannedOutSoFar[source] = now[source];
-      }
-    },
-  });
+  followTotals(registers, 'scrapedeck_runner_key_lookups_total',
+    'Runner keys checked, by where the answer came from: "kept" (this instance found the key valid before, see RunnerKeyCache) or "database".',
+    () => ({ kept: sources.runnerKeys().kept, database: sources.runnerKeys().lookedUp }));
+  followTotals(registers, 'scrapedeck_runner_presence_readings_total',
+    'Times this instance read which runners are online, for its runnerUpdated subscribers (only while it has some).',
+    () => sources.runnerPresence().readings);
+  followTotals(registers, 'scrapedeck_log_batches_fanned_out_total',
+    'Batches of log lines handed to this instance\'s jobLogs subscribers: "read" back after an announcement, or "stored" by this instance and handed over without a read.',
+    () => sources.logBatchesFannedOut());
   new Gauge({
     name: 'scrapedeck_log_batches_waiting',
     help: "Log batches waiting on this instance for their run's previous statement; those waiting together are stored in one.",
@@ -123,18 +109,9 @@ export function createMetrics(sources: MetricsSources) {
       this.set(sources.logBatchesWaiting());
     },
   });
-  let wokenSoFar = 0;
-  let turnedAwaySoFar = 0;
-  new Counter({
-    name: 'scrapedeck_runner_waits_turned_away_total',
-    help: 'Claims answered at once because this instance held as many waiting runners as it may (CLAIM_WAIT_MAX_RUNNERS, or half the heap): raise MAX_HEAP_MB or add instances.',
-    registers,
-    collect() {
-      const turnedAway = sources.claimWaiters().turnedAway;
-      this.inc(turnedAway - turnedAwaySoFar);
-      turnedAwaySoFar = turnedAway;
-    },
-  });
+  followTotals(registers, 'scrapedeck_runner_waits_turned_away_total',
+    'Claims answered at once because this instance held as many waiting runners as it may (CLAIM_WAIT_MAX_RUNNERS, or half the heap): raise MAX_HEAP_MB or add instances.',
+    () => sources.claimWaiters().turnedAway);
   new Gauge({
     name: 'scrapedeck_runners_waiting',
     help: 'Runners holding a claimRun open on this instance, waiting for work.',
@@ -143,16 +120,9 @@ export function createMetrics(sources: MetricsSources) {
       this.set(sources.claimWaiters().waiting);
     },
   });
-  new Counter({
-    name: 'scrapedeck_runner_wakeups_total',
-    help: 'Waiting runners woken because a run may have become claimable (at most one per scraper with a claimable run, per announcement burst).',
-    registers,
-    collect() {
-      const woken = sources.claimWaiters().woken;
-      this.inc(woken - wokenSoFar);
-      wokenSoFar = woken;
-    },
-  });
+  followTotals(registers, 'scrapedeck_runner_wakeups_total',
+    'Waiting runners woken because a run may have become claimable (at most one per scraper with a claimable run, per announcement burst).',
+    () => sources.claimWaiters().woken);
   new Gauge({
     name: 'scrapedeck_websocket_connections',
     help: 'Open graphql-ws connections on this instance.',
@@ -304,4 +274,27 @@ async function readDatabaseFigures(pool: pg.Pool, logger: Logger): Promise<Datab
     logger.warn({ err: error }, 'reading database figures for metrics failed');
     return null;
   }
+}
+
+/**
+ * A counter of something this instance counts itself since start (a total, or totals by `source`):
+ * each scrape adds what the totals grew by.
+ */
+function followTotals(registers: Registry[], name: string, help: string, read: () => number | Record<string, number>): void {
+  const soFar = new Map<string, number>();
+  new Counter({
+    name,
+    help,
+    labelNames: typeof read() === 'number' ? [] : ['source'],
+    registers,
+    collect() {
+      const now = read();
+      for (const [source, total] of typeof now === 'number' ? [['', now] as const] : Object.entries(now)) {
+        const grown = total - (soFar.get(source) ?? 0);
+        if (source === '') this.inc(grown);
+        else this.inc({ source }, grown);
+        soFar.set(source, total);
+      }
+    },
+  });
 }

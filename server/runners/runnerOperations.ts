@@ -1,5 +1,6 @@
 /** Runners and their API keys: made with a key shown once, rotated or revoked with immediate effect. */
 import { CREDENTIALS_REVOKED_CHANNEL } from '../auth/openConnections.ts';
+import { RUNNER_CHANGED_CHANNEL } from '../auth/runnerKeyCache.ts';
 import { generateSecret, hashSecret } from '../auth/secrets.ts';
 import { revokeCredential } from '../auth/sql/revokeCredential.ts';
 import type { Database } from '../db/database.ts';
@@ -21,7 +22,7 @@ export async function createRunner(db: Database, input: { name: string }): Promi
 }
 
 /**
- * The old key is refused from the next request on, since every request looks its key up again.
+ * The old key is refused from the next request on: the NOTIFY makes every instance forget it (see RunnerKeyCache).
  * A run the runner holds stays its own: the runner keeps reporting on it with the new key.
  */
 export async function rotateRunnerKey(db: Database, id: number): Promise<RunnerWithKey> {
@@ -53,10 +54,15 @@ export async function revokeRunner(db: Database, id: number): Promise<Runner> {
 
 /**
  * Sets what work a runner may take. Its waits under the old labels run to their end (at most the
- * wait it asked for); its next claim uses the new ones.
+ * wait it asked for); its next claim uses the new ones (the NOTIFY makes every instance look its key up again).
  */
 export async function setRunnerLabels(db: Database, id: number, labels: string[]): Promise<Runner> {
-  const { count } = await db.prisma.runner.updateMany({ where: { id }, data: { labels } });
-  if (count === 0) throw new NotFoundError('Runner', String(id));
+  const { rowCount } = await db.pool.query({
+    name: 'set_runner_labels',
+    text: `WITH changed AS (UPDATE runner SET labels = $2 WHERE id = $1 RETURNING id)
+           SELECT pg_notify('${RUNNER_CHANGED_CHANNEL}', id::text) FROM changed`,
+    values: [id, labels],
+  });
+  if (rowCount !== 1) throw new NotFoundError('Runner', String(id));
   return db.prisma.runner.findUniqueOrThrow({ where: { id } });
 }

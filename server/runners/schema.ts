@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { builder } from '../graphql/builder.ts';
 import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
+import type { Context } from '../graphql/context.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunRef } from '../runs/schema.ts';
 import { RunnerLabelsNotGrantedError, RunnerNameTakenError, RunnerRevokedError } from './errors.ts';
@@ -107,7 +108,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: [...MUTATION_ERRORS] },
     args: { id: t.arg.id({ required: true }), labels: t.arg.stringList({ required: true, validate: runnerLabelsSchema }) },
-    resolve: (_root, { id, labels }, ctx) => setRunnerLabels(ctx.db, parseId(id, 'Runner'), labels),
+    resolve: (_root, { id, labels }, ctx) => changingRunner(ctx, parseId(id, 'Runner'), (runnerId) => setRunnerLabels(ctx.db, runnerId, labels)),
   }),
   createRunner: t.field({
     type: RunnerWithKeyRef,
@@ -123,7 +124,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: [...MUTATION_ERRORS, RunnerRevokedError] },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => rotateRunnerKey(ctx.db, parseId(id, 'Runner')),
+    resolve: (_root, { id }, ctx) => changingRunner(ctx, parseId(id, 'Runner'), (runnerId) => rotateRunnerKey(ctx.db, runnerId)),
   }),
   revokeRunner: t.field({
     type: RunnerRef,
@@ -131,6 +132,18 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: [...MUTATION_ERRORS] },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => revokeRunner(ctx.db, parseId(id, 'Runner')),
+    resolve: (_root, { id }, ctx) => changingRunner(ctx, parseId(id, 'Runner'), (runnerId) => revokeRunner(ctx.db, runnerId)),
   }),
 }));
+
+/**
+ * Every instance forgets the runner's key when the change's NOTIFY arrives; this one forgets it before
+ * answering, so that the caller's next request here sees the change whenever the NOTIFY comes.
+ */
+async function changingRunner<T>(ctx: Context, runnerId: number, change: (runnerId: number) => Promise<T>): Promise<T> {
+  try {
+    return await change(runnerId);
+  } finally {
+    ctx.knownRunnerKeys?.cache.forget(runnerId);
+  }
+}
