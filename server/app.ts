@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
+import { sendNodeResponse } from '@whatwg-node/server';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult, type ValidationContext } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -24,6 +25,8 @@ import { useUnexpectedErrorLog } from './graphql/plugins/unexpectedErrorLog.ts';
 import { useParseGuard } from './graphql/plugins/parseGuard.ts';
 import { createDrain } from './http/drain.ts';
 import { hangUpSignalOf } from './http/hangUp.ts';
+import { continuationOf, hungUp, keepAnswer, sendKeptAnswer, type ClaimHolder, type HeldClaim } from './http/heldClaims.ts';
+import { markRunnerHungUp } from './runners/sql/runnerWaits.ts';
 import { answerClientErrors } from './http/clientErrors.ts';
 import { adminPolicy, API_POLICY, graphiqlHeaderPolicy, setSecurityHeaders } from './http/securityHeaders.ts';
 import { GRAPHIQL_CDN, renderGraphiQLWithPolicy } from './graphql/graphiqlPage.ts';
@@ -56,7 +59,16 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export type App = { server: Server; start(port: number, host?: string): Promise<number>; stop(): Promise<void> };
 
-type ServerContext = { principal?: Principal; requestId?: string; clientIp?: string; req?: IncomingMessage; res?: ServerResponse; socket?: unknown };
+type ServerContext = {
+  principal?: Principal;
+  requestId?: string;
+  clientIp?: string;
+  req?: IncomingMessage;
+  res?: ServerResponse;
+  socket?: unknown;
+  claimHolder?: ClaimHolder;
+  continuedClaim?: HeldClaim;
+};
 
 export function buildApp(services: Services & { adminToken: string; openConnections?: OpenConnections }): App {
   const { config, db, logger, adminToken } = services;
@@ -115,6 +127,9 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         clientIp: initial.clientIp ?? clientIp(initial.req, config.trustProxy),
         transport: initial.socket ? 'websocket' : 'http',
         hangUp: initial.res ? hangUpSignalOf(initial.res) : undefined,
+        claimHolder: initial.claimHolder,
+        continuedClaim: initial.continuedClaim,
+        params: initial.params,
       };
     },
   });
@@ -169,7 +184,27 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': String(RETRY_AFTER_SECONDS) });
       return void res.end(JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: refusal.extensions.code } }] }));
     }
-    if (admitted) await yoga.handle(req, res, admitted);
+    if (!admitted) return;
+    const claimHolder: ClaimHolder = {};
+    const serverContext: ServerContext = { ...admitted, req, res, claimHolder };
+    // Yoga builds the operation's context on the object it is given: a copy, so that a held claim keeps none of it.
+    let response: Response | undefined = await yoga.handleNodeRequestAndResponse(req, res, { ...serverContext });
+    for (let held = claimHolder.held; held; held = claimHolder.held) {
+      claimHolder.held = undefined;
+      // The answer if the wait runs out; the execution that gave it is over, and nothing of it is kept.
+      const kept = await keepAnswer(response!);
+      // eslint-disable-next-line no-useless-assignment -- not useless: a held wait must not keep the finished execution's Response reachable.
+      response = undefined;
+      const woken = await held.waiting.woken;
+      if (hungUp(res)) {
+        if (held.waitingUntil) await markRunnerHungUp(db.pool, held.runnerId, held.waitingUntil);
+        return;
+      }
+      if (!woken) return sendKeptAnswer(res, kept);
+      response = await yoga.handleRequest(continuationOf(req, held.params), { ...serverContext, continuedClaim: held });
+    }
+    // As Yoga's own Node handler sends it (with one writeHead, its default).
+    await sendNodeResponse(response!, res, req, true);
   }
 
   // graphql-ws messages are operations, never batches of lines: a document (at most 100 KB) and its variables.

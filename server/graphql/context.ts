@@ -13,6 +13,8 @@ import type { FlagEvents } from '../flags/flagEvents.ts';
 import type { LogSearchPool } from '../logs/search/searchPool.ts';
 import type { RunnerPresence } from '../runners/runnerPresence.ts';
 import type { ClaimWaiters } from '../runs/claimWaiters.ts';
+import type { ClaimHolder, HeldClaim } from '../http/heldClaims.ts';
+import type { GraphQLParams } from 'graphql-yoga';
 
 export type Services = {
   config: Config;
@@ -46,6 +48,12 @@ export type Context = Services & {
   transport: 'websocket' | 'http';
   /** Over HTTP: aborts when the client hangs up before its answer. */
   hangUp?: () => AbortSignal;
+  /** Over HTTP: where a claim's wait is left for the exchange to hold (see http/heldClaims.ts). */
+  claimHolder?: ClaimHolder;
+  /** The held claim this execution continues, after its runner was woken. */
+  continuedClaim?: HeldClaim;
+  /** The operation as Yoga read it from the request. */
+  params?: GraphQLParams;
 };
 
 /**

@@ -15,7 +15,7 @@ import { withTransaction } from '../db/withTransaction.ts';
 import { addRunsToScraperDays } from '../trends/sql/addRunsToScraperDays.ts';
 import { RunInProgressError, ScraperDisabledError } from './errors.ts';
 import { explainRefusal } from './explainRefusal.ts';
-import type { ClaimWaiters } from './claimWaiters.ts';
+import type { ClaimWaiters, Waiting } from './claimWaiters.ts';
 import { markRunnerHungUp } from '../runners/sql/runnerWaits.ts';
 
 /** What a trigger does when the scraper already has a run queued or running. */
@@ -58,34 +58,50 @@ export type RunClaim = {
   signal?: AbortSignal;
 };
 
+/** A claim's look that found nothing, with the runner left in line for the rest of its wait. */
+export type ClaimWait = {
+  waiting: Waiting;
+  /** The end of the wait recorded as the runner's presence at its first look (markRunnerHungUp's token). */
+  waitingUntil: Date | null;
+};
+
+/**
+ * One look for a claimable run. The runner enters the line first, so a run queued while the look
+ * reads the queue still wakes it; it leaves when the look claims one. `first`: the wait's first
+ * look, which records the whole wait as the runner's presence (later looks after a wake-up do not).
+ */
+export async function lookForRun(db: Database, waiters: ClaimWaiters, claim: RunClaim, first: boolean): Promise<{ claimed: RunChange } | ({ claimed: null } & ClaimWait)> {
+  const { runnerId, labels, leaseSeconds, waitMs, signal } = claim;
+  const waiting = waiters.enter(labels, waitMs, signal);
+  let attempt;
+  try {
+    attempt = await claimOldestQueuedRun(db.pool, { runnerId, labels, leaseSeconds, notify: db.notifyInTransaction, waitingMs: first && waitMs > 0 ? waitMs : undefined });
+  } catch (error) {
+    waiting.leave();
+    throw error;
+  }
+  if (!attempt.claimed) return { claimed: null, waiting, waitingUntil: attempt.waitingUntil };
+  waiting.leave();
+  return { claimed: attempt.claimed };
+}
+
 /**
  * Takes the oldest claimable run for the runner, waiting up to waitMs for one (see ClaimWaiters):
- * null when none came. The runner enters the line before each attempt, so a run queued while the
- * attempt reads the queue still wakes it. A wait counts as the runner's presence from its first
- * look, until it ends or the runner hangs up.
+ * null when none came. A wait counts as the runner's presence from its first look, until it ends
+ * or the runner hangs up.
  */
-export async function claimRun(db: Database, waiters: ClaimWaiters, { runnerId, labels, leaseSeconds, waitMs, signal }: RunClaim): Promise<RunChange | null> {
-  const deadline = Date.now() + waitMs;
+export async function claimRun(db: Database, waiters: ClaimWaiters, claim: RunClaim): Promise<RunChange | null> {
+  const deadline = Date.now() + claim.waitMs;
   let waitingUntil: Date | null = null;
   try {
     for (let first = true; ; first = false) {
-      const waiting = waiters.enter(labels, deadline - Date.now(), signal);
-      let attempt;
-      try {
-        attempt = await claimOldestQueuedRun(db.pool, { runnerId, labels, leaseSeconds, notify: db.notifyInTransaction, waitingMs: first && waitMs > 0 ? waitMs : undefined });
-      } catch (error) {
-        waiting.leave();
-        throw error;
-      }
-      waitingUntil ??= attempt.waitingUntil;
-      if (attempt.claimed) {
-        waiting.leave();
-        return attempt.claimed;
-      }
-      if (!(await waiting.woken)) return null;
+      const look = await lookForRun(db, waiters, { ...claim, waitMs: deadline - Date.now() }, first);
+      if (look.claimed) return look.claimed;
+      waitingUntil ??= look.waitingUntil;
+      if (!(await look.waiting.woken)) return null;
     }
   } finally {
-    if (waitingUntil && signal?.aborted) await markRunnerHungUp(db.pool, runnerId, waitingUntil);
+    if (waitingUntil && claim.signal?.aborted) await markRunnerHungUp(db.pool, claim.runnerId, waitingUntil);
   }
 }
 

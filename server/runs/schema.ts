@@ -1,4 +1,5 @@
 /** Runs: the Run type, run history, triggering, the runner's claim/complete/heartbeat cycle and live status. */
+import { Kind, type GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
 import { RunStatus, TriggeredBy } from '../db/generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
@@ -6,7 +7,8 @@ import { callingRunner, callingRunnerId, type Context } from '../graphql/context
 import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunInProgressError, RunStateError, ScraperDisabledError } from './errors.ts';
-import { cancelRun, claimRun, completeRun, heartbeat, triggerRun } from './runOperations.ts';
+import { cancelRun, claimRun, completeRun, heartbeat, lookForRun, triggerRun, type RunClaim } from './runOperations.ts';
+import type { ClaimHolder } from '../http/heldClaims.ts';
 import { RunnerLabelsNotGrantedError } from '../runners/errors.ts';
 import { describeRequiredLabels, runnerLabelsSchema } from '../../contract/runnerLabels.ts';
 import { MAX_PRODUCTS_PER_RUN } from '../../contract/limits.ts';
@@ -265,14 +267,17 @@ builder.mutationFields((t) => ({
         validate: runnerLabelsSchema.nullish(),
       }),
     },
-    resolve: async (_root, { waitSeconds, labels }, ctx) => {
+    resolve: async (_root, { waitSeconds, labels }, ctx, info) => {
       const { runnerId, labels: held } = callingRunner(ctx);
       // A longer wait than this server allows is shortened to it: the runner cannot know each server's limit.
       const waitMs = Math.min(waitSeconds ?? 0, ctx.config.claimWaitMaxSeconds) * 1000;
       const notGranted = (labels ?? []).filter((label) => !held.includes(label));
       if (notGranted.length > 0) throw new RunnerLabelsNotGrantedError(notGranted);
       const hangUp = waitMs > 0 ? ctx.hangUp?.() : undefined;
-      const claimed = await claimRun(ctx.db, ctx.claimWaiters, { runnerId, labels: labels ?? held, leaseSeconds: ctx.config.runLeaseSeconds, waitMs, signal: hangUp });
+      const claim = { runnerId, labels: labels ?? held, leaseSeconds: ctx.config.runLeaseSeconds, waitMs, signal: hangUp };
+      // Over HTTP, an operation that is the claim alone may run again when its runner is woken: its wait is held by the exchange.
+      const holder = waitMs > 0 && ctx.params && isOnlyRootField(info) ? ctx.claimHolder : undefined;
+      const claimed = holder ? await claimOrHold(ctx, holder, claim) : await claimRun(ctx.db, ctx.claimWaiters, claim);
       if (!claimed) return null;
       ctx.runEvents.announce([claimed]);
       return loadRun(ctx, claimed.runId);
@@ -345,3 +350,19 @@ builder.subscriptionFields((t) => ({
     resolve: (runId: number, _args, ctx) => loadRun(ctx, runId),
   }),
 }));
+
+const isOnlyRootField = (info: GraphQLResolveInfo) => info.operation.selectionSet.selections.length === 1 && info.operation.selectionSet.selections[0]!.kind === Kind.FIELD;
+
+/**
+ * One look for the runner's run; finding none, its place in line is left to the HTTP exchange to hold
+ * (see http/heldClaims.ts) and the execution answers null now. Run again after a wake-up, it looks
+ * with the rest of the wait, and records no new presence.
+ */
+async function claimOrHold(ctx: Context, holder: ClaimHolder, claim: RunClaim) {
+  const continued = ctx.continuedClaim;
+  const deadline = continued?.deadline ?? Date.now() + claim.waitMs;
+  const look = await lookForRun(ctx.db, ctx.claimWaiters, { ...claim, waitMs: deadline - Date.now() }, !continued);
+  if (look.claimed) return look.claimed;
+  holder.held = { waiting: look.waiting, waitingUntil: continued?.waitingUntil ?? look.waitingUntil, runnerId: claim.runnerId, deadline, params: ctx.params! };
+  return null;
+}

@@ -29,7 +29,7 @@ export function mutationRetryAfter(limits: RateLimits, principal: Principal, ip:
   return limits.mutationsPerIp.take(`ip:${ip}`);
 }
 
-type LimitedContext = { principal: Principal; clientIp?: string };
+type LimitedContext = { principal: Principal; clientIp?: string; /** A held claim run again after a wake-up: counted when it came. */ continuedClaim?: unknown };
 
 /** An envelop plugin that refuses a mutation over its caller's limit, over HTTP and websocket alike. */
 export function useMutationRateLimit(limits: RateLimits) {
@@ -40,6 +40,7 @@ export function useMutationRateLimit(limits: RateLimits) {
     }) {
       if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
       const context = args.contextValue as LimitedContext;
+      if (context.continuedClaim) return;
       const retryAfter = mutationRetryAfter(limits, context.principal, context.clientIp ?? 'unknown');
       if (retryAfter) setResultAndStopExecution({ errors: [new RateLimitedError('mutations', retryAfter)] });
     },
