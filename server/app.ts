@@ -25,7 +25,7 @@ import { useUnexpectedErrorLog } from './graphql/plugins/unexpectedErrorLog.ts';
 import { useParseGuard } from './graphql/plugins/parseGuard.ts';
 import { createDrain } from './http/drain.ts';
 import { hangUpSignalOf } from './http/hangUp.ts';
-import { continuationOf, hungUp, keepAnswer, sendKeptAnswer, type ClaimHolder, type HeldClaim } from './http/heldClaims.ts';
+import { continuationOf, hungUp, keepAnswer, releaseReadBody, sendKeptAnswer, type ClaimHolder, type HeldClaim } from './http/heldClaims.ts';
 import { markRunnerHungUp } from './runners/sql/runnerWaits.ts';
 import { answerClientErrors } from './http/clientErrors.ts';
 import { adminPolicy, API_POLICY, graphiqlHeaderPolicy, setSecurityHeaders } from './http/securityHeaders.ts';
@@ -195,6 +195,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       const kept = await keepAnswer(response!);
       // eslint-disable-next-line no-useless-assignment -- not useless: a held wait must not keep the finished execution's Response reachable.
       response = undefined;
+      releaseReadBody(req);
       const woken = await held.waiting.woken;
       if (hungUp(res)) {
         if (held.waitingUntil) await markRunnerHungUp(db.pool, held.runnerId, held.waitingUntil);

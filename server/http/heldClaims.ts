@@ -40,6 +40,14 @@ export function sendKeptAnswer(res: ServerResponse, answer: KeptAnswer): void {
   res.end(answer.body);
 }
 
+/**
+ * The execution read the body whole; the fetch-API request that read it stays attached to Node's
+ * request through its stream listeners, and would live as long as the wait.
+ */
+export function releaseReadBody(req: IncomingMessage): void {
+  for (const event of ['data', 'end', 'readable'] as const) req.removeAllListeners(event);
+}
+
 /** The client went away before its answer. */
 export const hungUp = (res: ServerResponse) => !res.writableEnded && (res.destroyed || res.closed);
 

@@ -61,8 +61,8 @@ describe('the line of runners waiting for work', () => {
     expect(line.size).toBe(0);
   });
 
-  it('holds as many runners as half the heap allows, at 40 KB each', () => {
-    expect(waitersForHeap(384 * 1024 * 1024)).toBe(4915);
-    expect(waitersForHeap(1024 * 1024 * 1024)).toBe(13107);
+  it('holds as many runners as half the heap allows, at 24 KB each', () => {
+    expect(waitersForHeap(384 * 1024 * 1024)).toBe(8192);
+    expect(waitersForHeap(1024 * 1024 * 1024)).toBe(21845);
   });
 });
