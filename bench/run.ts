@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: starts the server on a fresh embedded PostgreSQL, loads data, measures each
  * phase beside its ceiling measured in the same run, prints a table and writes the same figures as
- * JSON (bench/results/latest.json, or BENCH_OUTPUT). BENCH_SCALE=small|tiny shrinks every phase.
+ * JSON (bench/results/latest.json, or BENCH_OUTPUT). BENCH_SCALE=small|tiny shrinks every phase;
+ * BENCH_FLEET_WAIT_SECONDS runs the idle fleet at another wait than the runner's default.
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';

@@ -169,9 +169,12 @@ const TINY: BenchSizes = {
   },
 };
 
-export function benchSizes(scale = process.env.BENCH_SCALE ?? 'full'): BenchSizes {
-  if (scale === 'full') return FULL;
-  if (scale === 'small') return SMALL;
-  if (scale === 'tiny') return TINY;
-  throw new Error(`BENCH_SCALE must be full, small or tiny, not ${scale}`);
+export function benchSizes(scale = process.env.BENCH_SCALE ?? 'full', fleetWaitSeconds = process.env.BENCH_FLEET_WAIT_SECONDS): BenchSizes {
+  const sizes = scale === 'full' ? FULL : scale === 'small' ? SMALL : scale === 'tiny' ? TINY : null;
+  if (!sizes) throw new Error(`BENCH_SCALE must be full, small or tiny, not ${scale}`);
+  if (fleetWaitSeconds === undefined) return sizes;
+  // The fleet at another wait than the runner's default (--wait-seconds), as a deployment whose load balancer allows it would run.
+  const waitSeconds = Number(fleetWaitSeconds);
+  if (!Number.isInteger(waitSeconds) || waitSeconds < 1) throw new Error(`BENCH_FLEET_WAIT_SECONDS must be a whole number of seconds, not ${fleetWaitSeconds}`);
+  return { ...sizes, fleet: { ...sizes.fleet, waitSeconds } };
 }
