@@ -68,6 +68,8 @@ type ServerContext = {
   socket?: unknown;
   claimHolder?: ClaimHolder;
   continuedClaim?: HeldClaim;
+  /** One per HTTP exchange, however many times a held claim's operation runs. */
+  hangUp?: () => AbortSignal;
 };
 
 export function buildApp(services: Services & { adminToken: string; openConnections?: OpenConnections }): App {
@@ -126,7 +128,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         requestId,
         clientIp: initial.clientIp ?? clientIp(initial.req, config.trustProxy),
         transport: initial.socket ? 'websocket' : 'http',
-        hangUp: initial.res ? hangUpSignalOf(initial.res) : undefined,
+        hangUp: initial.hangUp ?? (initial.res ? hangUpSignalOf(initial.res) : undefined),
         claimHolder: initial.claimHolder,
         continuedClaim: initial.continuedClaim,
         params: initial.params,
@@ -186,7 +188,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     }
     if (!admitted) return;
     const claimHolder: ClaimHolder = {};
-    const serverContext: ServerContext = { ...admitted, req, res, claimHolder };
+    const serverContext: ServerContext = { ...admitted, req, res, claimHolder, hangUp: hangUpSignalOf(res) };
     // Yoga builds the operation's context on the object it is given: a copy, so that a held claim keeps none of it.
     let response: Response | undefined = await yoga.handleNodeRequestAndResponse(req, res, { ...serverContext });
     for (let held = claimHolder.held; held; held = claimHolder.held) {
@@ -198,14 +200,24 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       releaseReadBody(req);
       const woken = await held.waiting.woken;
       if (hungUp(res)) {
-        if (held.waitingUntil) await markRunnerHungUp(db.pool, held.runnerId, held.waitingUntil);
-        return;
+        held.waiting.passOn();
+        return endHungUpWait(held);
       }
       if (!woken) return sendKeptAnswer(res, kept);
-      response = await yoga.handleRequest(continuationOf(req, held.params), { ...serverContext, continuedClaim: held });
+      // The runner's key is looked up again (admission may have looked it up for a large body): one revoked meanwhile gets no run.
+      response = await yoga.handleRequest(continuationOf(req, held.params), { ...serverContext, principal: undefined, continuedClaim: held });
+      if (claimHolder.held || claimHolder.claimed) continue;
+      // Refused, failed or hung up before it could look: the run it was woken for goes to the next runner.
+      held.waiting.passOn();
+      if (hungUp(res)) return endHungUpWait(held);
     }
     // As Yoga's own Node handler sends it (with one writeHead, its default).
     await sendNodeResponse(response!, res, req, true);
+  }
+
+  /** A runner that hung up stops counting as connected at once, not when its wait would have ended. */
+  async function endHungUpWait(held: HeldClaim): Promise<void> {
+    if (held.waitingUntil) await markRunnerHungUp(db.pool, held.runnerId, held.waitingUntil);
   }
 
   // graphql-ws messages are operations, never batches of lines: a document (at most 100 KB) and its variables.

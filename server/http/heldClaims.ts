@@ -24,8 +24,17 @@ export type HeldClaim = ClaimWait & {
   params: GraphQLParams;
 };
 
-/** Handed to an HTTP request's execution: the resolver leaves a claim to hold here. */
-export type ClaimHolder = { held?: HeldClaim };
+/** Handed to an HTTP request's execution: the resolver leaves a claim to hold here, or says it claimed. */
+export type ClaimHolder = { held?: HeldClaim; claimed?: boolean };
+
+/** The most of an operation (its text, variables and extensions) held for a wait: a runner's claim is a few hundred characters. */
+const MAX_HELD_OPERATION_CHARS = 16 * 1024;
+
+/** Whether the exchange may keep this operation for a wait (a larger one waits inside its execution). */
+export function mayHold(params: GraphQLParams): boolean {
+  const size = (params.query?.length ?? 0) + JSON.stringify(params.variables ?? null).length + JSON.stringify(params.extensions ?? null).length;
+  return size <= MAX_HELD_OPERATION_CHARS;
+}
 
 /** What an execution answered, kept as plain values while its claim is held. */
 export type KeptAnswer = { status: number; headers: Array<[string, string]>; body: string };

@@ -14,9 +14,14 @@ export type Waiting = {
   readonly woken: Promise<boolean>;
   /** Leaves the line (the claim attempt found a run). */
   leave(): void;
+  /**
+   * Hands the wake-up this runner got to the next runner that may take the run, when this one will
+   * not look for it (it hung up, or it may no longer claim); nothing when it was not woken.
+   */
+  passOn(): void;
 };
 
-type Waiter = { labels: ReadonlySet<string>; settle: (woken: boolean) => void };
+type Waiter = { labels: ReadonlySet<string>; settle: (woken: boolean) => void; wokenFor?: readonly string[] };
 
 /**
  * A claim held by its HTTP exchange keeps about 16 KB of heap once collected (measured with heap
@@ -61,7 +66,7 @@ export class ClaimWaiters {
     if (full) this.turnedAway++;
     if (this.closed || signal?.aborted || waitMs <= 0 || full) {
       settle(false);
-      return { woken, leave: () => {} };
+      return { woken, leave: () => {}, passOn: () => {} };
     }
     const waiter: Waiter = {
       labels: new Set(labels),
@@ -78,7 +83,7 @@ export class ClaimWaiters {
     const timer = setTimeout(hangUp, waitMs * (0.75 + this.random() / 4));
     signal?.addEventListener('abort', hangUp, { once: true });
     this.line.add(waiter);
-    return { woken, leave: hangUp };
+    return { woken, leave: hangUp, passOn: () => void (waiter.wokenFor && this.wake(waiter.wokenFor)) };
   }
 
   /** Wakes the longest-waiting runner holding every label the run asks for; false when none waits. */
@@ -86,6 +91,7 @@ export class ClaimWaiters {
     for (const waiter of this.line) {
       if (requiredLabels.every((label) => waiter.labels.has(label))) {
         this.woken++;
+        waiter.wokenFor = requiredLabels;
         waiter.settle(true);
         return true;
       }

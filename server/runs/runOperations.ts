@@ -73,6 +73,8 @@ export type ClaimWait = {
 export async function lookForRun(db: Database, waiters: ClaimWaiters, claim: RunClaim, first: boolean): Promise<{ claimed: RunChange } | ({ claimed: null } & ClaimWait)> {
   const { runnerId, labels, leaseSeconds, waitMs, signal } = claim;
   const waiting = waiters.enter(labels, waitMs, signal);
+  // A runner that hung up would not receive a run claimed for it.
+  if (signal?.aborted) return { claimed: null, waiting, waitingUntil: null };
   let attempt;
   try {
     attempt = await claimOldestQueuedRun(db.pool, { runnerId, labels, leaseSeconds, notify: db.notifyInTransaction, waitingMs: first && waitMs > 0 ? waitMs : undefined });
@@ -99,6 +101,10 @@ export async function claimRun(db: Database, waiters: ClaimWaiters, claim: RunCl
       if (look.claimed) return look.claimed;
       waitingUntil ??= look.waitingUntil;
       if (!(await look.waiting.woken)) return null;
+      if (claim.signal?.aborted) {
+        look.waiting.passOn();
+        return null;
+      }
     }
   } finally {
     if (waitingUntil && claim.signal?.aborted) await markRunnerHungUp(db.pool, claim.runnerId, waitingUntil);

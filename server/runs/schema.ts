@@ -8,7 +8,7 @@ import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunInProgressError, RunStateError, ScraperDisabledError } from './errors.ts';
 import { cancelRun, claimRun, completeRun, heartbeat, lookForRun, triggerRun, type RunClaim } from './runOperations.ts';
-import type { ClaimHolder } from '../http/heldClaims.ts';
+import { mayHold, type ClaimHolder } from '../http/heldClaims.ts';
 import { RunnerLabelsNotGrantedError } from '../runners/errors.ts';
 import { describeRequiredLabels, runnerLabelsSchema } from '../../contract/runnerLabels.ts';
 import { MAX_PRODUCTS_PER_RUN } from '../../contract/limits.ts';
@@ -276,7 +276,7 @@ builder.mutationFields((t) => ({
       const hangUp = waitMs > 0 ? ctx.hangUp?.() : undefined;
       const claim = { runnerId, labels: labels ?? held, leaseSeconds: ctx.config.runLeaseSeconds, waitMs, signal: hangUp };
       // Over HTTP, an operation that is the claim alone may run again when its runner is woken: its wait is held by the exchange.
-      const holder = waitMs > 0 && ctx.params && isOnlyRootField(info) ? ctx.claimHolder : undefined;
+      const holder = waitMs > 0 && ctx.params && isOnlyRootField(info) && mayHold(ctx.params) ? ctx.claimHolder : undefined;
       const claimed = holder ? await claimOrHold(ctx, holder, claim) : await claimRun(ctx.db, ctx.claimWaiters, claim);
       if (!claimed) return null;
       ctx.runEvents.announce([claimed]);
@@ -359,10 +359,15 @@ const isOnlyRootField = (info: GraphQLResolveInfo) => info.operation.selectionSe
  * with the rest of the wait, and records no new presence.
  */
 async function claimOrHold(ctx: Context, holder: ClaimHolder, claim: RunClaim) {
+  // Nobody to hold for, nor to hand a run to.
+  if (claim.signal?.aborted) return null;
   const continued = ctx.continuedClaim;
   const deadline = continued?.deadline ?? Date.now() + claim.waitMs;
   const look = await lookForRun(ctx.db, ctx.claimWaiters, { ...claim, waitMs: deadline - Date.now() }, !continued);
-  if (look.claimed) return look.claimed;
+  if (look.claimed) {
+    holder.claimed = true;
+    return look.claimed;
+  }
   holder.held = { waiting: look.waiting, waitingUntil: continued?.waitingUntil ?? look.waitingUntil, runnerId: claim.runnerId, deadline, params: ctx.params! };
   return null;
 }

@@ -72,15 +72,32 @@ describe('a claim whose wait is held by the HTTP exchange', () => {
     expect((await claim).body).toEqual({ data: { __typename: 'Mutation', claimRun: { data: { id: runId } } } });
   });
 
-  it('gives no run to a runner revoked while it waited: the woken claim is checked as it runs again', async () => {
+  it('gives no run to a runner revoked while it waited, and hands the run to the next runner at once', async () => {
+    const revoked = await seedRunner(db.pool);
+    const next = await seedRunner(db.pool);
+    const { scraperId } = await seedScraper(db.pool);
+    const claim = post(revoked.apiKey, CLAIM, { waitSeconds: 30 });
+    await waitUntil(async () => (await waitingRunners(revoked.runnerId)) === 1, 'the first runner to wait');
+    const nextClaim = post(next.apiKey, CLAIM, { waitSeconds: 30 });
+    await waitUntil(async () => (await waitingRunners(next.runnerId)) === 1, 'the next runner to wait');
+    await server.admin.data(`mutation($id: ID!) { revokeRunner(id: $id) { __typename } }`, { id: String(revoked.runnerId) });
+    const started = Date.now();
+    const runId = await trigger(scraperId);
+    // The revoked runner waited longest, so it is woken first: its key is refused as its claim runs again.
+    expect((await claim).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await nextClaim).body).toEqual({ data: { claimRun: { __typename: 'MutationClaimRunSuccess', data: { id: runId, status: 'RUNNING' } } } });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('gives no run to a runner revoked while it waited inside its execution (an operation too large to hold)', async () => {
     const runner = await seedRunner(db.pool);
     const { scraperId } = await seedScraper(db.pool);
-    const claim = post(runner.apiKey, CLAIM, { waitSeconds: 30 });
+    // Over 64 KB: admission looked the key up, and the operation is too large for the exchange to keep.
+    const claim = post(runner.apiKey, CLAIM, { waitSeconds: 3, padding: 'x'.repeat(70_000) });
     await waitUntil(async () => (await waitingRunners(runner.runnerId)) === 1, 'the runner to wait');
     await server.admin.data(`mutation($id: ID!) { revokeRunner(id: $id) { __typename } }`, { id: String(runner.runnerId) });
     const runId = await trigger(scraperId);
-    const answer = await claim;
-    expect(answer.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await claim).body).toEqual({ data: { claimRun: null } });
     const { rows } = await db.pool.query(`SELECT status FROM run WHERE id = $1`, [Number(runId)]);
     expect(rows[0].status).toBe('QUEUED');
   });

@@ -61,6 +61,24 @@ describe('the line of runners waiting for work', () => {
     expect(line.size).toBe(0);
   });
 
+  it('hands a wake-up on to the next runner that may take the run, when the woken one will not look', async () => {
+    const line = new ClaimWaiters({ capacity: 10 });
+    const first = line.enter(['eu'], 60_000);
+    const plain = line.enter([], 60_000);
+    const second = line.enter(['eu', 'gpu'], 60_000);
+    expect(line.wake(['eu'])).toBe(true);
+    expect(await settled(first.woken)).toBe(true);
+    first.passOn();
+    expect(await settled(plain.woken)).toBeUndefined();
+    expect(await settled(second.woken)).toBe(true);
+    // A runner that was not woken has nothing to pass on.
+    const third = line.enter([], 60_000);
+    third.leave();
+    third.passOn();
+    expect(await settled(plain.woken)).toBeUndefined();
+    expect(line.woken).toBe(2);
+  });
+
   it('holds as many runners as half the heap allows, at 24 KB each', () => {
     expect(waitersForHeap(384 * 1024 * 1024)).toBe(8192);
     expect(waitersForHeap(1024 * 1024 * 1024)).toBe(21845);

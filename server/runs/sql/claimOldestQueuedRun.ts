@@ -74,6 +74,8 @@ function claimRun(pool: pg.Pool, { runnerId, labels, leaseSeconds, notify }: Cla
                     lease_expires_at = now() + make_interval(secs => $3)
               WHERE id = $1
                 AND NOT EXISTS (SELECT 1 FROM run active WHERE active.scraper_id = $4 AND active.status = 'RUNNING')
+                -- A runner revoked while it waited (its key was valid when it asked) takes nothing.
+                AND EXISTS (SELECT 1 FROM runner WHERE runner.id = $2 AND runner.revoked_at IS NULL)
           RETURNING id, ${notifyRunUpdatedSql('run', '$5')} AS notified`,
       values: [picked[0].id, runnerId, leaseSeconds, picked[0].scraperId, notify],
     });
