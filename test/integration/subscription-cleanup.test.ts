@@ -55,7 +55,7 @@ describe('idle subscriptions', () => {
   it('are released as soon as the client completes them', async () => {
     const ws = server.admin.ws();
     const { logs, status } = await openBoth(ws);
-    expect(await subscribers()).toEqual({ jobLogs: 1, runUpdated: 1 });
+    expect(await subscribers()).toEqual({ jobLogs: 1, runUpdated: 1, runnerUpdated: 0 });
     // Both now wait for an event that will not come.
     logs.dispose();
     status.dispose();
@@ -69,7 +69,7 @@ describe('idle subscriptions', () => {
   it('are released when their socket closes', async () => {
     const ws = server.admin.ws();
     await openBoth(ws);
-    expect(await subscribers()).toEqual({ jobLogs: 1, runUpdated: 1 });
+    expect(await subscribers()).toEqual({ jobLogs: 1, runUpdated: 1, runnerUpdated: 0 });
     await ws.dispose();
     await until(async () => {
       const counts = await subscribers();
