@@ -68,7 +68,7 @@ type ServerContext = {
   socket?: unknown;
   claimHolder?: ClaimHolder;
   continuedClaim?: HeldClaim;
-  /** One per HTTP exchange, however many times a held claim's operation runs. */
+  /** Over HTTP: one per exchange, however many times a held claim's operation runs. */
   hangUp?: () => AbortSignal;
 };
 
@@ -128,7 +128,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         requestId,
         clientIp: initial.clientIp ?? clientIp(initial.req, config.trustProxy),
         transport: initial.socket ? 'websocket' : 'http',
-        hangUp: initial.hangUp ?? (initial.res ? hangUpSignalOf(initial.res) : undefined),
+        hangUp: initial.hangUp,
         claimHolder: initial.claimHolder,
         continuedClaim: initial.continuedClaim,
         params: initial.params,
@@ -188,9 +188,9 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     }
     if (!admitted) return;
     const claimHolder: ClaimHolder = {};
-    const serverContext: ServerContext = { ...admitted, req, res, claimHolder, hangUp: hangUpSignalOf(res) };
-    // Yoga builds the operation's context on the object it is given: a copy, so that a held claim keeps none of it.
-    let response: Response | undefined = await yoga.handleNodeRequestAndResponse(req, res, { ...serverContext });
+    const exchange = { req, res, claimHolder, hangUp: hangUpSignalOf(res) };
+    // Yoga builds the operation's context on the object it is given: one of its own, so that a held claim keeps none of it.
+    let response: Response | undefined = await yoga.handleNodeRequestAndResponse(req, res, { ...admitted, ...exchange });
     for (let held = claimHolder.held; held; held = claimHolder.held) {
       claimHolder.held = undefined;
       // The answer if the wait runs out; the execution that gave it is over, and nothing of it is kept.
@@ -204,8 +204,8 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         return endHungUpWait(held);
       }
       if (!woken) return sendKeptAnswer(res, kept);
-      // The runner's key is looked up again (admission may have looked it up for a large body): one revoked meanwhile gets no run.
-      response = await yoga.handleRequest(continuationOf(req, held.params), { ...serverContext, principal: undefined, continuedClaim: held });
+      // Without admission's principal: the runner's key is looked up again, and one revoked meanwhile gets no run.
+      response = await yoga.handleRequest(continuationOf(req, held.params), { ...exchange, continuedClaim: held });
       if (claimHolder.held || claimHolder.claimed) continue;
       // Refused, failed or hung up before it could look: the run it was woken for goes to the next runner.
       held.waiting.passOn();

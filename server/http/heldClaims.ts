@@ -18,8 +18,6 @@ import type { ClaimWait } from '../runs/runOperations.ts';
 
 export type HeldClaim = ClaimWait & {
   runnerId: number;
-  /** When the whole wait ends (Date.now() scale). */
-  deadline: number;
   /** The operation, to run again when the runner is woken. */
   params: GraphQLParams;
 };

@@ -94,7 +94,10 @@ export function createMetrics(sources: MetricsSources) {
   });
   followTotals(registers, 'scrapedeck_runner_key_lookups_total',
     'Runner keys checked, by where the answer came from: "kept" (this instance found the key valid before, see RunnerKeyCache) or "database".',
-    () => ({ kept: sources.runnerKeys().kept, database: sources.runnerKeys().lookedUp }));
+    () => {
+      const { kept, lookedUp } = sources.runnerKeys();
+      return { kept, database: lookedUp };
+    });
   followTotals(registers, 'scrapedeck_runner_presence_readings_total',
     'Times this instance read which runners are online, for its runnerUpdated subscribers (only while it has some).',
     () => sources.runnerPresence().readings);

@@ -58,56 +58,61 @@ export type RunClaim = {
   signal?: AbortSignal;
 };
 
-/** A claim's look that found nothing, with the runner left in line for the rest of its wait. */
+/** A claim's wait in progress: the runner's place in line, until the deadline. */
 export type ClaimWait = {
   waiting: Waiting;
   /** The end of the wait recorded as the runner's presence at its first look (markRunnerHungUp's token). */
   waitingUntil: Date | null;
+  /** When the whole wait ends (Date.now() scale). */
+  deadline: number;
 };
 
 /**
- * One look for a claimable run. The runner enters the line first, so a run queued while the look
- * reads the queue still wakes it; it leaves when the look claims one. `first`: the wait's first
- * look, which records the whole wait as the runner's presence (later looks after a wake-up do not).
+ * One look for a claimable run, the first of a wait or one after a wake-up (`continued`). The
+ * runner enters the line first, so a run queued while the look reads the queue still wakes it; it
+ * leaves when the look claims one. The first look records the whole wait as the runner's presence.
+ * Finding nothing, it returns the wait to go on with; nothing, when the runner has hung up (no look
+ * is made: a run claimed for it would not reach it).
  */
-export async function lookForRun(db: Database, waiters: ClaimWaiters, claim: RunClaim, first: boolean): Promise<{ claimed: RunChange } | ({ claimed: null } & ClaimWait)> {
-  const { runnerId, labels, leaseSeconds, waitMs, signal } = claim;
-  const waiting = waiters.enter(labels, waitMs, signal);
-  // A runner that hung up would not receive a run claimed for it.
-  if (signal?.aborted) return { claimed: null, waiting, waitingUntil: null };
+export async function lookForRun(db: Database, waiters: ClaimWaiters, claim: RunClaim, continued?: ClaimWait): Promise<{ claimed: RunChange } | { claimed: null; wait: ClaimWait | null }> {
+  const { runnerId, labels, leaseSeconds, signal } = claim;
+  if (signal?.aborted) return { claimed: null, wait: null };
+  const deadline = continued?.deadline ?? Date.now() + claim.waitMs;
+  const waiting = waiters.enter(labels, deadline - Date.now(), signal);
   let attempt;
   try {
-    attempt = await claimOldestQueuedRun(db.pool, { runnerId, labels, leaseSeconds, notify: db.notifyInTransaction, waitingMs: first && waitMs > 0 ? waitMs : undefined });
+    attempt = await claimOldestQueuedRun(db.pool, { runnerId, labels, leaseSeconds, notify: db.notifyInTransaction, waitingMs: !continued && claim.waitMs > 0 ? claim.waitMs : undefined });
   } catch (error) {
     waiting.leave();
     throw error;
   }
-  if (!attempt.claimed) return { claimed: null, waiting, waitingUntil: attempt.waitingUntil };
-  waiting.leave();
-  return { claimed: attempt.claimed };
+  if (attempt.claimed) {
+    waiting.leave();
+    return { claimed: attempt.claimed };
+  }
+  return { claimed: null, wait: { waiting, waitingUntil: continued?.waitingUntil ?? attempt.waitingUntil, deadline } };
 }
 
 /**
  * Takes the oldest claimable run for the runner, waiting up to waitMs for one (see ClaimWaiters):
  * null when none came. A wait counts as the runner's presence from its first look, until it ends
- * or the runner hangs up.
+ * or the runner hangs up; a runner woken after it hung up passes the wake-up on.
  */
 export async function claimRun(db: Database, waiters: ClaimWaiters, claim: RunClaim): Promise<RunChange | null> {
-  const deadline = Date.now() + claim.waitMs;
-  let waitingUntil: Date | null = null;
+  let wait: ClaimWait | undefined;
   try {
-    for (let first = true; ; first = false) {
-      const look = await lookForRun(db, waiters, { ...claim, waitMs: deadline - Date.now() }, first);
+    for (;;) {
+      const look = await lookForRun(db, waiters, claim, wait);
       if (look.claimed) return look.claimed;
-      waitingUntil ??= look.waitingUntil;
-      if (!(await look.waiting.woken)) return null;
-      if (claim.signal?.aborted) {
-        look.waiting.passOn();
+      if (!look.wait) {
+        wait?.waiting.passOn();
         return null;
       }
+      wait = look.wait;
+      if (!(await wait.waiting.woken)) return null;
     }
   } finally {
-    if (waitingUntil && claim.signal?.aborted) await markRunnerHungUp(db.pool, claim.runnerId, waitingUntil);
+    if (wait?.waitingUntil && claim.signal?.aborted) await markRunnerHungUp(db.pool, claim.runnerId, wait.waitingUntil);
   }
 }
 

@@ -356,18 +356,15 @@ const isOnlyRootField = (info: GraphQLResolveInfo) => info.operation.selectionSe
 /**
  * One look for the runner's run; finding none, its place in line is left to the HTTP exchange to hold
  * (see http/heldClaims.ts) and the execution answers null now. Run again after a wake-up, it looks
- * with the rest of the wait, and records no new presence.
+ * with the rest of the wait.
  */
 async function claimOrHold(ctx: Context, holder: ClaimHolder, claim: RunClaim) {
-  // Nobody to hold for, nor to hand a run to.
-  if (claim.signal?.aborted) return null;
-  const continued = ctx.continuedClaim;
-  const deadline = continued?.deadline ?? Date.now() + claim.waitMs;
-  const look = await lookForRun(ctx.db, ctx.claimWaiters, { ...claim, waitMs: deadline - Date.now() }, !continued);
+  const look = await lookForRun(ctx.db, ctx.claimWaiters, claim, ctx.continuedClaim);
   if (look.claimed) {
     holder.claimed = true;
     return look.claimed;
   }
-  holder.held = { waiting: look.waiting, waitingUntil: continued?.waitingUntil ?? look.waitingUntil, runnerId: claim.runnerId, deadline, params: ctx.params! };
+  // A runner that hung up is not held: the exchange passes on the wake-up it came back for.
+  if (look.wait) holder.held = { ...look.wait, runnerId: claim.runnerId, params: ctx.params! };
   return null;
 }
