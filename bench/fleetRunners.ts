@@ -1,25 +1,26 @@
 /**
  * A fleet of idle runners in a process of its own, for the fleet phase (fleet.ts): each is the
- * runner's own ApiClient asking claimRun again and again as the runner's claim loop does
- * (scrapers/runner/runner.ts), backing off the same way when a claim fails. A run it claims is only
+ * runner's own ApiClient waiting for its next run as the runner's workers do (nextRun: told over a
+ * websocket, or holding claimRun open where it cannot be), backing off the same way when that fails. A run it claims is only
  * reported, with the moment its claim was answered, and the runner asks again at once: the fleet
  * stays as idle as it was however many runs it is woken for. Driven over the IPC channel it is
  * started with; it never writes to the database.
  */
 import { backoffDelay, sleep } from '../contract/backoff.ts';
 import { ApiClient, RejectedError } from '../scrapers/runner/apiClient.ts';
+import { nextRun } from '../scrapers/runner/nextRun.ts';
 
 export type FleetCommand =
   | { kind: 'add'; url: string; keys: string[]; waitSeconds: number; pollMs: number; perSecond: number }
   | { kind: 'tally' }
   | { kind: 'stop' };
 
-/** Counts since the process started: claims answered (with a run or with null when the wait ended). */
+/** Counts since the process started: waits ended (with a run, or with none when the wait ended or another runner was quicker). */
 export type FleetTally = {
   runners: number;
   answered: number;
   claimed: number;
-  /** Answered null in under half a second: the server did not hold the wait. */
+  /** Ended without a run in under half a second: the server did not hold the wait. */
   early: number;
   /** Failed claims by their message. */
   errors: Record<string, number>;
@@ -53,7 +54,7 @@ async function idle(api: ApiClient, waitSeconds: number, pollMs: number): Promis
     const asked = Date.now();
     let run;
     try {
-      run = await api.claimRun({ waitSeconds, labels: null }, stopping.signal);
+      run = await nextRun(api, { waitSeconds, pollMs, labels: null }, stopping.signal);
       failures = 0;
     } catch (error) {
       if (stopping.signal.aborted) break;
@@ -62,6 +63,7 @@ async function idle(api: ApiClient, waitSeconds: number, pollMs: number): Promis
       await sleep(backoffDelay(failures, { baseMs: pollMs, maxMs: Math.min(10_000, 16 * pollMs), jitter: true }), stopping.signal);
       continue;
     }
+    if (stopping.signal.aborted) break;
     const at = wallClock();
     tally.answered++;
     if (run) {
@@ -69,9 +71,9 @@ async function idle(api: ApiClient, waitSeconds: number, pollMs: number): Promis
       report({ kind: 'claimed', runId: run.id, at });
     } else if (Date.now() - asked < 500) {
       tally.early++;
-      await sleep(backoffDelay(0, { baseMs: pollMs, jitter: true }), stopping.signal);
     }
   }
+  await api.close();
 }
 
 /** Starts the runners at `perSecond`: a fleet that comes up all at once is a restart, not the idle fleet measured. */

@@ -18,6 +18,7 @@ const envSchema = z.object({
   INTROSPECTION: bool.optional(),
   RUN_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   CLAIM_WAIT_MAX_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
+  WORK_WAIT_MAX_SECONDS: z.coerce.number().int().min(10).max(86_400).default(1800),
   CLAIM_WAIT_MAX_RUNNERS: z.coerce.number().int().min(0).max(1_000_000).default(0),
   SUBSCRIBER_QUEUE_LIMIT: z.coerce.number().int().min(10).default(10_000),
   PUBSUB_URL: z
@@ -104,6 +105,8 @@ export type Config = {
   runLeaseSeconds: number;
   /** The longest claimRun wait a runner may ask for (waitSeconds). */
   claimWaitMaxSeconds: number;
+  /** How long a runner's workAvailable subscription waits for a signal before it ends (and the runner subscribes again). */
+  workWaitMaxSeconds: number;
   /** How many runners may wait on this instance at once; 0 derives it from the heap limit (see ClaimWaiters). */
   claimWaitMaxRunners: number;
   headersTimeoutSeconds: number;
@@ -112,6 +115,11 @@ export type Config = {
    * its subscriptions released. Not an environment setting; a test shortens it to see a cut-off.
    */
   websocketKeepAliveMs: number;
+  /**
+   * While runners wait, how often every scraper is read for a run left claimable (a signal lost on
+   * its way). Not an environment setting; a test shortens it.
+   */
+  claimSweepMs: number;
   /** Lines a subscriber may have waiting before it is closed as too slow. */
   subscriberQueueLimit: number;
   /** redis://…: live log fan-out between instances over Redis pub/sub instead of NOTIFY. */
@@ -174,9 +182,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.INTROSPECTION ?? !production,
     runLeaseSeconds: e.RUN_LEASE_SECONDS,
     claimWaitMaxSeconds: e.CLAIM_WAIT_MAX_SECONDS,
+    workWaitMaxSeconds: e.WORK_WAIT_MAX_SECONDS,
     claimWaitMaxRunners: e.CLAIM_WAIT_MAX_RUNNERS,
     headersTimeoutSeconds: e.HEADERS_TIMEOUT_SECONDS,
     websocketKeepAliveMs: WEBSOCKET_KEEPALIVE_MS,
+    claimSweepMs: 10_000,
     subscriberQueueLimit: e.SUBSCRIBER_QUEUE_LIMIT,
     pubsubUrl: e.PUBSUB_URL,
     scheduler: e.SCHEDULER,

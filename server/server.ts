@@ -62,7 +62,7 @@ export async function startServer(options: {
   await incidentEvents.start();
   // Runners waiting for work here are woken by run changes heard on the bus, whichever instance made them.
   const claimWaiters = new ClaimWaiters({ capacity: config.claimWaitMaxRunners || waitersForHeap(getHeapStatistics().heap_size_limit) });
-  const claimWakeups = new ClaimWakeups(db.pool, claimWaiters, runEvents, logger);
+  const claimWakeups = new ClaimWakeups(db.pool, claimWaiters, runEvents, logger, { sweepMs: config.claimSweepMs });
   claimWakeups.start();
   const runnerPresence = new RunnerPresence(db.pool, logger, {
     windowSeconds: config.runnerOnlineWindowSeconds,

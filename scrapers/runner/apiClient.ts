@@ -1,9 +1,13 @@
 /**
- * The runner's side of the GraphQL API, over fetch with the x-api-key header: its operations are
- * the graphql() documents below, typed by codegen from schema.graphql (`npm run codegen`). Every
- * failure is sorted into one the runner can wait out (TransientApiError: the API or its database is
- * down or slow) or one that retrying cannot fix (RejectedError: the API answered with a typed error).
+ * The runner's side of the GraphQL API, over fetch with the x-api-key header, and over one websocket
+ * (graphql-ws) for its waits for work: its operations are the graphql() documents below, typed by
+ * codegen from schema.graphql (`npm run codegen`). Every failure is sorted into one the runner can
+ * wait out (TransientApiError: the API or its database is down or slow) or one that retrying cannot
+ * fix (RejectedError: the API answered with a typed error).
  */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { backoffDelay, sleep } from '../../contract/backoff.ts';
 import { graphql } from './gql/gql.ts';
 import type { ClaimMutation, LogLineInput, ProductInput, RunResultInput, RunStatus, TypedDocumentString } from './gql/graphql.ts';
 
@@ -77,6 +81,15 @@ const ClaimWaitingDocument = graphql(`
           ...ClaimedRun
         }
       }
+    }
+  }
+`);
+
+/** Waits on the server, costing it nothing meanwhile, until a run this runner may claim may be queued. */
+const WorkAvailableDocument = graphql(`
+  subscription WorkAvailable($labels: [String!]) {
+    workAvailable(labels: $labels) {
+      signalledAt
     }
   }
 `);
@@ -162,6 +175,14 @@ export type ClaimedRun = NonNullable<Unwrapped<ClaimMutation['claimRun']>>;
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
+/** graphql-ws's close code for refused credentials (the server's CLOSE_FORBIDDEN). */
+const CLOSE_FORBIDDEN = 4403;
+
+/** How a wait for work ended: told that a run may be queued, or not (the wait ran out, the server is going, the runner stops). */
+export type WaitOutcome = 'signalled' | 'ended';
+
+type GraphQLErrorLike = { message: string; extensions?: Record<string, unknown> };
+
 export type ClaimOptions = {
   /** How long the server may hold the claim waiting for a run; 0 answers at once. */
   waitSeconds: number;
@@ -181,12 +202,74 @@ export class ApiClient {
     this.apiKey = apiKey;
   }
 
-  /** False once the server has shown it cannot hold a claim (it predates waitSeconds): the runner polls it. */
+  /** False once the server has shown it cannot tell of work (it predates workAvailable): the runner holds claims instead. */
+  serverSignals = true;
+
+  /** The websocket the waits for work share, opened by the first and closed a minute after the last. */
+  private socket: Client | null = null;
+
+  /**
+   * Waits on the server until a run this runner may take (under labels, or all its labels) may be
+   * queued, or the wait ends. A connection lost meanwhile is opened again with jittered backoff, and
+   * the wait taken up again on it; one that cannot be opened fails with TransientApiError.
+   */
+  waitForWork(labels: string[] | null, stop?: AbortSignal): Promise<WaitOutcome> {
+    const socket = (this.socket ??= this.openSocket());
+    return new Promise((resolve, reject) => {
+      let done = false;
+      const finish = (end: () => void) => {
+        if (done) return;
+        done = true;
+        stop?.removeEventListener('abort', onStop);
+        end();
+      };
+      const unsubscribe = socket.subscribe(
+        { query: WorkAvailableDocument.toString(), variables: { labels } },
+        {
+          // One event and the server completes the subscription: the runner claims at once rather than wait for that.
+          next: (result) => finish(() => (result.errors?.length ? reject(failureOf('workAvailable', result.errors as GraphQLErrorLike[])) : resolve('signalled'))),
+          error: (error) => finish(() => reject(socketFailure(error))),
+          complete: () => finish(() => resolve('ended')),
+        },
+      );
+      const onStop = () => {
+        unsubscribe();
+        finish(() => resolve('ended'));
+      };
+      if (stop?.aborted) onStop();
+      else stop?.addEventListener('abort', onStop, { once: true });
+    });
+  }
+
+  /** Closes the websocket, if one is open. */
+  async close(): Promise<void> {
+    await this.socket?.dispose();
+    this.socket = null;
+  }
+
+  private openSocket(): Client {
+    return createClient({
+      url: this.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { 'x-api-key': this.apiKey },
+      lazy: true,
+      // A runner between runs keeps its connection; one that has gone to work for longer lets it go.
+      lazyCloseTimeout: 60_000,
+      // The server pings every socket; its pongs are answered by the websocket itself.
+      keepAlive: 0,
+      // A fleet cut off by a restart comes back spread out; refused credentials are not retried.
+      retryAttempts: 3,
+      retryWait: (retries) => sleep(backoffDelay(retries, { baseMs: 1_000, maxMs: 10_000, jitter: true })),
+      shouldRetry: (error) => (error as { code?: unknown })?.code !== CLOSE_FORBIDDEN,
+    });
+  }
+
+  /** False once the server has shown it cannot hold a claim (it predates waitSeconds and labels): the runner polls it. */
   serverWaits = true;
 
   /** The oldest run this runner may take, waiting on the server up to waitSeconds for one; null when none came. */
   async claimRun({ waitSeconds, labels }: ClaimOptions, stop?: AbortSignal): Promise<ClaimedRun | null> {
-    if (waitSeconds > 0 && this.serverWaits) {
+    if (this.serverWaits) {
       try {
         // A stopping runner hangs up on its wait rather than hold its workers until the wait ends.
         return await this.mutate('claimRun', ClaimWaitingDocument, { waitSeconds, labels }, REQUEST_TIMEOUT_MS + waitSeconds * 1000, stop);
@@ -240,22 +323,13 @@ export class ApiClient {
     }
     // The field's answer is checked for __typename below, then typed by the operation's own result.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    let body: { data?: Record<string, any>; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+    let body: { data?: Record<string, any>; errors?: GraphQLErrorLike[] };
     try {
       body = (await response.json()) as typeof body;
     } catch (error) {
       throw new TransientApiError(`${field}: unreadable answer (HTTP ${response.status}): ${(error as Error).message}`);
     }
-    if (body.errors?.length) {
-      const [first] = body.errors;
-      // Credentials are not going to become right by waiting; anything else (a masked internal error
-      // while the database restarts, say) may pass.
-      if (first!.extensions?.code === 'FORBIDDEN') throw new RejectedError('NotAuthorized', first!.message);
-      if (first!.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' || first!.extensions?.code === 'BAD_USER_INPUT') {
-        throw new RejectedError('InvalidRequest', first!.message);
-      }
-      throw new TransientApiError(`${field}: ${first!.message}`);
-    }
+    if (body.errors?.length) throw failureOf(field, body.errors);
     const result = body.data?.[field];
     if (result === null || result === undefined) return null as Unwrapped<Result[Field]>;
     if (typeof result.__typename === 'string' && !result.__typename.endsWith('Success')) {
@@ -264,4 +338,28 @@ export class ApiClient {
     }
     return result.data ?? null;
   }
+}
+
+/** A failure the API answered in errors (not in a result union), sorted by what waiting can do about it. */
+function failureOf(field: string, errors: readonly GraphQLErrorLike[]): Error {
+  const [first] = errors;
+  const code = first!.extensions?.code;
+  // Credentials are not going to become right by waiting; anything else (a masked internal error
+  // while the database restarts, say) may pass.
+  if (code === 'FORBIDDEN') return new RejectedError('NotAuthorized', first!.message);
+  if (code === 'RUNNER_LABELS_NOT_GRANTED') return new RejectedError('RunnerLabelsNotGrantedError', first!.message, { labels: first!.extensions?.labels });
+  if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT') return new RejectedError('InvalidRequest', first!.message);
+  return new TransientApiError(`${field}: ${first!.message}`);
+}
+
+/** What ended a websocket wait that could not go on: a close event from the server, or a connection that failed. */
+function socketFailure(error: unknown): Error {
+  const close = error as { code?: unknown; reason?: unknown };
+  if (typeof close?.code === 'number') {
+    const reason = typeof close.reason === 'string' && close.reason ? ` ${close.reason}` : '';
+    if (close.code === CLOSE_FORBIDDEN) return new RejectedError('NotAuthorized', `the API closed the connection:${reason}`);
+    return new TransientApiError(`workAvailable: connection closed with ${close.code}${reason}`);
+  }
+  if (Array.isArray(error)) return failureOf('workAvailable', error as GraphQLErrorLike[]);
+  return new TransientApiError(`workAvailable: ${(error as Error)?.message ?? String(error)}`);
 }

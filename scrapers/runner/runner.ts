@@ -1,12 +1,13 @@
 /**
- * The runner's claim loop: `concurrency` workers each claim the oldest queued run, execute it and
- * claim again, idling between empty claims. stop() stops claiming, lets runs in progress finish for
+ * The runner's claim loop: `concurrency` workers each wait for the oldest queued run they may take
+ * (nextRun.ts), execute it and wait again. stop() stops claiming, lets runs in progress finish for
  * a grace period, then stops and releases them, and sends everything still queued before returning.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { backoffDelay, sleep } from '../../contract/backoff.ts';
 import { RejectedError, type ApiClient } from './apiClient.ts';
+import { nextRun } from './nextRun.ts';
 import { leftoverOutboxDirs, Outbox } from './outbox.ts';
 import { runJob } from './runJob.ts';
 
@@ -16,7 +17,7 @@ export type RunnerOptions = {
   name: string;
   concurrency: number;
   pollMs: number;
-  /** How long the API may hold a claim waiting for a run; 0 polls every pollMs. */
+  /** Whether to wait for work at all (0 polls every pollMs), and how long the API may hold a claim open where it cannot tell of work. */
   waitSeconds: number;
   /** Claim under these of the runner's labels only; null for all of them. */
   labels: string[] | null;
@@ -28,9 +29,6 @@ export type RunnerOptions = {
   flushMs: number;
   memoryLimit: number;
 };
-
-/** The longest pause before asking again after a wait the server ended early. */
-const EARLY_PAUSE_MAX_MS = 10_000;
 
 export class Runner {
   private readonly session = randomBytes(4).toString('hex');
@@ -56,6 +54,8 @@ export class Runner {
   /** Resolves when every worker has ended (after stop(), or when the key is refused). */
   async done(): Promise<void> {
     await Promise.all(this.workers);
+    // No worker waits for work any more: its websocket would keep the process up.
+    await this.options.api.close();
     await Promise.all(this.leftovers);
   }
 
@@ -78,12 +78,11 @@ export class Runner {
     let failures = 0;
     while (!this.stopping.signal.aborted) {
       let run;
-      const asked = Date.now();
       try {
-        run = await api.claimRun({ waitSeconds, labels }, this.stopping.signal);
+        // Stopping hangs up on the wait rather than hold the workers until it ends.
+        run = await nextRun(api, { waitSeconds, pollMs, labels }, this.stopping.signal);
         failures = 0;
       } catch (error) {
-        // Stopping hung up on the wait.
         if (this.stopping.signal.aborted) break;
         if (error instanceof RejectedError && (error.typename === 'NotAuthorized' || error.typename === 'RunnerLabelsNotGrantedError')) {
           this.fatal = error;
@@ -98,17 +97,7 @@ export class Runner {
         await sleep(backoffDelay(failures, { baseMs: pollMs, maxMs: Math.min(10_000, 16 * pollMs), jitter: true }), this.stopping.signal);
         continue;
       }
-      if (!run) {
-        // Polling waits between claims. A wait that ran its course is asked again at once; one that ended
-        // early (the instance is shutting down and answered every wait at once, its line is full, or it holds
-        // claims shorter) after a random pause of up to 10 s, so that a fleet sent away by a restart reaches
-        // the other instances spread out, and one that finds no room does not poll hard.
-        const polling = waitSeconds === 0 || !api.serverWaits;
-        if (polling) await sleep(pollMs, this.stopping.signal);
-        // The server ends a wait somewhere in its last quarter: one shorter than half of it ended early.
-        else if (Date.now() - asked < (waitSeconds * 1000) / 2) await sleep(pollMs + Math.random() * Math.max(0, EARLY_PAUSE_MAX_MS - pollMs), this.stopping.signal);
-        continue;
-      }
+      if (!run) continue;
       logger.info({ jobId: run.id, scraper: run.scraper.slug, worker }, 'claimed run');
       await runJob(run, {
         api,

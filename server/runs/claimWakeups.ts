@@ -3,7 +3,9 @@
  * bus where PUBSUB_URL is set), on every instance. A change to a run of a scraper may have made a
  * run claimable (one was queued, or the run ahead of it ended); the changes of a moment are read
  * together, in one query, and each scraper with a claimable run wakes one runner holding its labels.
- * After the bus was away, every scraper is read.
+ * After the bus was away, every scraper is read. And while runners wait, every scraper is read every
+ * few seconds: a wake-up can be lost (its runner's connection died unseen, or the runner never claimed),
+ * and a wait held by a subscription may last half an hour, too long to find such a run by its end.
  */
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
@@ -17,17 +19,22 @@ export class ClaimWakeups {
   /** A read is scheduled or under way; changes meanwhile wait for the next. */
   private reading = false;
   private stopWatching: (() => void) | null = null;
+  private sweeper: ReturnType<typeof setInterval> | null = null;
 
   private readonly pool: pg.Pool;
   private readonly waiters: ClaimWaiters;
   private readonly runEvents: RunEvents;
   private readonly logger: Logger;
 
-  constructor(pool: pg.Pool, waiters: ClaimWaiters, runEvents: RunEvents, logger: Logger) {
+  private readonly sweepMs: number;
+
+  /** sweepMs: how often every scraper is read while runners wait. */
+  constructor(pool: pg.Pool, waiters: ClaimWaiters, runEvents: RunEvents, logger: Logger, options: { sweepMs: number }) {
     this.pool = pool;
     this.waiters = waiters;
     this.runEvents = runEvents;
     this.logger = logger;
+    this.sweepMs = options.sweepMs;
   }
 
   start(): void {
@@ -38,10 +45,18 @@ export class ClaimWakeups {
       else this.everyScraper = true;
       this.schedule();
     });
+    this.sweeper = setInterval(() => {
+      if (this.waiters.size === 0) return;
+      this.everyScraper = true;
+      this.schedule();
+    }, this.sweepMs);
+    this.sweeper.unref();
   }
 
   stop(): void {
     this.stopWatching?.();
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
   }
 
   private schedule(): void {

@@ -8,6 +8,7 @@ import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunInProgressError, RunStateError, ScraperDisabledError } from './errors.ts';
 import { cancelRun, claimRun, completeRun, heartbeat, lookForRun, triggerRun, type RunClaim } from './runOperations.ts';
+import { waitForWork, type WorkSignal } from './waitForWork.ts';
 import { mayHold, type ClaimHolder } from '../http/heldClaims.ts';
 import { RunnerLabelsNotGrantedError } from '../runners/errors.ts';
 import { describeRequiredLabels, runnerLabelsSchema } from '../../contract/runnerLabels.ts';
@@ -336,7 +337,39 @@ builder.mutationFields((t) => ({
   }),
 }));
 
+const WorkAvailable = builder.objectRef<WorkSignal>('WorkAvailable').implement({
+  description: 'Tells a waiting runner that a run it may claim may be queued: it claims with claimRun.',
+  fields: (t) => ({
+    signalledAt: t.expose('signalledAt', { type: 'DateTime', description: 'When the server told the runner.' }),
+  }),
+});
+
 builder.subscriptionFields((t) => ({
+  workAvailable: t.field({
+    type: WorkAvailable,
+    description:
+      'How an idle runner waits for work without asking again and again: it holds no database connection and costs the server nothing while it waits. ' +
+      'Sends one event when a run the runner may claim is queued or already waiting (the runner then calls claimRun, which may answer null when ' +
+      'another runner was quicker) and completes. Completes without an event when the wait ends (WORK_WAIT_MAX_SECONDS, 1800 by default) or the ' +
+      'server shuts down: the runner subscribes again. A queued run signals one waiting runner on each instance, the one that has waited longest ' +
+      'among those holding its labels. A waiting runner counts as connected (Runner.online). ' +
+      'A label the runner does not hold fails with extensions.code RUNNER_LABELS_NOT_GRANTED.',
+    authScopes: { runner: true },
+    args: {
+      labels: t.arg.stringList({
+        required: false,
+        description: "Wait for runs under these of the runner's labels only (a runner started with --labels); null waits under all of them.",
+        validate: runnerLabelsSchema.nullish(),
+      }),
+    },
+    subscribe: (_root, { labels }, ctx) => {
+      const { runnerId, labels: held } = callingRunner(ctx);
+      const notGranted = (labels ?? []).filter((label) => !held.includes(label));
+      if (notGranted.length > 0) throw new RunnerLabelsNotGrantedError(notGranted);
+      return waitForWork(ctx.db.pool, ctx.claimWaiters, { runnerId, labels: labels ?? held, waitMs: ctx.config.workWaitMaxSeconds * 1000 });
+    },
+    resolve: (signal: WorkSignal) => signal,
+  }),
   runUpdated: t.field({
     type: RunRef,
     description: 'Emits a run each time its status or counts change: of one run (jobId), one scraper, or all runs.',

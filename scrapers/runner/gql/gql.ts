@@ -18,6 +18,7 @@ type Documents = {
     "\n  fragment Refusal on Error {\n    message\n    ... on ValidationError {\n      issues {\n        path\n        message\n      }\n    }\n    ... on RunStateError {\n      status\n    }\n  }\n": typeof types.RefusalFragmentDoc,
     "\n  fragment ClaimedRun on Run {\n    id\n    retryCount\n    scraper {\n      id\n      slug\n      name\n      config\n      source {\n        name\n        url\n      }\n    }\n  }\n": typeof types.ClaimedRunFragmentDoc,
     "\n  mutation ClaimWaiting($waitSeconds: Int!, $labels: [String!]) {\n    claimRun(waitSeconds: $waitSeconds, labels: $labels) {\n      __typename\n      ...Refusal\n      ... on RunnerLabelsNotGrantedError {\n        labels\n      }\n      ... on MutationClaimRunSuccess {\n        data {\n          ...ClaimedRun\n        }\n      }\n    }\n  }\n": typeof types.ClaimWaitingDocument,
+    "\n  subscription WorkAvailable($labels: [String!]) {\n    workAvailable(labels: $labels) {\n      signalledAt\n    }\n  }\n": typeof types.WorkAvailableDocument,
     "\n  mutation Claim {\n    claimRun {\n      __typename\n      ...Refusal\n      ... on MutationClaimRunSuccess {\n        data {\n          ...ClaimedRun\n        }\n      }\n    }\n  }\n": typeof types.ClaimDocument,
     "\n  mutation Beat($jobId: ID!) {\n    heartbeat(jobId: $jobId) {\n      __typename\n      ...Refusal\n      ... on MutationHeartbeatSuccess {\n        data {\n          status\n        }\n      }\n    }\n  }\n": typeof types.BeatDocument,
     "\n  mutation Append($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {\n    appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) {\n      __typename\n      ...Refusal\n      ... on MutationAppendLogsSuccess {\n        data {\n          fromSeq\n          toSeq\n          duplicate\n        }\n      }\n    }\n  }\n": typeof types.AppendDocument,
@@ -28,6 +29,7 @@ const documents: Documents = {
     "\n  fragment Refusal on Error {\n    message\n    ... on ValidationError {\n      issues {\n        path\n        message\n      }\n    }\n    ... on RunStateError {\n      status\n    }\n  }\n": types.RefusalFragmentDoc,
     "\n  fragment ClaimedRun on Run {\n    id\n    retryCount\n    scraper {\n      id\n      slug\n      name\n      config\n      source {\n        name\n        url\n      }\n    }\n  }\n": types.ClaimedRunFragmentDoc,
     "\n  mutation ClaimWaiting($waitSeconds: Int!, $labels: [String!]) {\n    claimRun(waitSeconds: $waitSeconds, labels: $labels) {\n      __typename\n      ...Refusal\n      ... on RunnerLabelsNotGrantedError {\n        labels\n      }\n      ... on MutationClaimRunSuccess {\n        data {\n          ...ClaimedRun\n        }\n      }\n    }\n  }\n": types.ClaimWaitingDocument,
+    "\n  subscription WorkAvailable($labels: [String!]) {\n    workAvailable(labels: $labels) {\n      signalledAt\n    }\n  }\n": types.WorkAvailableDocument,
     "\n  mutation Claim {\n    claimRun {\n      __typename\n      ...Refusal\n      ... on MutationClaimRunSuccess {\n        data {\n          ...ClaimedRun\n        }\n      }\n    }\n  }\n": types.ClaimDocument,
     "\n  mutation Beat($jobId: ID!) {\n    heartbeat(jobId: $jobId) {\n      __typename\n      ...Refusal\n      ... on MutationHeartbeatSuccess {\n        data {\n          status\n        }\n      }\n    }\n  }\n": types.BeatDocument,
     "\n  mutation Append($jobId: ID!, $batchId: String!, $logs: [LogLineInput!]!) {\n    appendLogs(jobId: $jobId, batchId: $batchId, logs: $logs) {\n      __typename\n      ...Refusal\n      ... on MutationAppendLogsSuccess {\n        data {\n          fromSeq\n          toSeq\n          duplicate\n        }\n      }\n    }\n  }\n": types.AppendDocument,
@@ -47,6 +49,10 @@ export function graphql(source: "\n  fragment ClaimedRun on Run {\n    id\n    r
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ClaimWaiting($waitSeconds: Int!, $labels: [String!]) {\n    claimRun(waitSeconds: $waitSeconds, labels: $labels) {\n      __typename\n      ...Refusal\n      ... on RunnerLabelsNotGrantedError {\n        labels\n      }\n      ... on MutationClaimRunSuccess {\n        data {\n          ...ClaimedRun\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.ts').ClaimWaitingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WorkAvailable($labels: [String!]) {\n    workAvailable(labels: $labels) {\n      signalledAt\n    }\n  }\n"): typeof import('./graphql.ts').WorkAvailableDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -129,6 +129,13 @@ export type ClaimWaitingMutation = { claimRun:
     | { __typename: 'ValidationError', message: string, issues: Array<{ path: string, message: string }> }
    | null };
 
+export type WorkAvailableSubscriptionVariables = Exact<{
+  labels?: Array<string> | string | null | undefined;
+}>;
+
+
+export type WorkAvailableSubscription = { workAvailable: { signalledAt: string } };
+
 export type ClaimMutationVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -283,6 +290,13 @@ fragment ClaimedRun on Run {
     }
   }
 }`) as unknown as TypedDocumentString<ClaimWaitingMutation, ClaimWaitingMutationVariables>;
+export const WorkAvailableDocument = new TypedDocumentString(`
+    subscription WorkAvailable($labels: [String!]) {
+  workAvailable(labels: $labels) {
+    signalledAt
+  }
+}
+    `) as unknown as TypedDocumentString<WorkAvailableSubscription, WorkAvailableSubscriptionVariables>;
 export const ClaimDocument = new TypedDocumentString(`
     mutation Claim {
   claimRun {

@@ -8,6 +8,7 @@ import { InputValidationError } from '@pothos/plugin-validation';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { NotFoundError } from '../../domainErrors.ts';
 import { SubscriberTooSlowError } from '../../logs/errors.ts';
+import { RunnerLabelsNotGrantedError } from '../../runners/errors.ts';
 
 function extensionsFor(error: unknown): Record<string, unknown> | null {
   if (error instanceof NotFoundError) return { code: 'NOT_FOUND' };
@@ -21,6 +22,8 @@ function extensionsFor(error: unknown): Record<string, unknown> | null {
       })),
     };
   }
+  // A subscription has no result union: what claimRun answers as RunnerLabelsNotGrantedError.
+  if (error instanceof RunnerLabelsNotGrantedError) return { code: 'RUNNER_LABELS_NOT_GRANTED', labels: error.labels };
   if (error instanceof SubscriberTooSlowError) return { code: 'SUBSCRIBER_TOO_SLOW', resumeAfterSeq: error.resumeAfterSeq };
   return null;
 }

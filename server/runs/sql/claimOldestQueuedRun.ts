@@ -38,22 +38,32 @@ export type ClaimAttempt = {
 };
 
 export async function claimOldestQueuedRun(pool: pg.Pool, claim: Claim): Promise<ClaimAttempt> {
-  const { labels } = claim;
   // A look without locks first: a runner polling an empty queue costs one read and no transaction.
-  const { rows } = claim.waitingMs
+  const { claimable, waitingUntil } = await lookForClaimableRun(pool, claim);
+  return { claimed: claimable ? await claimRun(pool, claim) : null, waitingUntil };
+}
+
+/**
+ * Whether a run the runner may take is claimable now, without locks; with waitingMs, recorded in the
+ * same statement as the start of a wait of that length (waitingUntil, the token markRunnerHungUp takes).
+ */
+export async function lookForClaimableRun(
+  pool: pg.Pool,
+  look: { runnerId: number; labels: readonly string[]; waitingMs?: number },
+): Promise<{ claimable: boolean; waitingUntil: Date | null }> {
+  const { rows } = look.waitingMs
     ? await pool.query<{ claimable: boolean; waitingUntil: Date | null }>({
         name: 'any_claimable_run_while_waiting',
         text: `WITH marked AS (${MARK_RUNNER_WAITING} RETURNING waiting_until)
                SELECT EXISTS (SELECT run.id ${CLAIMABLE}) AS claimable, (SELECT waiting_until FROM marked) AS "waitingUntil"`,
-        values: [labels, claim.runnerId, claim.waitingMs],
+        values: [look.labels, look.runnerId, look.waitingMs],
       })
     : await pool.query<{ claimable: boolean; waitingUntil: Date | null }>({
         name: 'any_claimable_run',
         text: `SELECT EXISTS (SELECT run.id ${CLAIMABLE}) AS claimable, NULL::timestamptz AS "waitingUntil"`,
-        values: [labels],
+        values: [look.labels],
       });
-  const { claimable, waitingUntil } = rows[0]!;
-  return { claimed: claimable ? await claimRun(pool, claim) : null, waitingUntil };
+  return rows[0]!;
 }
 
 function claimRun(pool: pg.Pool, { runnerId, labels, leaseSeconds, notify }: Claim): Promise<RunChange | null> {
