@@ -9,8 +9,8 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
 import { sendNodeResponse } from '@whatwg-node/server';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult, type ValidationContext } from 'graphql';
-import type { OperationResult } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import type { Context as GraphQLWsContext, OperationResult, SubscribePayload } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { credentialsFromConnectionParams, credentialsFromHeaders, resolvePrincipal, type HeaderReader, type Principal } from './auth/principal.ts';
 import type { Context, Services } from './graphql/context.ts';
@@ -43,6 +43,7 @@ import { useErrorCodes } from './graphql/plugins/errorCodes.ts';
 import { isExportPath } from './exports/exportRequest.ts';
 import { createExports } from './exports/serveExport.ts';
 import { sendSharedPayloads, sharedPayloadFor, useSharedSubscriptionResults } from './graphql/plugins/sharedSubscriptionResults.ts';
+import { holdByConnection, type WorkHolder } from './graphql/heldWorkWaits.ts';
 
 /** What onSubscribe returns for graphql-ws to run: Yoga's own execute and subscribe travel in rootValue. */
 type EnvelopedArgs = ExecutionArgs & {
@@ -70,7 +71,15 @@ type ServerContext = {
   continuedClaim?: HeldClaim;
   /** Over HTTP: one per exchange, however many times a held claim's operation runs. */
   hangUp?: () => AbortSignal;
+  workHolder?: WorkHolder;
+  wsContext?: WebsocketServerContext;
 };
+
+/** A graphql-ws connection's context, with what onConnect learnt of its caller. */
+type WebsocketServerContext = GraphQLWsContext<Record<string, unknown>, Extra & { principal?: Principal; clientIp?: string }>;
+
+/** A websocket operation's context: the connection's, and the operation as it came. */
+type WebsocketContext = Context & { wsContext: WebsocketServerContext; params: SubscribePayload };
 
 export function buildApp(services: Services & { adminToken: string; openConnections?: OpenConnections }): App {
   const { config, db, logger, adminToken } = services;
@@ -220,6 +229,24 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     if (held.waitingUntil) await markRunnerHungUp(db.pool, held.runnerId, held.waitingUntil);
   }
 
+  /** Yoga's pipeline for one websocket operation, with the connection's principal. */
+  function envelopeFor(ctx: WebsocketServerContext, params: SubscribePayload, more: Partial<Context>) {
+    const { extra } = ctx;
+    return yoga.getEnveloped({
+      requestId: randomUUID(),
+      clientIp: extra.clientIp,
+      ...ctx,
+      req: extra.request,
+      socket: extra.socket,
+      params,
+      // POST: a websocket operation may be a mutation, which Yoga refuses on a GET request.
+      request: new Request(`http://localhost${GRAPHQL_PATH}`, { method: 'POST', headers: extra.request.headers as HeadersInit }),
+      principal: extra.principal,
+      wsContext: ctx,
+      ...more,
+    });
+  }
+
   // graphql-ws messages are operations, never batches of lines: a document (at most 100 KB) and its variables.
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES });
   services.metrics?.countConnectionsWith(() => wss.clients.size);
@@ -227,7 +254,17 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
     {
       // onSubscribe hands over Yoga's enveloped execute and subscribe in rootValue.
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args),
-      subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args),
+      subscribe: async (args) => {
+        const result = await (args as EnvelopedArgs).rootValue.subscribe(args);
+        const { workHolder, wsContext, params } = args.contextValue as WebsocketContext;
+        const held = workHolder?.held;
+        if (!held) return result;
+        // The wait is left to the connection: the answer's context is made when the runner is told, from the connection's.
+        const operation = { schema: args.schema, document: args.document, variableValues: args.variableValues, operationName: args.operationName };
+        // graphql-ws keeps these arguments for as long as the subscription lasts: without the finished execution's context and pipeline.
+        Object.assign(args, { contextValue: undefined, rootValue: undefined });
+        return holdByConnection(held, result, operation, async () => envelopeFor(wsContext, params, {}).contextFactory()) as OperationResult;
+      },
       onConnect: async (ctx) => {
         const { extra } = ctx;
         const refuse = (code: number, reason: string) => {
@@ -284,17 +321,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
           ctx.extra.socket.close(CLOSE_FORBIDDEN, 'Forbidden: the credentials were revoked');
           return [new GraphQLError('Forbidden: the credentials were revoked', { extensions: { code: 'FORBIDDEN' } })];
         }
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          requestId: randomUUID(),
-          clientIp: extra.clientIp,
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params,
-          // POST: a websocket operation may be a mutation, which Yoga refuses on a GET request.
-          request: new Request(`http://localhost${GRAPHQL_PATH}`, { method: 'POST', headers: ctx.extra.request.headers as HeadersInit }),
-          principal: extra.principal,
-        });
+        const { schema, execute, subscribe, contextFactory, parse, validate } = envelopeFor(ctx, params, { workHolder: {} });
         let document;
         try {
           document = parse(params.query);

@@ -13,6 +13,7 @@ import type { FlagEvents } from '../flags/flagEvents.ts';
 import type { LogSearchPool } from '../logs/search/searchPool.ts';
 import type { RunnerPresence } from '../runners/runnerPresence.ts';
 import type { ClaimWaiters } from '../runs/claimWaiters.ts';
+import type { WorkHolder } from './heldWorkWaits.ts';
 import type { ClaimHolder, HeldClaim } from '../http/heldClaims.ts';
 import type { GraphQLParams } from 'graphql-yoga';
 
@@ -52,6 +53,8 @@ export type Context = Services & {
   claimHolder?: ClaimHolder;
   /** The held claim this execution continues, after its runner was woken. */
   continuedClaim?: HeldClaim;
+  /** Over websocket: where a workAvailable wait is left for the connection to hold (see graphql/heldWorkWaits.ts). */
+  workHolder?: WorkHolder;
   /** The operation as Yoga read it from the request. */
   params?: GraphQLParams;
 };

@@ -8,7 +8,8 @@ import { ErrorInterface, MUTATION_ERRORS } from '../graphql/errors.ts';
 import { parseId } from '../graphql/ids.ts';
 import { RunInProgressError, RunStateError, ScraperDisabledError } from './errors.ts';
 import { cancelRun, claimRun, completeRun, heartbeat, lookForRun, triggerRun, type RunClaim } from './runOperations.ts';
-import { waitForWork, type WorkSignal } from './waitForWork.ts';
+import { signalsOf, startWaitingForWork, type WorkSignal } from './waitForWork.ts';
+import { heldElsewhere } from '../graphql/heldWorkWaits.ts';
 import { mayHold, type ClaimHolder } from '../http/heldClaims.ts';
 import { RunnerLabelsNotGrantedError } from '../runners/errors.ts';
 import { describeRequiredLabels, runnerLabelsSchema } from '../../contract/runnerLabels.ts';
@@ -362,11 +363,17 @@ builder.subscriptionFields((t) => ({
         validate: runnerLabelsSchema.nullish(),
       }),
     },
-    subscribe: (_root, { labels }, ctx) => {
+    subscribe: (_root, { labels }, ctx, info) => {
       const { runnerId, labels: held } = callingRunner(ctx);
       const notGranted = (labels ?? []).filter((label) => !held.includes(label));
       if (notGranted.length > 0) throw new RunnerLabelsNotGrantedError(notGranted);
-      return waitForWork(ctx.db.pool, ctx.claimWaiters, { runnerId, labels: labels ?? held, waitMs: ctx.config.workWaitMaxSeconds * 1000 });
+      const wait = startWaitingForWork(ctx.db.pool, ctx.claimWaiters, { runnerId, labels: labels ?? held, waitMs: ctx.config.workWaitMaxSeconds * 1000 });
+      // Over websocket, an operation that is the wait alone is held by its connection (see graphql/heldWorkWaits.ts).
+      if (ctx.workHolder && isOnlyRootField(info)) {
+        ctx.workHolder.held = wait;
+        return heldElsewhere();
+      }
+      return signalsOf(wait);
     },
     resolve: (signal: WorkSignal) => signal,
   }),

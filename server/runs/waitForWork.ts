@@ -20,19 +20,25 @@ export type WorkWait = {
   waitMs: number;
 };
 
-/**
- * Yields one signal and ends when a run the runner may claim is claimable now or becomes so; ends
- * without one when the wait runs out or the server shuts down (the runner waits again, elsewhere if
- * this instance is going). The wait counts as the runner's presence until it ends or the runner
- * leaves. An iterator of its own rather than a generator: leaving (return) must end a wait that is
- * still pending, which a generator suspended at an await cannot do.
- */
-export function waitForWork(pool: pg.Pool, waiters: ClaimWaiters, wait: WorkWait): AsyncIterableIterator<WorkSignal> {
+/** A runner's wait for work under way, held by its subscription's execution or by its connection. */
+export type WaitingForWork = {
+  /**
+   * Resolves true once a run the runner may claim is claimable now or becomes so (the runner is to
+   * be told, once), false when the wait ended without one (it ran out, or the server shuts down);
+   * rejects when the first look failed.
+   */
+  readonly told: Promise<boolean>;
+  /** The runner was told: its wait stops counting as presence, as the claim it makes next moves last_seen_at. */
+  toldRunner(): void;
+  /** The runner left before it was told: its place is given up, a wake-up it got goes on to the next runner, and its presence ends. */
+  leave(): Promise<void>;
+};
+
+/** Enters the runner in line and looks once for a run it may claim: the line first, so that a run queued while it reads still wakes it. */
+export function startWaitingForWork(pool: pg.Pool, waiters: ClaimWaiters, wait: WorkWait): WaitingForWork {
   const { runnerId, labels, waitMs } = wait;
-  // In line before the look, so that a run queued while it reads still wakes this runner.
   const waiting = waiters.enter(labels, waitMs);
   let waitingUntil: Date | null = null;
-  let ended = false;
   const told = lookForClaimableRun(pool, { runnerId, labels, waitingMs: waitMs }).then(
     (look) => {
       waitingUntil = look.waitingUntil;
@@ -45,37 +51,47 @@ export function waitForWork(pool: pg.Pool, waiters: ClaimWaiters, wait: WorkWait
       throw error;
     },
   );
-  // Read by next() or return(); never left to fail unobserved.
+  // Read by whoever holds the wait; never left to fail unobserved.
   told.catch(() => {});
-
   const endPresence = async () => {
     if (waitingUntil) await markRunnerHungUp(pool, runnerId, waitingUntil);
   };
-
   return {
-    [Symbol.asyncIterator]() {
-      return this;
+    told,
+    toldRunner: () => void endPresence().catch(() => {}),
+    leave: async () => {
+      waiting.leave();
+      waiting.passOn();
+      await told.then(endPresence, () => {});
     },
+  };
+}
+
+/**
+ * The wait as a stream: one signal, then the end; or the end alone. An iterator of its own rather
+ * than a generator: leaving (return) must end a wait that is still pending, which a generator
+ * suspended at an await cannot do.
+ */
+export function signalsOf(wait: WaitingForWork): AsyncIterableIterator<WorkSignal> {
+  let ended = false;
+  const stream: AsyncIterableIterator<WorkSignal> = {
+    [Symbol.asyncIterator]: () => stream,
     async next(): Promise<IteratorResult<WorkSignal>> {
       if (ended) return { done: true, value: undefined };
-      const woken = await told;
+      const woken = await wait.told;
       if (ended) return { done: true, value: undefined };
       ended = true;
       if (!woken) return { done: true, value: undefined };
-      // Its claim moves last_seen_at; the wait's end would otherwise keep it "waiting" after it has gone to work.
-      void endPresence().catch(() => {});
+      wait.toldRunner();
       return { done: false, value: { signalledAt: new Date() } };
     },
     async return(): Promise<IteratorResult<WorkSignal>> {
-      const pending = !ended;
-      ended = true;
-      waiting.leave();
-      if (pending) {
-        // Woken but gone before it was told: the run goes to the next runner in line.
-        waiting.passOn();
-        await told.then(endPresence, () => {});
+      if (!ended) {
+        ended = true;
+        await wait.leave();
       }
       return { done: true, value: undefined };
     },
   };
+  return stream;
 }
