@@ -44,6 +44,7 @@ import { isExportPath } from './exports/exportRequest.ts';
 import { createExports } from './exports/serveExport.ts';
 import { sendSharedPayloads, sharedPayloadFor, useSharedSubscriptionResults } from './graphql/plugins/sharedSubscriptionResults.ts';
 import { holdByConnection, type WorkHolder } from './graphql/heldWorkWaits.ts';
+import { startWebsocketHeartbeat } from './http/websocketHeartbeat.ts';
 
 /** What onSubscribe returns for graphql-ws to run: Yoga's own execute and subscribe travel in rootValue. */
 type EnvelopedArgs = ExecutionArgs & {
@@ -343,8 +344,10 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       },
     },
     wss,
-    config.websocketKeepAliveMs,
+    // Kept alive by the heartbeat below, one timer for every socket rather than two per socket.
+    0,
   );
+  const stopHeartbeat = startWebsocketHeartbeat(wss, config.websocketKeepAliveMs);
 
   return {
     server,
@@ -363,6 +366,7 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
       logger.info({ inFlight: drain.inFlight, websockets: wss.clients.size }, 'draining: finishing requests in flight');
       // 1001 Going Away: graphql-ws clients reconnect (elsewhere) and resume with afterSeq.
       const disposed = wsServer.dispose();
+      stopHeartbeat();
       // In-flight requests get a grace period; a peer that never completes the close handshake does not hold us.
       const deadline = setTimeout(() => {
         logger.warn({ sockets: wss.clients.size }, 'shutdown grace period over, closing remaining connections');

@@ -12,7 +12,7 @@
  * anything else waits inside its execution.
  */
 import { execute, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import { signalsOf, type WaitingForWork } from '../runs/waitForWork.ts';
+import { signalsOf, type WaitingForWork, type WorkSignal } from '../runs/waitForWork.ts';
 
 /** Handed to a websocket operation's execution: the resolver leaves a wait to hold here. */
 export type WorkHolder = { held?: WaitingForWork };
@@ -40,21 +40,36 @@ export function holdByConnection(
   }
   // The execution is over: its stream, which ends at once, is let go with everything it kept.
   void finished.return?.();
-  const signals = signalsOf(wait);
-  const stream: AsyncIterableIterator<ExecutionResult> = {
-    [Symbol.asyncIterator]: () => stream,
-    async next() {
-      const step = await signals.next();
-      if (step.done) return step;
-      const { schema, document, variableValues, operationName } = operation;
-      return { done: false, value: await execute({ schema, document, variableValues, operationName, rootValue: step.value, contextValue: await newContext() }) };
-    },
-    return: async () => {
-      await signals.return!();
-      return { done: true, value: undefined };
-    },
-  };
-  return stream;
+  return new HeldStream(signalsOf(wait), operation, newContext);
+}
+
+/** A class rather than closures: one per idle runner, for every full GC to mark. */
+class HeldStream implements AsyncIterableIterator<ExecutionResult> {
+  private readonly signals: AsyncIterableIterator<WorkSignal>;
+  private readonly operation: HeldOperation;
+  private readonly newContext: () => Promise<unknown>;
+
+  constructor(signals: AsyncIterableIterator<WorkSignal>, operation: HeldOperation, newContext: () => Promise<unknown>) {
+    this.signals = signals;
+    this.operation = operation;
+    this.newContext = newContext;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<ExecutionResult> {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    const step = await this.signals.next();
+    if (step.done) return { done: true, value: undefined };
+    const { schema, document, variableValues, operationName } = this.operation;
+    return { done: false, value: await execute({ schema, document, variableValues, operationName, rootValue: step.value, contextValue: await this.newContext() }) };
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    await this.signals.return!();
+    return { done: true, value: undefined };
+  }
 }
 
 /** The stream a held wait's execution ends with: it ends at once. */

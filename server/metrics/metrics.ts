@@ -117,7 +117,7 @@ export function createMetrics(sources: MetricsSources) {
     () => sources.claimWaiters().turnedAway);
   new Gauge({
     name: 'scrapedeck_runners_waiting',
-    help: 'Runners holding a claimRun open on this instance, waiting for work.',
+    help: 'Runners waiting for work on this instance: a workAvailable subscription, or a claimRun held open.',
     registers,
     collect() {
       this.set(sources.claimWaiters().waiting);

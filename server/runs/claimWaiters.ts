@@ -21,8 +21,6 @@ export type Waiting = {
   passOn(): void;
 };
 
-type Waiter = { labels: ReadonlySet<string>; settle: (woken: boolean) => void; wokenFor?: readonly string[] };
-
 /**
  * A claim held by its HTTP exchange keeps about 16 KB of heap once collected (measured with heap
  * snapshots: Node's request, response and socket, the answer kept, the place in line), and the heap
@@ -36,7 +34,7 @@ export const waitersForHeap = (heapLimitBytes: number) => Math.floor(heapLimitBy
 
 export class ClaimWaiters {
   /** Insertion order is the order of waiting: the first matching waiter has waited longest. */
-  private readonly line = new Set<Waiter>();
+  private readonly line = new Set<Place>();
   private closed = false;
   /** How many times a waiter was woken since start (a metric, and what tests count to see no herd). */
   woken = 0;
@@ -60,30 +58,23 @@ export class ClaimWaiters {
   }
 
   enter(labels: readonly string[], waitMs: number, signal?: AbortSignal): Waiting {
-    let settle!: (woken: boolean) => void;
-    const woken = new Promise<boolean>((resolve) => (settle = resolve));
     const full = this.line.size >= this.capacity;
     if (full) this.turnedAway++;
+    const place = new Place(this, labels);
     if (this.closed || signal?.aborted || waitMs <= 0 || full) {
-      settle(false);
-      return { woken, leave: () => {}, passOn: () => {} };
+      place.settle(false);
+      return place;
     }
-    const waiter: Waiter = {
-      labels: new Set(labels),
-      settle: (wasWoken) => {
-        if (!this.line.delete(waiter)) return;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', hangUp);
-        settle(wasWoken);
-      },
-    };
-    const hangUp = () => waiter.settle(false);
+    this.line.add(place);
     // A fleet started together would otherwise ask again together every wait, in step for ever:
     // each wait ends at a random point of its last quarter, which spreads them within a few waits.
-    const timer = setTimeout(hangUp, waitMs * (0.75 + this.random() / 4));
-    signal?.addEventListener('abort', hangUp, { once: true });
-    this.line.add(waiter);
-    return { woken, leave: hangUp, passOn: () => void (waiter.wokenFor && this.wake(waiter.wokenFor)) };
+    place.timeOut(waitMs * (0.75 + this.random() / 4), signal);
+    return place;
+  }
+
+  /** Takes a place out of line; false when it was not in it (woken, or its wait already over). */
+  leaveLine(place: Place): boolean {
+    return this.line.delete(place);
   }
 
   /** Wakes the longest-waiting runner holding every label the run asks for; false when none waits. */
@@ -103,5 +94,61 @@ export class ClaimWaiters {
   close(): void {
     this.closed = true;
     for (const waiter of [...this.line]) waiter.settle(false);
+  }
+}
+
+/**
+ * One runner's place in line. A class, with its timer and its hang-up handled by the place itself
+ * rather than by closures: an idle fleet is thousands of places, and each closure is one more
+ * object (and context) for every full GC to mark.
+ */
+class Place implements Waiting {
+  readonly labels: ReadonlySet<string>;
+  readonly woken: Promise<boolean>;
+  /** The labels of the run this place was woken for, to hand on if its runner will not look. */
+  wokenFor?: readonly string[];
+  private readonly resolve: (woken: boolean) => void;
+  private readonly waiters: ClaimWaiters;
+  private timer?: NodeJS.Timeout;
+  private signal?: AbortSignal;
+
+  constructor(waiters: ClaimWaiters, labels: readonly string[]) {
+    this.waiters = waiters;
+    this.labels = new Set(labels);
+    const { promise, resolve } = Promise.withResolvers<boolean>();
+    this.woken = promise;
+    this.resolve = resolve;
+  }
+
+  timeOut(ms: number, signal?: AbortSignal): void {
+    this.timer = setTimeout(Place.timeUp, ms, this);
+    this.signal = signal;
+    signal?.addEventListener('abort', this, { once: true });
+  }
+
+  /** Resolves the wait (once), out of line. */
+  settle(woken: boolean): void {
+    if (this.timer === undefined && this.signal === undefined) return this.resolve(woken);
+    if (!this.waiters.leaveLine(this)) return;
+    clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this);
+    this.resolve(woken);
+  }
+
+  /** The caller hung up (its AbortSignal). */
+  handleEvent(): void {
+    this.settle(false);
+  }
+
+  leave(): void {
+    this.settle(false);
+  }
+
+  passOn(): void {
+    if (this.wokenFor) this.waiters.wake(this.wokenFor);
+  }
+
+  private static timeUp(place: Place): void {
+    place.settle(false);
   }
 }

@@ -7,7 +7,7 @@
  * connections, not a request per runner per wait.
  */
 import type pg from 'pg';
-import type { ClaimWaiters } from './claimWaiters.ts';
+import type { ClaimWaiters, Waiting } from './claimWaiters.ts';
 import { lookForClaimableRun } from './sql/claimOldestQueuedRun.ts';
 import { markRunnerHungUp } from '../runners/sql/runnerWaits.ts';
 
@@ -36,35 +36,57 @@ export type WaitingForWork = {
 
 /** Enters the runner in line and looks once for a run it may claim: the line first, so that a run queued while it reads still wakes it. */
 export function startWaitingForWork(pool: pg.Pool, waiters: ClaimWaiters, wait: WorkWait): WaitingForWork {
-  const { runnerId, labels, waitMs } = wait;
-  const waiting = waiters.enter(labels, waitMs);
-  let waitingUntil: Date | null = null;
-  const told = lookForClaimableRun(pool, { runnerId, labels, waitingMs: waitMs }).then(
-    (look) => {
-      waitingUntil = look.waitingUntil;
-      if (!look.claimable) return waiting.woken;
-      waiting.leave();
-      return true;
-    },
-    (error: unknown) => {
-      waiting.leave();
+  return new WorkWaitInLine(pool, waiters, wait);
+}
+
+const ignore = () => {};
+
+/** Classes rather than closures: an idle fleet holds thousands of these, each closure one more object to mark at every full GC. */
+class WorkWaitInLine implements WaitingForWork {
+  readonly told: Promise<boolean>;
+  private readonly pool: pg.Pool;
+  private readonly runnerId: number;
+  private readonly waiting: Waiting;
+  /** The end of the wait as recorded, the token markRunnerHungUp takes; null until the look is back. */
+  private waitingUntil: Date | null = null;
+
+  constructor(pool: pg.Pool, waiters: ClaimWaiters, { runnerId, labels, waitMs }: WorkWait) {
+    this.pool = pool;
+    this.runnerId = runnerId;
+    this.waiting = waiters.enter(labels, waitMs);
+    this.told = this.look(labels, waitMs);
+    // Read by whoever holds the wait; never left to fail unobserved.
+    this.told.catch(ignore);
+  }
+
+  private async look(labels: readonly string[], waitMs: number): Promise<boolean> {
+    let look;
+    try {
+      look = await lookForClaimableRun(this.pool, { runnerId: this.runnerId, labels, waitingMs: waitMs });
+    } catch (error) {
+      this.waiting.leave();
       throw error;
-    },
-  );
-  // Read by whoever holds the wait; never left to fail unobserved.
-  told.catch(() => {});
-  const endPresence = async () => {
-    if (waitingUntil) await markRunnerHungUp(pool, runnerId, waitingUntil);
-  };
-  return {
-    told,
-    toldRunner: () => void endPresence().catch(() => {}),
-    leave: async () => {
-      waiting.leave();
-      waiting.passOn();
-      await told.then(endPresence, () => {});
-    },
-  };
+    }
+    this.waitingUntil = look.waitingUntil;
+    if (!look.claimable) return this.waiting.woken;
+    this.waiting.leave();
+    return true;
+  }
+
+  toldRunner(): void {
+    this.endPresence().catch(ignore);
+  }
+
+  async leave(): Promise<void> {
+    this.waiting.leave();
+    this.waiting.passOn();
+    await this.told.catch(ignore);
+    await this.endPresence();
+  }
+
+  private async endPresence(): Promise<void> {
+    if (this.waitingUntil) await markRunnerHungUp(this.pool, this.runnerId, this.waitingUntil);
+  }
 }
 
 /**
@@ -73,25 +95,36 @@ export function startWaitingForWork(pool: pg.Pool, waiters: ClaimWaiters, wait: 
  * suspended at an await cannot do.
  */
 export function signalsOf(wait: WaitingForWork): AsyncIterableIterator<WorkSignal> {
-  let ended = false;
-  const stream: AsyncIterableIterator<WorkSignal> = {
-    [Symbol.asyncIterator]: () => stream,
-    async next(): Promise<IteratorResult<WorkSignal>> {
-      if (ended) return { done: true, value: undefined };
-      const woken = await wait.told;
-      if (ended) return { done: true, value: undefined };
-      ended = true;
-      if (!woken) return { done: true, value: undefined };
-      wait.toldRunner();
-      return { done: false, value: { signalledAt: new Date() } };
-    },
-    async return(): Promise<IteratorResult<WorkSignal>> {
-      if (!ended) {
-        ended = true;
-        await wait.leave();
-      }
-      return { done: true, value: undefined };
-    },
-  };
-  return stream;
+  return new Signals(wait);
+}
+
+class Signals implements AsyncIterableIterator<WorkSignal> {
+  private readonly wait: WaitingForWork;
+  private ended = false;
+
+  constructor(wait: WaitingForWork) {
+    this.wait = wait;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<WorkSignal> {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<WorkSignal>> {
+    if (this.ended) return { done: true, value: undefined };
+    const woken = await this.wait.told;
+    if (this.ended) return { done: true, value: undefined };
+    this.ended = true;
+    if (!woken) return { done: true, value: undefined };
+    this.wait.toldRunner();
+    return { done: false, value: { signalledAt: new Date() } };
+  }
+
+  async return(): Promise<IteratorResult<WorkSignal>> {
+    if (!this.ended) {
+      this.ended = true;
+      await this.wait.leave();
+    }
+    return { done: true, value: undefined };
+  }
 }
