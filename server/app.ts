@@ -12,7 +12,7 @@ import { GraphQLError, type ExecutionArgs, type ExecutionResult, type Validation
 import type { Context as GraphQLWsContext, OperationResult, SubscribePayload } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { credentialsFromConnectionParams, credentialsFromHeaders, resolvePrincipal, type HeaderReader, type Principal } from './auth/principal.ts';
+import { credentialsFromConnectionParams, credentialsFromHeaders, isKnownRunnerKey, resolvePrincipal, type HeaderReader, type Principal } from './auth/principal.ts';
 import type { Context, Services } from './graphql/context.ts';
 import { schema } from './graphql/schema.ts';
 import { serveAdmin } from './admin/serveAdmin.ts';
@@ -275,11 +275,13 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         };
         // Browsers send their page's origin; CORS_ORIGINS applies to websockets as to HTTP.
         if (!originAllowed(ctx.extra.request, config.corsOrigins, config.trustProxy)) return refuse(CLOSE_FORBIDDEN, 'Forbidden: this origin may not connect');
-        // Per IP before the credential lookup, so that a flood of connections costs no queries.
+        // Per IP before the credential lookup, so that a flood of connections costs no queries. A runner key
+        // this instance knows already (no query either) is limited per key alone: a fleet behind one NAT
+        // address reconnecting after a restart is thousands of connections from one address.
         extra.clientIp = clientIp(ctx.extra.request, config.trustProxy);
-        const ipWait = rateLimits.connectionsPerIp.take(`ip:${extra.clientIp}`);
-        if (ipWait) return refuse(CLOSE_RATE_LIMITED, `Too many connections; retry after ${ipWait} s`);
         const credentials = credentialsFromConnectionParams(ctx.connectionParams);
+        const ipWait = rateLimits.connectionsPerIp.take(`ip:${extra.clientIp}`);
+        if (ipWait && !isKnownRunnerKey(credentials, services.knownRunnerKeys)) return refuse(CLOSE_RATE_LIMITED, `Too many connections; retry after ${ipWait} s`);
         let principal: Principal;
         try {
           principal = await resolvePrincipal(db, adminToken, credentials, services.knownRunnerKeys);

@@ -7,7 +7,6 @@
  */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { backoffDelay, sleep } from '../../contract/backoff.ts';
 import { graphql } from './gql/gql.ts';
 import type { ClaimMutation, LogLineInput, ProductInput, RunResultInput, RunStatus, TypedDocumentString } from './gql/graphql.ts';
 
@@ -15,6 +14,14 @@ export class TransientApiError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'TransientApiError';
+  }
+}
+
+/** The websocket could not be opened (refused, or not let through): the wait is held over HTTP instead. */
+export class WebsocketUnavailableError extends TransientApiError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WebsocketUnavailableError';
   }
 }
 
@@ -207,11 +214,14 @@ export class ApiClient {
 
   /** The websocket the waits for work share, opened by the first and closed a minute after the last. */
   private socket: Client | null = null;
+  /** The websocket was open since the last failure: a failure now is the server going, not websockets failing to get through. */
+  private socketWorked = false;
 
   /**
    * Waits on the server until a run this runner may take (under labels, or all its labels) may be
-   * queued, or the wait ends. A connection lost meanwhile is opened again with jittered backoff, and
-   * the wait taken up again on it; one that cannot be opened fails with TransientApiError.
+   * queued, or the wait ends. Fails with WebsocketUnavailableError when the websocket cannot be
+   * opened, and with TransientApiError when an open one is lost (the server restarts): the caller
+   * backs off, jittered, and waits again.
    */
   waitForWork(labels: string[] | null, stop?: AbortSignal): Promise<WaitOutcome> {
     const socket = (this.socket ??= this.openSocket());
@@ -228,7 +238,7 @@ export class ApiClient {
         {
           // One event and the server completes the subscription: the runner claims at once rather than wait for that.
           next: (result) => finish(() => (result.errors?.length ? reject(failureOf('workAvailable', result.errors as GraphQLErrorLike[])) : resolve('signalled'))),
-          error: (error) => finish(() => reject(socketFailure(error))),
+          error: (error) => finish(() => reject(this.socketFailure(error))),
           complete: () => finish(() => resolve('ended')),
         },
       );
@@ -257,11 +267,21 @@ export class ApiClient {
       lazyCloseTimeout: 60_000,
       // The server pings every socket; its pongs are answered by the websocket itself.
       keepAlive: 0,
-      // A fleet cut off by a restart comes back spread out; refused credentials are not retried.
-      retryAttempts: 3,
-      retryWait: (retries) => sleep(backoffDelay(retries, { baseMs: 1_000, maxMs: 10_000, jitter: true })),
-      shouldRetry: (error) => (error as { code?: unknown })?.code !== CLOSE_FORBIDDEN,
+      // Not retried here: the runner's loop backs off, jittered, and holds its wait over HTTP meanwhile where it can.
+      retryAttempts: 0,
+      on: { connected: () => void (this.socketWorked = true) },
     });
+  }
+
+  /** What ended a websocket wait that could not go on: a close event from the server, or a connection that failed. */
+  private socketFailure(error: unknown): Error {
+    const worked = this.socketWorked;
+    this.socketWorked = false;
+    const close = error as { code?: unknown; reason?: unknown };
+    if (Array.isArray(error)) return failureOf('workAvailable', error as GraphQLErrorLike[]);
+    const reason = typeof close?.code === 'number' ? `connection closed with ${close.code}${typeof close.reason === 'string' && close.reason ? ` ${close.reason}` : ''}` : `${(error as Error)?.message ?? String(error)}`;
+    if (close?.code === CLOSE_FORBIDDEN) return new RejectedError('NotAuthorized', `the API closed the connection: ${reason}`);
+    return worked ? new TransientApiError(`workAvailable: ${reason}`) : new WebsocketUnavailableError(`workAvailable: ${reason}`);
   }
 
   /** False once the server has shown it cannot hold a claim (it predates waitSeconds and labels): the runner polls it. */
@@ -350,16 +370,4 @@ function failureOf(field: string, errors: readonly GraphQLErrorLike[]): Error {
   if (code === 'RUNNER_LABELS_NOT_GRANTED') return new RejectedError('RunnerLabelsNotGrantedError', first!.message, { labels: first!.extensions?.labels });
   if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT') return new RejectedError('InvalidRequest', first!.message);
   return new TransientApiError(`${field}: ${first!.message}`);
-}
-
-/** What ended a websocket wait that could not go on: a close event from the server, or a connection that failed. */
-function socketFailure(error: unknown): Error {
-  const close = error as { code?: unknown; reason?: unknown };
-  if (typeof close?.code === 'number') {
-    const reason = typeof close.reason === 'string' && close.reason ? ` ${close.reason}` : '';
-    if (close.code === CLOSE_FORBIDDEN) return new RejectedError('NotAuthorized', `the API closed the connection:${reason}`);
-    return new TransientApiError(`workAvailable: connection closed with ${close.code}${reason}`);
-  }
-  if (Array.isArray(error)) return failureOf('workAvailable', error as GraphQLErrorLike[]);
-  return new TransientApiError(`workAvailable: ${(error as Error)?.message ?? String(error)}`);
 }

@@ -6,7 +6,7 @@
  * The runner's claim loop and the fleet benchmark's simulated runners both use it.
  */
 import { sleep } from '../../contract/backoff.ts';
-import { RejectedError, TransientApiError, type ApiClient, type ClaimedRun } from './apiClient.ts';
+import { RejectedError, WebsocketUnavailableError, type ApiClient, type ClaimedRun } from './apiClient.ts';
 
 export type NextRunOptions = {
   /** How long the server may hold a claim waiting for a run; 0 polls every pollMs. */
@@ -41,9 +41,10 @@ export async function nextRun(api: ApiClient, options: NextRunOptions, stop: Abo
     } catch (error) {
       // Refused by an older server: its waits are held over HTTP from now on.
       if (error instanceof RejectedError && error.typename === 'InvalidRequest' && /workAvailable/.test(error.message)) api.serverSignals = false;
-      else if (!(error instanceof TransientApiError)) throw error;
       // No websocket to be had: this wait is held over HTTP, and tells whether the server or the websocket is away.
-      else return holdOverHttp(api, options, stop);
+      else if (error instanceof WebsocketUnavailableError) return holdOverHttp(api, options, stop);
+      // Lost with the server (it restarts): the caller backs off and the next wait opens a websocket again.
+      else throw error;
     }
     if (outcome === 'signalled') return api.claimRun({ waitSeconds: 0, labels });
     if (outcome === 'ended') {

@@ -37,6 +37,12 @@ export function credentialsFromConnectionParams(params: Record<string, unknown> 
 /** Runner keys found valid before, and where a call answered from them is recorded (see RunnerKeyCache). */
 export type KnownRunnerKeys = { cache: RunnerKeyCache; sightings: RunnerSightings };
 
+/** Whether the credentials are a runner key this instance holds as valid: known without a query. */
+export function isKnownRunnerKey(credentials: Credentials, known?: KnownRunnerKeys): boolean {
+  const { apiKey } = credentials;
+  return Boolean(apiKey && apiKey.length <= MAX_SECRET_LENGTH && known?.cache.get(hashSecret(apiKey)));
+}
+
 export async function resolvePrincipal(db: Database, adminToken: string, credentials: Credentials, known?: KnownRunnerKeys): Promise<Principal> {
   const { bearer, apiKey } = credentials;
   if (bearer && bearer.length <= MAX_SECRET_LENGTH) {

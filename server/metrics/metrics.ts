@@ -113,7 +113,7 @@ export function createMetrics(sources: MetricsSources) {
     },
   });
   followTotals(registers, 'scrapedeck_runner_waits_turned_away_total',
-    'Claims answered at once because this instance held as many waiting runners as it may (CLAIM_WAIT_MAX_RUNNERS, or half the heap): raise MAX_HEAP_MB or add instances.',
+    'Waits for work ended as they began because this instance held as many waiting runners as it may (CLAIM_WAIT_MAX_RUNNERS, or half the heap): raise MAX_HEAP_MB or add instances.',
     () => sources.claimWaiters().turnedAway);
   new Gauge({
     name: 'scrapedeck_runners_waiting',
@@ -124,7 +124,7 @@ export function createMetrics(sources: MetricsSources) {
     },
   });
   followTotals(registers, 'scrapedeck_runner_wakeups_total',
-    'Waiting runners woken because a run may have become claimable (at most one per scraper with a claimable run, per announcement burst).',
+    'Waiting runners told or woken because a run may have become claimable (at most one per scraper with a claimable run, per announcement burst or sweep).',
     () => sources.claimWaiters().woken);
   new Gauge({
     name: 'scrapedeck_websocket_connections',

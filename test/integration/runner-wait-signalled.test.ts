@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiClient, RejectedError, type ClaimedRun, type WaitOutcome } from '../../scrapers/runner/apiClient.ts';
+import { ApiClient, RejectedError, WebsocketUnavailableError, type ClaimedRun, type WaitOutcome } from '../../scrapers/runner/apiClient.ts';
 import { nextRun } from '../../scrapers/runner/nextRun.ts';
 import { scrapeMetrics } from '../helpers/metrics.ts';
 import { seedRunner, seedScraper } from '../helpers/seed.ts';
@@ -157,6 +157,33 @@ describe('runners waiting for work on the workAvailable subscription', () => {
     const outcome = await waiter!.outcome;
     expect(outcome).toBeInstanceOf(RejectedError);
     expect((outcome as RejectedError).typename).toBe('RunnerLabelsNotGrantedError');
+  });
+
+  it('lets runner keys it knows past the per-address connection limit, as a fleet behind one NAT address needs, and holds the wait of a runner it refuses over HTTP', async () => {
+    const limited = await startTestServer(db.url, { rateLimitConnectionsPerMinute: 2 });
+    servers.push(limited);
+    const keys = await Promise.all([1, 2, 3, 4].map((i) => seedRunner(db.pool, `behind-nat-${i}`)));
+    const apis = keys.map(({ apiKey }) => new ApiClient(limited.httpUrl, apiKey));
+    clients.push(...apis);
+    // The first three have called over HTTP, so the instance knows their keys; the fourth has not.
+    for (const api of apis.slice(0, 3)) expect(await api.claimRun({ waitSeconds: 0, labels: null })).toBeNull();
+    const stop = new AbortController();
+    stops.push(stop);
+    const waits = apis.slice(0, 3).map((api) => api.waitForWork(null, stop.signal).catch((error: Error) => error));
+    await untilWaiting(limited.port, 3);
+    expect(await apis[3]!.waitForWork(null, stop.signal).catch((error: Error) => error)).toBeInstanceOf(WebsocketUnavailableError);
+
+    // Refused a websocket, the runner's loop holds its wait as a claim over HTTP instead, and is woken all the same.
+    const held = nextRun(apis[3]!, { waitSeconds: WAIT_SECONDS, pollMs: 10, labels: null }, stop.signal);
+    await untilWaiting(limited.port, 4);
+    const { scraperId } = await seedScraper(db.pool, { slug: 'behind-nat' });
+    const run = await trigger(limited, scraperId);
+    const nobody = new Promise((resolve) => setTimeout(resolve, SIGNALLED_WITHIN_MS, 'nobody'));
+    expect(await Promise.race([held.then(() => 'a runner'), ...waits.map((w) => w.then(() => 'a runner')), nobody])).toBe('a runner');
+    stop.abort();
+    await untilWaiting(limited.port, 0);
+    // Whether it was claimed or only signalled, it leaves the queue to the tests below.
+    await db.pool.query(`UPDATE run SET status = 'SUCCESS', completed_at = now() WHERE id = $1`, [Number(run.id)]);
   });
 
   it('counts a waiting runner as connected, and not once its connection is gone', async () => {
