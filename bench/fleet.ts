@@ -1,10 +1,12 @@
 /**
- * The fleet phase: idle runners holding claimRun open (fleetRunners.ts, the runner's own client, in
- * a process of its own) at each count of sizes.fleet.runners on one server, and what they cost it:
- * its CPU and RSS, PostgreSQL's CPU, the connections open on both, and the admin's runs page asked
- * at a steady rate beside them against the same page asked with no runner, earlier in the same run.
- * At the first count, runs are triggered one after another, and each is timed from its triggerRun
- * being sent to a waiting runner's claim of it being answered.
+ * The fleet phase: idle runners waiting for work (fleetRunners.ts, the runner's own client and wait
+ * loop, in a process of its own: on workAvailable over websocket, or with BENCH_FLEET_WAIT=claim
+ * holding claimRun open over HTTP as where websockets do not get through) at each count of
+ * sizes.fleet.runners on one server, and what they cost it: its CPU and RSS, PostgreSQL's CPU, the
+ * connections open on both, and the admin's runs page asked at a steady rate beside them against the
+ * same page asked with no runner, earlier in the same run. At the first count, runs are triggered one
+ * after another, and each is timed from its triggerRun being sent to a waiting runner's claim of it
+ * being answered.
  */
 import type pg from 'pg';
 import { readSettings } from '../scrapers/runner/cli.ts';
@@ -55,6 +57,8 @@ export type FleetLevelFigures = {
 
 export type FleetFigures = {
   waitSeconds: number;
+  /** The runners held claimRun open over HTTP, rather than waiting on workAvailable. */
+  heldClaims: boolean;
   adminPerSecond: number;
   /** The same window with no runner, in the same run. */
   baseline: FleetLevelFigures;
@@ -112,8 +116,8 @@ export async function fleetPhase(pool: pg.Pool, server: ServerProcess, viewer: C
   try {
     let started = 0;
     for (const runners of sizes.runners) {
-      say(`fleet: ${runners} idle runners (${waitSeconds} s waits), started ${sizes.perSecond}/s`);
-      const adding = fleet.add({ url: server.httpUrl, keys: seeded.keys.slice(started, runners), waitSeconds, pollMs: defaults.pollMs, perSecond: sizes.perSecond });
+      say(`fleet: ${runners} idle runners (${sizes.heldClaims ? `claimRun held ${waitSeconds} s over HTTP` : 'workAvailable over websocket'}), started ${sizes.perSecond}/s`);
+      const adding = fleet.add({ url: server.httpUrl, keys: seeded.keys.slice(started, runners), heldClaims: sizes.heldClaims, waitSeconds, pollMs: defaults.pollMs, perSecond: sizes.perSecond });
       // Read while they start: a server that gives way under the ramp is seen doing so.
       const rampMs = ((runners - started) * 1000) / sizes.perSecond;
       const waiting = await waitUntil(() => countWaiting(server), (count) => count >= runners, rampMs + 60_000 + waitSeconds * 1000);
@@ -127,9 +131,9 @@ export async function fleetPhase(pool: pg.Pool, server: ServerProcess, viewer: C
       await sleep(2000);
       const level = await measureLevel(pool, server, viewer, fleet, { runners, seconds: windowSeconds, adminPerSecond: sizes.adminPerSecond, baseline });
       say(
-        `  server CPU ${round(level.serverCpu, 3)} cores (busiest second ${round(level.serverCpuPeak, 2)}; ${round(level.cpuMsPerClaim, 2)} ms a claim), RSS ${mb(level.rss)}, heap ${mb(level.heapUsed)}, longest event loop delay ${round(level.eventLoopDelayMax, 0)} ms, ` +
+        `  server CPU ${round(level.serverCpu, 3)} cores (busiest second ${round(level.serverCpuPeak, 2)}), RSS ${mb(level.rss)}, heap ${mb(level.heapUsed)}, longest event loop delay ${round(level.eventLoopDelayMax, 0)} ms, ` +
           `PostgreSQL CPU ${round(level.postgresCpu, 3)} cores, server sockets ${level.serverSockets}, its PostgreSQL connections ${level.databaseConnections.server}; ` +
-          `admin p50 ${level.admin.p50} ms, p99 ${level.admin.p99} ms (${round(level.adminP99Ratio, 2)}× of none); ${level.claimsAnswered} claims answered`,
+          `admin p50 ${level.admin.p50} ms, p99 ${level.admin.p99} ms (${round(level.adminP99Ratio, 2)}× of none); ${level.claimsAnswered} waits ended`,
       );
       levels.push(level);
       if (!wakeUp) {
@@ -153,6 +157,7 @@ export async function fleetPhase(pool: pg.Pool, server: ServerProcess, viewer: C
   const below = (value: number | undefined, target: number) => ({ value: value ?? null, target, met: value !== undefined && value < target });
   return {
     waitSeconds,
+    heldClaims: sizes.heldClaims,
     adminPerSecond: sizes.adminPerSecond,
     baseline,
     levels,

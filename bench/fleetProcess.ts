@@ -12,7 +12,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export type FleetProcess = {
   pid: number;
   /** Starts these runners at perSecond; resolves once the last has asked for its first claim. */
-  add(options: { url: string; keys: string[]; waitSeconds: number; pollMs: number; perSecond: number }): Promise<number>;
+  add(options: { url: string; keys: string[]; heldClaims: boolean; waitSeconds: number; pollMs: number; perSecond: number }): Promise<number>;
   tally(): Promise<FleetTally>;
   /** Called with each claimed run and the wall-clock time (performance.timeOrigin + now()) its claim was answered. */
   onClaim(listener: (runId: string, at: number) => void): void;

@@ -21,6 +21,7 @@ export function fleetRows(f: FleetFigures): Row[] {
   const postgres = (l: FleetLevelFigures) =>
     `PostgreSQL CPU ${round(l.postgresCpu, 3)} cores; server sockets ${n(l.serverSockets)}; PostgreSQL connections ${l.databaseConnections.server} of the server's (${l.databaseConnections.total} in all)`;
   const admin = (l: FleetLevelFigures) => `p50 ${ms(l.admin.p50)}, p99 ${ms(l.admin.p99)}`;
+  const waitKind = f.heldClaims ? `holding claimRun open over HTTP (${f.waitSeconds} s waits)` : 'waiting on workAvailable (over websocket)';
   const rows: Row[] = [
     [`fleet: no runner, admin runs(first: 20) at ${f.adminPerSecond}/s for ${round(b.seconds, 0)} s (${b.admin.samples} requests): server`, server(b), '', '', ''],
     [`fleet: no runner: PostgreSQL, and connections halfway through the window`, postgres(b), '', '', ''],
@@ -29,9 +30,9 @@ export function fleetRows(f: FleetFigures): Row[] {
   for (const l of f.levels) {
     const largest = l.runners === most;
     rows.push([
-      `fleet: ${n(l.runners)} idle runners holding claimRun (${f.waitSeconds} s waits; in the ${round(l.seconds, 0)} s window ${n(l.claimsAnswered)} claims answered, ` +
+      `fleet: ${n(l.runners)} idle runners ${waitKind} (in the ${round(l.seconds, 0)} s window ${n(l.claimsAnswered)} waits ended, ` +
         `${n(l.claimsEarly)} early, ${n(sum(l.runnerErrors))} failed, ${n(sum(l.serverErrors))} server errors; the runners' own process ${round(l.runnersCpu, 2)} cores): server`,
-      `${server(l)}; ${round(l.cpuMsPerClaim, 2)} ms of CPU a claim beyond no runner`,
+      l.claimsAnswered > 0 ? `${server(l)}; ${round(l.cpuMsPerClaim, 2)} ms of CPU a wait ended beyond no runner` : server(l),
       `no runner: CPU ${round(b.serverCpu, 3)} cores, RSS ${mb(b.rss)}`,
       '',
       largest ? `CPU < ${t.serverCpu.target} core: ${verdict(t.serverCpu)}; RSS < ${mb(t.rss.target)}: ${verdict(t.rss)}` : '',

@@ -11,7 +11,7 @@ import { ApiClient, RejectedError } from '../scrapers/runner/apiClient.ts';
 import { nextRun } from '../scrapers/runner/nextRun.ts';
 
 export type FleetCommand =
-  | { kind: 'add'; url: string; keys: string[]; waitSeconds: number; pollMs: number; perSecond: number }
+  | { kind: 'add'; url: string; keys: string[]; heldClaims: boolean; waitSeconds: number; pollMs: number; perSecond: number }
   | { kind: 'tally' }
   | { kind: 'stop' };
 
@@ -77,12 +77,15 @@ async function idle(api: ApiClient, waitSeconds: number, pollMs: number): Promis
 }
 
 /** Starts the runners at `perSecond`: a fleet that comes up all at once is a restart, not the idle fleet measured. */
-async function add({ url, keys, waitSeconds, pollMs, perSecond }: Extract<FleetCommand, { kind: 'add' }>): Promise<void> {
+async function add({ url, keys, heldClaims, waitSeconds, pollMs, perSecond }: Extract<FleetCommand, { kind: 'add' }>): Promise<void> {
   const started = performance.now();
   for (let i = 0; i < keys.length && !stopping.signal.aborted; i++) {
     const ahead = started + (i * 1000) / perSecond - performance.now();
     if (ahead > 10) await sleep(ahead, stopping.signal);
-    loops.push(idle(new ApiClient(url, keys[i]!), waitSeconds, pollMs));
+    const api = new ApiClient(url, keys[i]!);
+    // As a runner whose websocket does not get through: it holds claimRun open over HTTP.
+    if (heldClaims) api.serverSignals = false;
+    loops.push(idle(api, waitSeconds, pollMs));
     tally.runners++;
   }
   report({ kind: 'added', runners: tally.runners });

@@ -2,7 +2,8 @@
  * `npm run bench`: starts the server on a fresh embedded PostgreSQL, loads data, measures each
  * phase beside its ceiling measured in the same run, prints a table and writes the same figures as
  * JSON (bench/results/latest.json, or BENCH_OUTPUT). BENCH_SCALE=small|tiny shrinks every phase;
- * BENCH_FLEET_WAIT_SECONDS runs the idle fleet at another wait than the runner's default.
+ * BENCH_FLEET_WAIT=claim makes the idle fleet hold claimRun open over HTTP instead of waiting on
+ * workAvailable, and BENCH_FLEET_WAIT_SECONDS at another wait than the runner's default.
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +40,7 @@ const started = performance.now();
  * data it uses) and prints their lines without writing results: for working on one figure. `replay` loads
  * only the replay run's lines and measures the replay alone. `trends` loads the query phase's runs
  * without its log lines and measures the trends queries alone. `admin` opens a run's page in
- * Chromium (see adminOpen.ts). `fleet` holds thousands of idle runners on claimRun (see fleet.ts).
+ * Chromium (see adminOpen.ts). `fleet` holds thousands of idle runners waiting for work (see fleet.ts).
  */
 const phaseFilter = process.env.BENCH_PHASES ? new Set(process.env.BENCH_PHASES.split(',').map((p) => p.trim())) : null;
 const runs = (phase: 'ingest' | 'fanout' | 'busy' | 'watched' | 'many' | 'queries' | 'replay' | 'search' | 'exports' | 'products' | 'scheduler' | 'trends' | 'admin' | 'fleet') =>

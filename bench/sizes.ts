@@ -40,15 +40,17 @@ export type BenchSizes = {
   adminLines: number;
   adminRepetitions: number;
   /**
-   * The fleet phase: idle runners waiting on claimRun, at each count in turn on one server (the
+   * The fleet phase: idle runners waiting for work, at each count in turn on one server (the
    * wake-up is measured at the first), started perSecond; the admin's runs page asked adminPerSecond
-   * beside them and, first, with none. waitSeconds null is the runner's own default; windowSeconds
-   * null is one wait, in which every runner asks again exactly once. historyRuns: finished runs the
+   * beside them and, first, with none. heldClaims: the runners hold claimRun open over HTTP (their
+   * way where websockets do not get through) rather than wait on workAvailable. waitSeconds null is
+   * the runner's own default; windowSeconds null is one such wait. historyRuns: finished runs the
    * admin's page is read from.
    */
   fleet: {
     runners: number[];
     perSecond: number;
+    heldClaims: boolean;
     waitSeconds: number | null;
     baselineSeconds: number;
     windowSeconds: number | null;
@@ -84,6 +86,7 @@ const FULL: BenchSizes = {
   adminRepetitions: 3,
   fleet: {
     runners: [2_000, 10_000],
+    heldClaims: false,
     // About as fast as the server took first claims in on a 2-core machine (asked for 500 a second, it took
     // about 250): faster, they queue in the server instead of starting in step.
     perSecond: 250,
@@ -122,6 +125,7 @@ const SMALL: BenchSizes = {
   adminRepetitions: 2,
   fleet: {
     runners: [200, 1_000],
+    heldClaims: false,
     perSecond: 250,
     waitSeconds: 10,
     baselineSeconds: 10,
@@ -158,6 +162,7 @@ const TINY: BenchSizes = {
   adminRepetitions: 1,
   fleet: {
     runners: [20, 50],
+    heldClaims: false,
     perSecond: 100,
     waitSeconds: 2,
     baselineSeconds: 2,
@@ -169,12 +174,18 @@ const TINY: BenchSizes = {
   },
 };
 
-export function benchSizes(scale = process.env.BENCH_SCALE ?? 'full', fleetWaitSeconds = process.env.BENCH_FLEET_WAIT_SECONDS): BenchSizes {
+export function benchSizes(
+  scale = process.env.BENCH_SCALE ?? 'full',
+  fleetWaitSeconds = process.env.BENCH_FLEET_WAIT_SECONDS,
+  fleetWait = process.env.BENCH_FLEET_WAIT,
+): BenchSizes {
   const sizes = scale === 'full' ? FULL : scale === 'small' ? SMALL : scale === 'tiny' ? TINY : null;
   if (!sizes) throw new Error(`BENCH_SCALE must be full, small or tiny, not ${scale}`);
-  if (fleetWaitSeconds === undefined) return sizes;
+  if (fleetWait !== undefined && fleetWait !== 'signal' && fleetWait !== 'claim') throw new Error(`BENCH_FLEET_WAIT must be signal or claim, not ${fleetWait}`);
+  const fleet = { ...sizes.fleet, heldClaims: fleetWait === 'claim' };
+  if (fleetWaitSeconds === undefined) return { ...sizes, fleet };
   // The fleet at another wait than the runner's default (--wait-seconds), as a deployment whose load balancer allows it would run.
   const waitSeconds = Number(fleetWaitSeconds);
   if (!Number.isInteger(waitSeconds) || waitSeconds < 1) throw new Error(`BENCH_FLEET_WAIT_SECONDS must be a whole number of seconds, not ${fleetWaitSeconds}`);
-  return { ...sizes, fleet: { ...sizes.fleet, waitSeconds } };
+  return { ...sizes, fleet: { ...fleet, waitSeconds } };
 }

