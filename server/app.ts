@@ -324,6 +324,8 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
           ctx.extra.socket.close(CLOSE_FORBIDDEN, 'Forbidden: the credentials were revoked');
           return [new GraphQLError('Forbidden: the credentials were revoked', { extensions: { code: 'FORBIDDEN' } })];
         }
+        // As it is now: a runner's labels may have changed since the connection opened.
+        extra.principal = current;
         const { schema, execute, subscribe, contextFactory, parse, validate } = envelopeFor(ctx, params, { workHolder: {} });
         let document;
         try {

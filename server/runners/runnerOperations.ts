@@ -53,8 +53,9 @@ export async function revokeRunner(db: Database, id: number): Promise<Runner> {
 }
 
 /**
- * Sets what work a runner may take. Its waits under the old labels run to their end (at most the
- * wait it asked for); its next claim uses the new ones (the NOTIFY makes every instance look its key up again).
+ * Sets what work a runner may take. Its next claim uses the new labels (the NOTIFY makes every
+ * instance look its key up again), and its websockets are closed, so that it waits again under them;
+ * a claim held open over HTTP under the old ones runs to its end (at most the wait it asked for).
  */
 export async function setRunnerLabels(db: Database, id: number, labels: string[]): Promise<Runner> {
   const { rowCount } = await db.pool.query({

@@ -142,6 +142,32 @@ describe('runners waiting for work on the workAvailable subscription', () => {
     await untilWaiting(server.port, 0);
   });
 
+  it('has a waiting runner whose labels an admin changes wait again under them, and take the run they let it take', async () => {
+    const { runnerId, apiKey } = await seedRunner(db.pool, 'relabelled');
+    const api = new ApiClient(server.httpUrl, apiKey);
+    clients.push(api);
+    const stop = new AbortController();
+    stops.push(stop);
+    // The runner's own loop: wait, claim, and back off a moment when the wait is cut short.
+    const claimed = (async () => {
+      while (!stop.signal.aborted) {
+        const run = await nextRun(api, { waitSeconds: WAIT_SECONDS, pollMs: 50, labels: null }, stop.signal).catch(() => new Promise<null>((resolve) => setTimeout(resolve, 100, null)));
+        if (run) return run;
+      }
+      return null;
+    })();
+    await untilWaiting(server.port, 1);
+    const set = await server.admin.data(`mutation($id: ID!) { setRunnerLabels(id: $id, labels: ["gpu"]) { __typename } }`, { id: String(runnerId) });
+    expect(set.setRunnerLabels.__typename).toBe('MutationSetRunnerLabelsSuccess');
+    const { scraperId } = await seedScraper(db.pool, { slug: 'gpu-only' });
+    const started = Date.now();
+    const run = await trigger(server, scraperId, ['gpu']);
+    expect((await claimed)?.id).toBe(run.id);
+    // Not by the end of a 30-minute wait, nor a sweep's: at once.
+    expect(Date.now() - started).toBeLessThan(SIGNALLED_WITHIN_MS);
+    stop.abort();
+  });
+
   it('finds within two sweeps a run whose announcement never came', async () => {
     const [waiter] = await startWaiting(server.httpUrl, 1, 'unannounced');
     await untilWaiting(server.port, 1);

@@ -79,7 +79,7 @@ describe('the line of runners waiting for work', () => {
     expect(line.woken).toBe(2);
   });
 
-  it('holds as many runners as half the heap allows, at 24 KB each', () => {
+  it('holds as many runners as half the heap allows, at 16 KB each', () => {
     expect(waitersForHeap(384 * 1024 * 1024)).toBe(12288);
     expect(waitersForHeap(1024 * 1024 * 1024)).toBe(32768);
   });
