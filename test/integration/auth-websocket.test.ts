@@ -88,6 +88,26 @@ describe('graphql-ws connections', () => {
     expect(sub.events).toEqual([]);
     await ws.dispose();
   });
+
+  it('let only runners wait for work: an admin or a viewer is refused workAvailable', async () => {
+    const { token } = await seedToken(db.pool, 'VIEWER');
+    for (const client of [server.admin, server.client({ token })]) {
+      const ws = client.ws();
+      const sub = collect(ws, `subscription { workAvailable { signalledAt } }`, {});
+      await sub.waitFor(() => sub.errors.length > 0 || sub.completed);
+      expect(JSON.stringify(sub.errors)).toContain('Not authorized');
+      expect(sub.events).toEqual([]);
+      await ws.dispose();
+    }
+    // A runner waits, or is told at once of a run left queued by the test above.
+    const ws = server.client({ apiKey: runner.apiKey }).ws();
+    const sub = collect(ws, `subscription { workAvailable { signalledAt } }`, {});
+    const waiting = async () => (await db.pool.query(`SELECT waiting_until > now() AS waiting FROM runner WHERE id = $1`, [runner.runnerId])).rows[0].waiting;
+    await expect.poll(async () => sub.events.length > 0 || (await waiting())).toBe(true);
+    expect(sub.errors).toEqual([]);
+    sub.dispose();
+    await ws.dispose();
+  });
 });
 
 describe('operations over graphql-ws', () => {
