@@ -280,8 +280,8 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         // address reconnecting after a restart is thousands of connections from one address.
         extra.clientIp = clientIp(ctx.extra.request, config.trustProxy);
         const credentials = credentialsFromConnectionParams(ctx.connectionParams);
-        const ipWait = rateLimits.connectionsPerIp.take(`ip:${extra.clientIp}`);
-        if (ipWait && !isKnownRunnerKey(credentials, services.knownRunnerKeys)) return refuse(CLOSE_RATE_LIMITED, `Too many connections; retry after ${ipWait} s`);
+        const ipWait = isKnownRunnerKey(credentials, services.knownRunnerKeys) ? 0 : rateLimits.connectionsPerIp.take(`ip:${extra.clientIp}`);
+        if (ipWait) return refuse(CLOSE_RATE_LIMITED, `Too many connections; retry after ${ipWait} s`);
         let principal: Principal;
         try {
           principal = await resolvePrincipal(db, adminToken, credentials, services.knownRunnerKeys);

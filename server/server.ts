@@ -121,9 +121,11 @@ export async function startServer(options: {
     url: `http://127.0.0.1:${port}/graphql`,
     /** Graceful: stop accepting, let in-flight requests finish, close subscriptions with 1001, then release the database. */
     async stop() {
-      // Runners waiting for work are answered null at once, so that they wait on another instance.
+      // Runners waiting for work are answered null at once (their subscriptions complete), so that they
+      // wait on another instance; the answers are let out before the websockets close.
       claimWaiters.close();
       claimWakeups.stop();
+      await new Promise((resolve) => setImmediate(resolve));
       // Requests stop being taken at once; a scheduler pass in progress finishes meanwhile, before the database closes.
       await Promise.all([app.stop(), scheduler?.stop(), deliveries.stop()]);
       // Ends the subscription generators of closed sockets, which wait for their next event otherwise.

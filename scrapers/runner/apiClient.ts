@@ -184,6 +184,8 @@ const REQUEST_TIMEOUT_MS = 15_000;
 
 /** graphql-ws's close code for refused credentials (the server's CLOSE_FORBIDDEN). */
 const CLOSE_FORBIDDEN = 4403;
+/** The server's close code asking a runner to come back at once: an admin changed it (its labels). */
+const CLOSE_RUNNER_CHANGED = 4000;
 
 /** How a wait for work ended: told that a run may be queued, or not (the wait ran out, the server is going, the runner stops). */
 export type WaitOutcome = 'signalled' | 'ended';
@@ -214,22 +216,26 @@ export class ApiClient {
 
   /** The websocket the waits for work share, opened by the first and closed a minute after the last. */
   private socket: Client | null = null;
-  /** The websocket was open since the last failure: a failure now is the server going, not websockets failing to get through. */
-  private socketWorked = false;
+  /** The shared websocket is open and acknowledged. */
+  private connected = false;
 
   /**
    * Waits on the server until a run this runner may take (under labels, or all its labels) may be
-   * queued, or the wait ends. Fails with WebsocketUnavailableError when the websocket cannot be
-   * opened, and with TransientApiError when an open one is lost (the server restarts): the caller
-   * backs off, jittered, and waits again.
+   * queued, or the wait ends: 'ended' too when the websocket it waited on is lost (the server
+   * restarts, or went away). Fails with WebsocketUnavailableError when no websocket could be opened
+   * for it, RejectedError when the server refuses the runner, and TransientApiError otherwise.
    */
   waitForWork(labels: string[] | null, stop?: AbortSignal): Promise<WaitOutcome> {
     const socket = (this.socket ??= this.openSocket());
     return new Promise((resolve, reject) => {
+      // Whether this wait rode an open connection: each wait judges its own failure, whatever the others sharing the socket saw.
+      let rode = this.connected;
+      const stopRiding = socket.on('connected', () => void (rode = true));
       let done = false;
       const finish = (end: () => void) => {
         if (done) return;
         done = true;
+        stopRiding();
         stop?.removeEventListener('abort', onStop);
         end();
       };
@@ -238,7 +244,11 @@ export class ApiClient {
         {
           // One event and the server completes the subscription: the runner claims at once rather than wait for that.
           next: (result) => finish(() => (result.errors?.length ? reject(failureOf('workAvailable', result.errors as GraphQLErrorLike[])) : resolve('signalled'))),
-          error: (error) => finish(() => reject(this.socketFailure(error))),
+          error: (error) =>
+            finish(() => {
+              const failure = socketFailure(error, rode);
+              return failure === 'ended' ? resolve('ended') : reject(failure);
+            }),
           complete: () => finish(() => resolve('ended')),
         },
       );
@@ -251,37 +261,31 @@ export class ApiClient {
     });
   }
 
-  /** Closes the websocket, if one is open. */
+  /** Closes the websocket, if one is open; a connection that was still being opened may fail meanwhile, which is no matter now. */
   async close(): Promise<void> {
-    await this.socket?.dispose();
+    const socket = this.socket;
     this.socket = null;
+    await socket?.dispose()?.catch(() => {});
   }
 
   private openSocket(): Client {
     return createClient({
       url: this.url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
+      webSocketImpl: RunnerWebSocket,
       connectionParams: { 'x-api-key': this.apiKey },
       lazy: true,
       // A runner between runs keeps its connection; one that has gone to work for longer lets it go.
       lazyCloseTimeout: 60_000,
       // The server pings every socket; its pongs are answered by the websocket itself.
       keepAlive: 0,
-      // Not retried here: the runner's loop backs off, jittered, and holds its wait over HTTP meanwhile where it can.
+      // Not retried here: the runner's loop pauses, jittered, and holds its wait over HTTP meanwhile where it can.
       retryAttempts: 0,
-      on: { connected: () => void (this.socketWorked = true) },
+      on: {
+        connected: () => void (this.connected = true),
+        closed: () => void (this.connected = false),
+        opened: (socket) => watchForSilence(socket as RunnerWebSocket),
+      },
     });
-  }
-
-  /** What ended a websocket wait that could not go on: a close event from the server, or a connection that failed. */
-  private socketFailure(error: unknown): Error {
-    const worked = this.socketWorked;
-    this.socketWorked = false;
-    const close = error as { code?: unknown; reason?: unknown };
-    if (Array.isArray(error)) return failureOf('workAvailable', error as GraphQLErrorLike[]);
-    const reason = typeof close?.code === 'number' ? `connection closed with ${close.code}${typeof close.reason === 'string' && close.reason ? ` ${close.reason}` : ''}` : `${(error as Error)?.message ?? String(error)}`;
-    if (close?.code === CLOSE_FORBIDDEN) return new RejectedError('NotAuthorized', `the API closed the connection: ${reason}`);
-    return worked ? new TransientApiError(`workAvailable: ${reason}`) : new WebsocketUnavailableError(`workAvailable: ${reason}`);
   }
 
   /** False once the server has shown it cannot hold a claim (it predates waitSeconds and labels): the runner polls it. */
@@ -358,6 +362,46 @@ export class ApiClient {
     }
     return result.data ?? null;
   }
+}
+
+/** A websocket that gives up on a server that does not answer its opening within 10 s. */
+class RunnerWebSocket extends WebSocket {
+  constructor(address: string | URL, protocols?: string | string[]) {
+    super(address, protocols, { handshakeTimeout: 10_000 });
+  }
+}
+
+/**
+ * The server pings every websocket every 12 s. One that has said nothing for 45 s is gone without a
+ * word (its host died, or a balancer failed over without a reset): the runner closes it, and its
+ * waits end, rather than wait on it for ever.
+ */
+const SILENCE_MS = 45_000;
+
+function watchForSilence(socket: RunnerWebSocket): void {
+  const timer = setTimeout(() => socket.terminate(), SILENCE_MS);
+  timer.unref();
+  const heard = () => void timer.refresh();
+  socket.on('ping', heard);
+  socket.on('message', heard);
+  socket.once('close', () => clearTimeout(timer));
+}
+
+/**
+ * What ended a websocket wait that could not go on. Refused credentials are fatal. A connection that
+ * was open and is lost ends the wait (the caller pauses, jittered, and waits again), but for the
+ * server's ask to come back at once (its runner was changed). One that never opened means no
+ * websocket is to be had.
+ */
+function socketFailure(error: unknown, rode: boolean): Error | 'ended' {
+  if (Array.isArray(error)) return failureOf('workAvailable', error as GraphQLErrorLike[]);
+  const close = error as { code?: unknown; reason?: unknown };
+  const code = typeof close?.code === 'number' ? close.code : null;
+  const reason = code !== null ? `connection closed with ${code}${typeof close.reason === 'string' && close.reason ? ` ${close.reason}` : ''}` : `${(error as Error)?.message ?? String(error)}`;
+  if (code === CLOSE_FORBIDDEN) return new RejectedError('NotAuthorized', `the API closed the connection: ${reason}`);
+  if (code === CLOSE_RUNNER_CHANGED) return new TransientApiError(`workAvailable: ${reason}`);
+  if (!rode) return new WebsocketUnavailableError(`workAvailable: ${reason}`);
+  return 'ended';
 }
 
 /** A failure the API answered in errors (not in a result union), sorted by what waiting can do about it. */

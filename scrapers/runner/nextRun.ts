@@ -5,7 +5,7 @@
  * through), it holds claimRun(waitSeconds) open; where it cannot hold a claim either, it polls.
  * The runner's claim loop and the fleet benchmark's simulated runners both use it.
  */
-import { sleep } from '../../contract/backoff.ts';
+import { backoffDelay, sleep } from '../../contract/backoff.ts';
 import { RejectedError, WebsocketUnavailableError, type ApiClient, type ClaimedRun } from './apiClient.ts';
 
 export type NextRunOptions = {
@@ -23,6 +23,20 @@ const EARLY_PAUSE_MAX_MS = 10_000;
 const SOCKET_RETRY_MS = 5 * 60_000;
 
 const socketFailedAt = new WeakMap<ApiClient, number>();
+/** Signals in a row that ended in no run: past the first, a runner pauses before waiting again, longer each time. */
+const emptySignals = new WeakMap<ApiClient, number>();
+
+/**
+ * Told, the runner claims. Another runner is often quicker, and it waits again; but told again and
+ * again for a run it cannot take (its row locked a while by a transaction), it would spin: it backs off.
+ */
+async function claimWhenTold(api: ApiClient, { labels }: NextRunOptions, stop: AbortSignal): Promise<ClaimedRun | null> {
+  const run = await api.claimRun({ waitSeconds: 0, labels });
+  const empty = run ? 0 : (emptySignals.get(api) ?? 0) + 1;
+  emptySignals.set(api, empty);
+  if (empty > 1) await sleep(backoffDelay(empty - 2, { baseMs: 100, maxMs: EARLY_PAUSE_MAX_MS, jitter: true }), stop);
+  return run;
+}
 
 /**
  * A run this worker now holds, or null when it has none yet (having paused as it should before
@@ -34,7 +48,6 @@ export async function nextRun(api: ApiClient, options: NextRunOptions, stop: Abo
   if (waitSeconds === 0) return pollOnce(api, options, stop);
   const failedAt = socketFailedAt.get(api);
   if (api.serverSignals && (failedAt === undefined || Date.now() - failedAt > SOCKET_RETRY_MS)) {
-    const asked = Date.now();
     let outcome;
     try {
       outcome = await api.waitForWork(labels, stop);
@@ -46,11 +59,11 @@ export async function nextRun(api: ApiClient, options: NextRunOptions, stop: Abo
       // Lost with the server (it restarts): the caller backs off and the next wait opens a websocket again.
       else throw error;
     }
-    if (outcome === 'signalled') return api.claimRun({ waitSeconds: 0, labels });
+    if (outcome === 'signalled') return claimWhenTold(api, options, stop);
     if (outcome === 'ended') {
-      // A wait the server ended at once (it is shutting down, or its line is full) is taken up again after a random
-      // pause of up to 10 s, so that a fleet sent away by a restart reaches the other instances spread out.
-      if (Date.now() - asked < 1_000) await sleep(pollMs + Math.random() * Math.max(0, EARLY_PAUSE_MAX_MS - pollMs), stop);
+      // Taken up again after a random pause of up to 10 s: a wait that ends is most often the server
+      // shutting down or going away, which sends a whole fleet elsewhere at once; paused, it arrives spread out.
+      await sleep(pollMs + Math.random() * Math.max(0, EARLY_PAUSE_MAX_MS - pollMs), stop);
       return null;
     }
     if (stop.aborted) return null;

@@ -59,6 +59,10 @@ class HeldStream implements AsyncIterableIterator<ExecutionResult> {
     return this;
   }
 
+  /**
+   * A runner told whose socket closes before the answer is sent, or whose answer fails, does not
+   * hand the wake-up on: the run is still claimable, and the sweep of claimable runs finds it.
+   */
   async next(): Promise<IteratorResult<ExecutionResult>> {
     const step = await this.signals.next();
     if (step.done) return { done: true, value: undefined };

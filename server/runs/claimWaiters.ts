@@ -1,15 +1,17 @@
 /**
- * The runners waiting for work on this instance, each in a held claimRun. A waiting runner holds no
- * database connection, only its place in line. When a run may have become claimable, the runner
- * that has waited longest among those holding the run's labels is woken: one per announcement on
- * each instance, so a queued run costs a bounded number of claim attempts however many runners
- * wait (no thundering herd). A woken runner that finds nothing (a runner on another instance was
- * quicker) goes back in line; one that misses a wake-up finds the work when its wait ends and it
- * claims again.
+ * The runners waiting for work on this instance, each on a workAvailable subscription or in a held
+ * claimRun. A waiting runner holds no database connection, only its place in line. When a run may
+ * have become claimable, the runner that has waited longest among those holding the run's labels is
+ * woken: one per announcement on each instance, so a queued run costs a bounded number of claim
+ * attempts however many runners wait (no thundering herd). A woken runner that finds nothing (a
+ * runner on another instance was quicker) goes back in line; a wake-up that is missed is found by
+ * the sweep of claimable runs (see ClaimWakeups), or when the wait ends and the runner looks again.
  */
 
 /** A place in line. Entered before the claim attempt, so a run queued during the attempt still wakes it. */
 export type Waiting = {
+  /** False when the wait ended as it began (the line was full or closed, or the caller had already hung up). */
+  readonly inLine: boolean;
   /** Resolves true when woken, false when the wait ended (its time, the caller hanging up, shutdown). */
   readonly woken: Promise<boolean>;
   /** Leaves the line (the claim attempt found a run). */
@@ -68,6 +70,7 @@ export class ClaimWaiters {
       return place;
     }
     this.line.add(place);
+    place.inLine = true;
     // A fleet started together would otherwise ask again together every wait, in step for ever:
     // each wait ends at a random point of its last quarter, which spreads them within a few waits.
     place.timeOut(waitMs * (0.75 + this.random() / 4), signal);
@@ -107,6 +110,7 @@ export class ClaimWaiters {
 class Place implements Waiting {
   readonly labels: ReadonlySet<string>;
   readonly woken: Promise<boolean>;
+  inLine = false;
   /** The labels of the run this place was woken for, to hand on if its runner will not look. */
   wokenFor?: readonly string[];
   private readonly resolve: (woken: boolean) => void;

@@ -24,13 +24,13 @@ export type WorkWait = {
 export type WaitingForWork = {
   /**
    * Resolves true once a run the runner may claim is claimable now or becomes so (the runner is to
-   * be told, once), false when the wait ended without one (it ran out, or the server shuts down);
-   * rejects when the first look failed.
+   * be told, once), false when the wait ended without one (it ran out, the server shuts down, or the
+   * line was full); rejects when the first look failed.
    */
   readonly told: Promise<boolean>;
-  /** The runner was told: its wait stops counting as presence, as the claim it makes next moves last_seen_at. */
-  toldRunner(): void;
-  /** The runner left before it was told: its place is given up, a wake-up it got goes on to the next runner, and its presence ends. */
+  /** The wait is over (told or not): it stops counting as the runner's presence; a runner told claims next, which moves last_seen_at. */
+  ended(): void;
+  /** The runner left before it was told: its place is given up, a wake-up it got goes on to the next runner, and its presence ends. Never rejects. */
   leave(): Promise<void>;
 };
 
@@ -54,7 +54,8 @@ class WorkWaitInLine implements WaitingForWork {
     this.pool = pool;
     this.runnerId = runnerId;
     this.waiting = waiters.enter(labels, waitMs);
-    this.told = this.look(labels, waitMs);
+    // Turned away (a full line, or shutdown): no look, and no presence to record for a wait that is not there.
+    this.told = this.waiting.inLine ? this.look(labels, waitMs) : Promise.resolve(false);
     // Read by whoever holds the wait; never left to fail unobserved.
     this.told.catch(ignore);
   }
@@ -73,7 +74,7 @@ class WorkWaitInLine implements WaitingForWork {
     return true;
   }
 
-  toldRunner(): void {
+  ended(): void {
     this.endPresence().catch(ignore);
   }
 
@@ -81,7 +82,8 @@ class WorkWaitInLine implements WaitingForWork {
     this.waiting.leave();
     this.waiting.passOn();
     await this.told.catch(ignore);
-    await this.endPresence();
+    // A socket that closes while the database is away must not become a failure nobody handles.
+    await this.endPresence().catch(ignore);
   }
 
   private async endPresence(): Promise<void> {
@@ -115,8 +117,8 @@ class Signals implements AsyncIterableIterator<WorkSignal> {
     const woken = await this.wait.told;
     if (this.ended) return { done: true, value: undefined };
     this.ended = true;
+    this.wait.ended();
     if (!woken) return { done: true, value: undefined };
-    this.wait.toldRunner();
     return { done: false, value: { signalledAt: new Date() } };
   }
 

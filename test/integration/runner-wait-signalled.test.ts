@@ -23,8 +23,8 @@ const WAIT_SECONDS = 30;
 const SIGNALLED_WITHIN_MS = 3_000;
 
 // A short presence window, so that a runner whose wait ended shows offline within the test; and sweeps
-// for runs left claimable every half second rather than every 10 s, so that the tests below meet several.
-const { db, server } = useTestServer({ runnerOnlineWindowSeconds: 1, claimSweepMs: 500 });
+// for runs left claimable every second rather than every 10 s, so that the tests below meet several.
+const { db, server } = useTestServer({ runnerOnlineWindowSeconds: 1, claimSweepMs: 1_000 });
 const servers: TestServer[] = [];
 const clients: ApiClient[] = [];
 const stops: AbortController[] = [];
@@ -131,7 +131,7 @@ describe('runners waiting for work on the workAvailable subscription', () => {
     const run = await trigger(server, scraperId, ['eu']);
     expect(run.waitingFor).toBe('waiting for a runner labelled eu');
     // Through several sweeps of every scraper, which find the run claimable and no runner that may take it.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(await ended(plain)).toHaveLength(0);
 
     const [eu] = await startWaiting(server.httpUrl, 1, 'holding-eu', ['eu'], ['eu', 'gpu']);
@@ -186,29 +186,35 @@ describe('runners waiting for work on the workAvailable subscription', () => {
   });
 
   it('lets runner keys it knows past the per-address connection limit, as a fleet behind one NAT address needs, and holds the wait of a runner it refuses over HTTP', async () => {
-    const limited = await startTestServer(db.url, { rateLimitConnectionsPerMinute: 2 });
+    const limited = await startTestServer(db.url, { rateLimitConnectionsPerMinute: 1 });
     servers.push(limited);
-    const keys = await Promise.all([1, 2, 3, 4].map((i) => seedRunner(db.pool, `behind-nat-${i}`)));
+    const keys = await Promise.all([1, 2, 3, 4, 5].map((i) => seedRunner(db.pool, `behind-nat-${i}`)));
     const apis = keys.map(({ apiKey }) => new ApiClient(limited.httpUrl, apiKey));
     clients.push(...apis);
-    // The first three have called over HTTP, so the instance knows their keys; the fourth has not.
+    // The first three have called over HTTP, so the instance knows their keys; the other two have not.
     for (const api of apis.slice(0, 3)) expect(await api.claimRun({ waitSeconds: 0, labels: null })).toBeNull();
     const stop = new AbortController();
     stops.push(stop);
-    const waits = apis.slice(0, 3).map((api) => api.waitForWork(null, stop.signal).catch((error: Error) => error));
-    await untilWaiting(limited.port, 3);
-    expect(await apis[3]!.waitForWork(null, stop.signal).catch((error: Error) => error)).toBeInstanceOf(WebsocketUnavailableError);
-
-    // Refused a websocket, the runner's loop holds its wait as a claim over HTTP instead, and is woken all the same.
-    const held = nextRun(apis[3]!, { waitSeconds: WAIT_SECONDS, pollMs: 10, labels: null }, stop.signal);
+    // The fourth takes the address's one new connection of the minute; the known three pass without one.
+    const waits = apis.slice(0, 4).map((api) => api.waitForWork(null, stop.signal).catch((error: Error) => error));
     await untilWaiting(limited.port, 4);
+    expect(await apis[4]!.waitForWork(null, stop.signal).catch((error: Error) => error)).toBeInstanceOf(WebsocketUnavailableError);
+
+    // Refused a websocket, the runner's loop holds its wait as a claim over HTTP instead, and is woken all the same:
+    // the run goes to whichever of the five waited longest, the held claim or one of the four told.
+    const held = nextRun(apis[4]!, { waitSeconds: WAIT_SECONDS, pollMs: 10, labels: null }, stop.signal);
+    await untilWaiting(limited.port, 5);
     const { scraperId } = await seedScraper(db.pool, { slug: 'behind-nat' });
     const run = await trigger(limited, scraperId);
-    const nobody = new Promise((resolve) => setTimeout(resolve, SIGNALLED_WITHIN_MS, 'nobody'));
-    expect(await Promise.race([held.then(() => 'a runner'), ...waits.map((w) => w.then(() => 'a runner')), nobody])).toBe('a runner');
+    const nobody = new Promise<null>((resolve) => setTimeout(resolve, SIGNALLED_WITHIN_MS, null));
+    const taken = await Promise.race([
+      held,
+      ...waits.map(async (wait, i) => ((await wait) === 'signalled' ? apis[i]!.claimRun({ waitSeconds: 0, labels: null }) : new Promise<null>(() => {}))),
+      nobody,
+    ]);
+    expect(taken?.id).toBe(run.id);
     stop.abort();
     await untilWaiting(limited.port, 0);
-    // Whether it was claimed or only signalled, it leaves the queue to the tests below.
     await db.pool.query(`UPDATE run SET status = 'SUCCESS', completed_at = now() WHERE id = $1`, [Number(run.id)]);
   });
 
@@ -223,18 +229,19 @@ describe('runners waiting for work on the workAvailable subscription', () => {
     await expect.poll(online, { timeout: 5_000 }).toBe(false);
   });
 
-  it('ends every wait at once when the server shuts down, so runners go elsewhere', async () => {
+  it('ends every wait at once when the server shuts down, so runners go elsewhere, several waits of one runner alike', async () => {
     const leaving = await startTestServer(db.url);
-    const waiters = await startWaiting(leaving.httpUrl, 5, 'shutdown');
+    const waiters = await startWaiting(leaving.httpUrl, 4, 'shutdown');
+    // A second worker of the first runner, on the same websocket.
+    const second = waiters[0]!.api.waitForWork(null, waiters[0]!.stop.signal).catch((error: Error) => error);
     await untilWaiting(leaving.port, 5);
     const started = Date.now();
     await leaving.stop();
-    const outcomes = await Promise.all(waiters.map((w) => w.outcome));
-    for (const outcome of outcomes) expect(outcome === 'ended' || outcome instanceof Error).toBe(true);
+    expect(await Promise.all([...waiters.map((w) => w.outcome), second])).toEqual(['ended', 'ended', 'ended', 'ended', 'ended']);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
-  it('holds claims open instead on a server that cannot tell of work, and polls one that cannot hold them', async () => {
+  it('holds claims open instead on a server that cannot tell of work', async () => {
     let heldClaims = 0;
     let plainClaims = 0;
     const older: Server = createServer((req, res) => {
