@@ -80,7 +80,14 @@ async function holdOverHttp(api: ApiClient, options: NextRunOptions, stop: Abort
 
 async function holdClaim(api: ApiClient, { waitSeconds, pollMs, labels }: NextRunOptions, stop: AbortSignal): Promise<ClaimedRun | null> {
   const asked = Date.now();
-  const run = await api.claimRun({ waitSeconds, labels }, stop);
+  let run;
+  try {
+    run = await api.claimRun({ waitSeconds, labels }, stop);
+  } catch (error) {
+    // Stopping hung up on the wait: no run, and nothing gone wrong.
+    if (stop.aborted) return null;
+    throw error;
+  }
   // The server ends a wait somewhere in its last quarter: one shorter than half of it ended early.
   if (!run && !stop.aborted && Date.now() - asked < (waitSeconds * 1000) / 2) {
     await sleep(pollMs + Math.random() * Math.max(0, EARLY_PAUSE_MAX_MS - pollMs), stop);
