@@ -315,7 +315,8 @@ export function buildApp(services: Services & { adminToken: string; openConnecti
         // A revocation committed while this connection was being opened has no socket to close yet: check again.
         let current: Principal;
         try {
-          current = await resolvePrincipal(db, adminToken, credentialsFromConnectionParams(ctx.connectionParams));
+          // A runner key kept by this instance needs no query: a revocation makes every instance forget it first.
+          current = await resolvePrincipal(db, adminToken, credentialsFromConnectionParams(ctx.connectionParams), services.knownRunnerKeys);
         } catch (error) {
           if (isDatabaseUnavailable(error)) return [new DatabaseUnavailableError()];
           throw error;

@@ -56,20 +56,23 @@ export async function nextRun(api: ApiClient, options: NextRunOptions, stop: Abo
       if (error instanceof RejectedError && error.typename === 'InvalidRequest' && /workAvailable/.test(error.message)) api.serverSignals = false;
       // No websocket to be had: this wait is held over HTTP, and tells whether the server or the websocket is away.
       else if (error instanceof WebsocketUnavailableError) return holdOverHttp(api, options, stop);
-      // Lost with the server (it restarts): the caller backs off and the next wait opens a websocket again.
+      // Refused for a while (its database is away) or asked to come back (its labels changed): the caller backs off.
       else throw error;
     }
     if (outcome === 'signalled') return claimWhenTold(api, options, stop);
     if (outcome === 'ended') {
       // Taken up again after a random pause of up to 10 s: a wait that ends is most often the server
       // shutting down or going away, which sends a whole fleet elsewhere at once; paused, it arrives spread out.
-      await sleep(pollMs + Math.random() * Math.max(0, EARLY_PAUSE_MAX_MS - pollMs), stop);
+      await pauseBeforeWaitingAgain(pollMs, stop);
       return null;
     }
     if (stop.aborted) return null;
   }
   return api.serverWaits ? holdClaim(api, options, stop) : pollOnce(api, options, stop);
 }
+
+/** A random pause of pollMs to 10 s, so that a fleet sent away at once comes back spread out. */
+const pauseBeforeWaitingAgain = (pollMs: number, stop: AbortSignal) => sleep(pollMs + Math.random() * Math.max(0, EARLY_PAUSE_MAX_MS - pollMs), stop);
 
 /** After the websocket failed: where HTTP gets through, the websocket is left alone for a while; where it does not either, the server is away. */
 async function holdOverHttp(api: ApiClient, options: NextRunOptions, stop: AbortSignal): Promise<ClaimedRun | null> {
@@ -90,7 +93,7 @@ async function holdClaim(api: ApiClient, { waitSeconds, pollMs, labels }: NextRu
   }
   // The server ends a wait somewhere in its last quarter: one shorter than half of it ended early.
   if (!run && !stop.aborted && Date.now() - asked < (waitSeconds * 1000) / 2) {
-    await sleep(pollMs + Math.random() * Math.max(0, EARLY_PAUSE_MAX_MS - pollMs), stop);
+    await pauseBeforeWaitingAgain(pollMs, stop);
   }
   return run;
 }

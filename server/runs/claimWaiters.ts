@@ -134,7 +134,8 @@ class Place implements Waiting {
 
   /** Resolves the wait (once), out of line. */
   settle(woken: boolean): void {
-    if (this.timer === undefined && this.signal === undefined) return this.resolve(woken);
+    // Never in line (turned away as it came): nothing to take out.
+    if (!this.inLine) return this.resolve(woken);
     if (!this.waiters.leaveLine(this)) return;
     clearTimeout(this.timer);
     this.signal?.removeEventListener('abort', this);

@@ -270,13 +270,11 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (_root, { waitSeconds, labels }, ctx, info) => {
-      const { runnerId, labels: held } = callingRunner(ctx);
+      const { runnerId, labels: claimingUnder } = runnerClaimingUnder(ctx, labels);
       // A longer wait than this server allows is shortened to it: the runner cannot know each server's limit.
       const waitMs = Math.min(waitSeconds ?? 0, ctx.config.claimWaitMaxSeconds) * 1000;
-      const notGranted = (labels ?? []).filter((label) => !held.includes(label));
-      if (notGranted.length > 0) throw new RunnerLabelsNotGrantedError(notGranted);
       const hangUp = waitMs > 0 ? ctx.hangUp?.() : undefined;
-      const claim = { runnerId, labels: labels ?? held, leaseSeconds: ctx.config.runLeaseSeconds, waitMs, signal: hangUp };
+      const claim = { runnerId, labels: claimingUnder, leaseSeconds: ctx.config.runLeaseSeconds, waitMs, signal: hangUp };
       // Over HTTP, an operation that is the claim alone may run again when its runner is woken: its wait is held by the exchange.
       const holder = waitMs > 0 && ctx.params && isOnlyRootField(info) && mayHold(ctx.params) ? ctx.claimHolder : undefined;
       const claimed = holder ? await claimOrHold(ctx, holder, claim) : await claimRun(ctx.db, ctx.claimWaiters, claim);
@@ -364,10 +362,8 @@ builder.subscriptionFields((t) => ({
       }),
     },
     subscribe: (_root, { labels }, ctx, info) => {
-      const { runnerId, labels: held } = callingRunner(ctx);
-      const notGranted = (labels ?? []).filter((label) => !held.includes(label));
-      if (notGranted.length > 0) throw new RunnerLabelsNotGrantedError(notGranted);
-      const wait = startWaitingForWork(ctx.db.pool, ctx.claimWaiters, { runnerId, labels: labels ?? held, waitMs: ctx.config.workWaitMaxSeconds * 1000 });
+      const { runnerId, labels: waitingUnder } = runnerClaimingUnder(ctx, labels);
+      const wait = startWaitingForWork(ctx.db.pool, ctx.claimWaiters, { runnerId, labels: waitingUnder, waitMs: ctx.config.workWaitMaxSeconds * 1000 });
       // Over websocket, an operation that is the wait alone is held by its connection (see graphql/heldWorkWaits.ts).
       if (ctx.workHolder && isOnlyRootField(info)) {
         ctx.workHolder.held = wait;
@@ -390,6 +386,14 @@ builder.subscriptionFields((t) => ({
     resolve: (runId: number, _args, ctx) => loadRun(ctx, runId),
   }),
 }));
+
+/** The calling runner and the labels it claims or waits under: those it asked for, which it must hold, else all it holds. */
+function runnerClaimingUnder(ctx: Context, labels: string[] | null | undefined): { runnerId: number; labels: string[] } {
+  const { runnerId, labels: held } = callingRunner(ctx);
+  const notGranted = (labels ?? []).filter((label) => !held.includes(label));
+  if (notGranted.length > 0) throw new RunnerLabelsNotGrantedError(notGranted);
+  return { runnerId, labels: labels ?? held };
+}
 
 const isOnlyRootField = (info: GraphQLResolveInfo) => info.operation.selectionSet.selections.length === 1 && info.operation.selectionSet.selections[0]!.kind === Kind.FIELD;
 
